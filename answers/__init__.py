@@ -1,0 +1,63 @@
+"""factbot's answer engine: questions in, sourced reports out. No platform code lives here."""
+
+from answers.dedupe import EventDedupe
+from answers.engine import DEFAULT_DISCLAIMER, AnswerEngine, AskOutcome
+from answers.errors import (
+    AnswerNotFound,
+    EmptyQuestion,
+    FactbotError,
+    QuestionError,
+    QuestionTooLong,
+    RateLimited,
+    ResearchFailed,
+)
+from answers.feedback import FeedbackStore, FeedbackTally, Vote
+from answers.model import (
+    Answer,
+    Claim,
+    Draft,
+    DraftClaim,
+    DraftSection,
+    DraftSource,
+    EngineInfo,
+    Section,
+    Source,
+)
+from answers.progress import Progress, ProgressCallback, Stage
+from answers.ratelimit import RateLimiter
+from answers.store import MemoryStore, RedisStore, Store, StoreUnavailable, connect_redis
+
+__all__ = [
+    "DEFAULT_DISCLAIMER",
+    "Answer",
+    "AnswerEngine",
+    "AnswerNotFound",
+    "AskOutcome",
+    "Claim",
+    "Draft",
+    "DraftClaim",
+    "DraftSection",
+    "DraftSource",
+    "EmptyQuestion",
+    "EngineInfo",
+    "EventDedupe",
+    "FactbotError",
+    "FeedbackStore",
+    "FeedbackTally",
+    "MemoryStore",
+    "Progress",
+    "ProgressCallback",
+    "QuestionError",
+    "QuestionTooLong",
+    "RateLimited",
+    "RateLimiter",
+    "RedisStore",
+    "ResearchFailed",
+    "Section",
+    "Source",
+    "Stage",
+    "Store",
+    "StoreUnavailable",
+    "Vote",
+    "connect_redis",
+]

@@ -1,0 +1,85 @@
+"""The answer cache: the one owner of the `q:`, `a:` and `lock:` key families.
+
+    q:<question hash>  -> answer id          TTL = freshness (default 24 h)
+    a:<answer id>      -> zlib-compressed JSON  TTL = retention (default 30 days)
+    lock:<question hash> -> holder token      TTL = lock_ttl, renewed while researching
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from answers.model import Answer
+from answers.store import Store
+
+DEFAULT_FRESHNESS = timedelta(hours=24)
+DEFAULT_RETENTION = timedelta(days=30)
+DEFAULT_LOCK_TTL = 30.0
+
+
+def question_key(question_hash: str) -> str:
+    return f"q:{question_hash}"
+
+
+def answer_key(answer_id: str) -> str:
+    return f"a:{answer_id}"
+
+
+def lock_key(question_hash: str) -> str:
+    return f"lock:{question_hash}"
+
+
+def pack_answer(answer: Answer) -> bytes:
+    return zlib.compress(answer.to_json().encode(), 6)
+
+
+def unpack_answer(data: bytes) -> Answer:
+    return Answer.from_json(zlib.decompress(data))
+
+
+@dataclass
+class AnswerCache:
+    """Answers by question and by id, plus the single-flight lock. Raises `StoreUnavailable`."""
+
+    store: Store
+    freshness: timedelta = DEFAULT_FRESHNESS
+    retention: timedelta = DEFAULT_RETENTION
+    lock_ttl: float = DEFAULT_LOCK_TTL
+
+    async def answer_id_for(self, question_hash: str) -> str | None:
+        raw = await self.store.get(question_key(question_hash))
+        return raw.decode() if raw else None
+
+    async def load(self, answer_id: str) -> Answer | None:
+        raw = await self.store.get(answer_key(answer_id))
+        return unpack_answer(raw) if raw else None
+
+    async def lookup(self, question_hash: str) -> Answer | None:
+        """The fresh answer to a question, if one is cached."""
+        answer_id = await self.answer_id_for(question_hash)
+        return await self.load(answer_id) if answer_id else None
+
+    async def save(self, question_hash: str, answer: Answer) -> None:
+        # The answer first, so a `q:` entry never points at nothing.
+        await self.store.set(
+            answer_key(answer.id), pack_answer(answer), ttl=self.retention.total_seconds()
+        )
+        await self.store.set(
+            question_key(question_hash), answer.id.encode(), ttl=self.freshness.total_seconds()
+        )
+
+    async def acquire(self, question_hash: str, token: bytes) -> bool:
+        return await self.store.set(
+            lock_key(question_hash), token, ttl=self.lock_ttl, only_new=True
+        )
+
+    async def renew(self, question_hash: str, token: bytes) -> bool:
+        return await self.store.extend(lock_key(question_hash), ttl=self.lock_ttl, if_value=token)
+
+    async def is_locked(self, question_hash: str) -> bool:
+        return await self.store.get(lock_key(question_hash)) is not None
+
+    async def release(self, question_hash: str, token: bytes) -> None:
+        await self.store.delete(lock_key(question_hash), if_value=token)

@@ -1,0 +1,36 @@
+"""Dropping an event a platform delivers again: the one owner of `seen:` keys."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from answers.store import MemoryStore, Store, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+SEEN_TTL_SECONDS = 3600.0  # Slack retries for minutes, Discord replays within a session
+
+
+def seen_key(platform: str, event_id: str) -> str:
+    return f"seen:{platform}:{event_id}"
+
+
+@dataclass
+class EventDedupe:
+    """`first_time` is True once per (platform, event id), across every process sharing the store.
+
+    With the shared store unreachable it falls back to this process's memory,
+    so a retry arriving at the same process is still dropped.
+    """
+
+    store: Store
+    ttl: float = SEEN_TTL_SECONDS
+    _local: MemoryStore = field(default_factory=lambda: MemoryStore(max_entries=50_000))
+
+    async def first_time(self, platform: str, event_id: str) -> bool:
+        key = seen_key(platform, event_id)
+        try:
+            return await self.store.set(key, b"1", ttl=self.ttl, only_new=True)
+        except StoreUnavailable:
+            return await self._local.set(key, b"1", ttl=self.ttl, only_new=True)

@@ -1,0 +1,256 @@
+"""`AnswerEngine`: a question in, a report out, researched once however many ask.
+
+The steps, in order: check → normalise → cached? → single-flight (in this
+process, then across processes through a Redis lock) → research → stamp →
+store. Redis trouble never stops an answer: the engine goes on without the
+cache and uses it again when it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from answers.backends.base import Backend
+from answers.cache import DEFAULT_FRESHNESS, DEFAULT_LOCK_TTL, DEFAULT_RETENTION, AnswerCache
+from answers.errors import AnswerNotFound, ResearchFailed
+from answers.model import Answer
+from answers.progress import Progress, ProgressCallback, Stage, report
+from answers.question import MAX_QUESTION_CHARS, check_question, normalise_question, question_hash
+from answers.store import Store, StoreUnavailable
+
+__all__ = ["DEFAULT_DISCLAIMER", "AnswerEngine", "AskOutcome"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DISCLAIMER = (
+    "factbot can be wrong: it quotes the sources below, so check them before relying on a claim."
+)
+WAIT_POLL_SECONDS = 0.05
+MAX_WAIT_SECONDS = 180.0
+RECENT_ANSWERS = 256
+
+CacheStatus = Literal["hit", "miss", "shared"]
+
+
+@dataclass(frozen=True)
+class AskOutcome:
+    """An answer and how it was obtained: from the cache, researched here, or shared with a
+    researcher in this or another process."""
+
+    answer: Answer
+    cache: CacheStatus
+    seconds: float
+
+
+@dataclass
+class _Flight:
+    """One research run in this process that later askers join."""
+
+    future: asyncio.Future[AskOutcome]
+    listeners: list[ProgressCallback] = field(default_factory=list)
+
+    async def progress(self, event: Progress) -> None:
+        for listener in list(self.listeners):
+            await report(listener, event)
+
+
+class AnswerEngine:
+    def __init__(
+        self,
+        backend: Backend,
+        store: Store,
+        *,
+        freshness: timedelta = DEFAULT_FRESHNESS,
+        retention: timedelta = DEFAULT_RETENTION,
+        lock_ttl: float = DEFAULT_LOCK_TTL,
+        max_question_chars: int = MAX_QUESTION_CHARS,
+        disclaimer: str = DEFAULT_DISCLAIMER,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.backend = backend
+        self.store = store
+        self.cache = AnswerCache(store, freshness=freshness, retention=retention, lock_ttl=lock_ttl)
+        self.max_question_chars = max_question_chars
+        self.disclaimer = disclaimer
+        self.clock = clock
+        self._flights: dict[str, _Flight] = {}
+        self._recent: OrderedDict[str, Answer] = OrderedDict()
+
+    @property
+    def freshness(self) -> timedelta:
+        return self.cache.freshness
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._flights)
+
+    async def ask(
+        self, question: str, *, refresh: bool = False, progress: ProgressCallback | None = None
+    ) -> Answer:
+        """The report for `question`; raises `QuestionError` or `ResearchFailed`."""
+        return (await self.ask_traced(question, refresh=refresh, progress=progress)).answer
+
+    async def ask_traced(
+        self, question: str, *, refresh: bool = False, progress: ProgressCallback | None = None
+    ) -> AskOutcome:
+        started = time.perf_counter()
+        text = check_question(question, limit=self.max_question_chars)
+        qhash = question_hash(normalise_question(text), namespace=self.backend.cache_namespace)
+
+        if not refresh:
+            cached = await self._lookup(qhash)
+            if cached is not None:
+                return AskOutcome(cached, "hit", time.perf_counter() - started)
+
+        flight = self._flights.get(qhash)
+        if flight is not None:
+            if progress is not None:
+                flight.listeners.append(progress)
+            outcome = await asyncio.shield(flight.future)
+            return AskOutcome(outcome.answer, "shared", time.perf_counter() - started)
+
+        flight = _Flight(asyncio.get_running_loop().create_future())
+        if progress is not None:
+            flight.listeners.append(progress)
+        self._flights[qhash] = flight
+        try:
+            outcome = await self._research_once(text, qhash, refresh=refresh, flight=flight)
+        except BaseException as exc:
+            flight.future.set_exception(exc)
+            flight.future.exception()  # mark retrieved: joiners may be none
+            raise
+        else:
+            flight.future.set_result(outcome)
+            return AskOutcome(outcome.answer, outcome.cache, time.perf_counter() - started)
+        finally:
+            del self._flights[qhash]
+
+    async def get(self, answer_id: str) -> Answer:
+        """A stored answer by id (buttons on old messages); raises `AnswerNotFound`."""
+        answer = self._recent.get(answer_id)
+        if answer is not None:
+            return answer
+        with contextlib.suppress(StoreUnavailable):
+            answer = await self.cache.load(answer_id)
+        if answer is None:
+            raise AnswerNotFound(answer_id)
+        self._remember(answer)
+        return answer
+
+    def is_stale(self, answer: Answer) -> bool:
+        return answer.is_stale(self.clock(), self.freshness)
+
+    async def aclose(self) -> None:
+        await self.backend.aclose()
+
+    # --- steps -------------------------------------------------------------------
+
+    async def _lookup(self, qhash: str) -> Answer | None:
+        try:
+            answer = await self.cache.lookup(qhash)
+        except StoreUnavailable:
+            return None
+        if answer is not None:
+            self._remember(answer)
+        return answer
+
+    async def _research_once(
+        self, text: str, qhash: str, *, refresh: bool, flight: _Flight
+    ) -> AskOutcome:
+        """Take the cross-process lock and research, or wait for whoever holds it."""
+        token = secrets.token_hex(16).encode()
+        waited_since: float | None = None
+        while True:
+            try:
+                is_holder = await self.cache.acquire(qhash, token)
+            except StoreUnavailable:
+                return await self._research(text, qhash, flight=flight, token=None)
+            if is_holder:
+                if waited_since is not None and not refresh:
+                    # The previous holder may have stored its answer just before letting go.
+                    shared = await self._lookup(qhash)
+                    if shared is not None:
+                        await self._release(qhash, token)
+                        return AskOutcome(shared, "shared", 0.0)
+                return await self._research(text, qhash, flight=flight, token=token)
+            if waited_since is None:
+                waited_since = time.monotonic()
+                await flight.progress(Progress(Stage.WAITING))
+            shared = await self._wait_for_holder(qhash, refresh=refresh, since=waited_since)
+            if shared is not None:
+                return AskOutcome(shared, "shared", 0.0)
+
+    async def _wait_for_holder(self, qhash: str, *, refresh: bool, since: float) -> Answer | None:
+        """Poll until the holder stores an answer (returned) or lets the lock go (None)."""
+        while time.monotonic() - since < MAX_WAIT_SECONDS:
+            await asyncio.sleep(WAIT_POLL_SECONDS)
+            try:
+                if not refresh:
+                    answer = await self.cache.lookup(qhash)
+                    if answer is not None:
+                        self._remember(answer)
+                        return answer
+                if not await self.cache.is_locked(qhash):
+                    return await self.cache.lookup(qhash) if refresh else None
+            except StoreUnavailable:
+                return None
+        log.warning("gave up waiting for another process researching %s", qhash)
+        return None
+
+    async def _research(
+        self, text: str, qhash: str, *, flight: _Flight, token: bytes | None
+    ) -> AskOutcome:
+        started = time.perf_counter()
+        heartbeat = asyncio.create_task(self._keep_lock(qhash, token)) if token else None
+        try:
+            try:
+                draft = await self.backend.research(text, progress=flight.progress)
+                answer = draft.finalize(
+                    question=text,
+                    question_key=qhash,
+                    checked_on=self.clock(),
+                    disclaimer=self.disclaimer,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("research failed for %r: %s", text[:80], exc, exc_info=True)
+                raise ResearchFailed(f"research failed: {exc}") from exc
+            self._remember(answer)
+            with contextlib.suppress(StoreUnavailable):
+                await self.cache.save(qhash, answer)
+        finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await heartbeat
+            if token is not None:
+                await self._release(qhash, token)
+        await flight.progress(Progress(Stage.DONE))
+        return AskOutcome(answer, "miss", time.perf_counter() - started)
+
+    async def _keep_lock(self, qhash: str, token: bytes) -> None:
+        interval = self.cache.lock_ttl / 3
+        while True:
+            await asyncio.sleep(interval)
+            with contextlib.suppress(StoreUnavailable):
+                await self.cache.renew(qhash, token)
+
+    async def _release(self, qhash: str, token: bytes) -> None:
+        with contextlib.suppress(StoreUnavailable):
+            await self.cache.release(qhash, token)
+
+    def _remember(self, answer: Answer) -> None:
+        self._recent[answer.id] = answer
+        self._recent.move_to_end(answer.id)
+        while len(self._recent) > RECENT_ANSWERS:
+            self._recent.popitem(last=False)

@@ -1,0 +1,22 @@
+"""Evidence: the passages a writer may quote or cite, whatever backend found them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from answers.model import DraftSource
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph of one source, ranked against the question.
+
+    `evidence_id` is how an LLM writer cites it (E1, E2, ...); `text` is the
+    source's own words, so an extractive writer can quote it verbatim.
+    """
+
+    evidence_id: str
+    text: str
+    source: DraftSource
+    score: float
+    heading: str = ""  # the nearest heading above the passage in its document, if any

@@ -1,0 +1,41 @@
+"""Checking a question and normalising it into a cache key."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from answers.errors import EmptyQuestion, QuestionTooLong
+
+MAX_QUESTION_CHARS = 1000
+
+_PUNCTUATION = re.compile(r"[^\w\s]+", re.UNICODE)
+_SPACE = re.compile(r"\s+", re.UNICODE)
+
+
+def check_question(question: str, *, limit: int = MAX_QUESTION_CHARS) -> str:
+    """The question trimmed, or a `QuestionError` saying why it cannot be asked."""
+    text = question.strip()
+    if not text:
+        raise EmptyQuestion()
+    if len(text) > limit:
+        raise QuestionTooLong(len(text), limit)
+    return text
+
+
+def normalise_question(question: str) -> str:
+    """One form for the questions that mean the same words.
+
+    NFKC (full-width and ligature forms), case folding, punctuation (a trailing
+    `?` included) and runs of white space all collapse, so "How does  factbot
+    CACHE answers?" and "how does factbot cache answers" share a key.
+    """
+    text = unicodedata.normalize("NFKC", question).casefold()
+    text = _PUNCTUATION.sub(" ", text).replace("_", " ")
+    return _SPACE.sub(" ", text).strip()
+
+
+def question_hash(normalised: str, *, namespace: str) -> str:
+    """The hash behind `q:` and `lock:` keys: the backend's namespace and the question."""
+    return hashlib.sha256(f"{namespace}\n{normalised}".encode()).hexdigest()[:32]

@@ -1,0 +1,294 @@
+"""Where factbot keeps shared state: Redis, or a bounded in-process map when there is none.
+
+Both speak the same small `Store` interface. Keys are relative to one
+namespace (`factbot:v1:` by default); each key family has one owner module
+that builds its keys (`answers.cache`, `answers.dedupe`, `answers.ratelimit`,
+`answers.feedback`).
+
+`RedisStore` never lets a dead Redis stall a question: connection failures
+raise `StoreUnavailable` at once, one warning is logged per outage, and
+while Redis is down calls fail fast for `retry_interval` seconds before it
+is tried again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
+
+import redis.asyncio as aioredis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+__all__ = [
+    "DEFAULT_NAMESPACE",
+    "MemoryStore",
+    "RedisStore",
+    "Store",
+    "StoreUnavailable",
+    "connect_redis",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_NAMESPACE = "factbot:v1:"
+
+T = TypeVar("T")
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached right now; callers go on without it."""
+
+
+class Store(Protocol):
+    """The operations factbot needs; TTLs are seconds."""
+
+    @property
+    def is_shared(self) -> bool:
+        """True when other processes see the same data (Redis)."""
+        ...
+
+    async def get(self, key: str) -> bytes | None: ...
+
+    async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
+        """Store `value`; with `only_new`, only if the key is absent. True if stored."""
+        ...
+
+    async def delete(self, key: str, *, if_value: bytes | None = None) -> bool: ...
+
+    async def extend(self, key: str, *, ttl: float, if_value: bytes) -> bool:
+        """Reset the TTL of `key` if it still holds `if_value` (a lock heartbeat)."""
+        ...
+
+    async def incr(self, key: str, *, ttl: float) -> int:
+        """Add one; the TTL is set when the key is created."""
+        ...
+
+    async def hset(self, key: str, field: str, value: str, *, ttl: float) -> None: ...
+
+    async def hgetall(self, key: str) -> dict[str, str]: ...
+
+    async def ping(self) -> bool: ...
+
+    async def aclose(self) -> None: ...
+
+
+_COMPARE_DELETE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+_COMPARE_EXPIRE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
+_INCR_WITH_TTL = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
+def connect_redis(url: str, *, timeout: float = 1.0) -> aioredis.Redis:
+    """A client that fails fast: no retries, short connect and read timeouts."""
+    return aioredis.Redis.from_url(
+        url,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout * 2,
+        retry=Retry(NoBackoff(), 0),
+        retry_on_error=[],
+        decode_responses=False,
+    )
+
+
+def _ms(ttl: float) -> int:
+    return max(1, int(ttl * 1000))
+
+
+class RedisStore:
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        namespace: str = DEFAULT_NAMESPACE,
+        retry_interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.namespace = namespace
+        self.retry_interval = retry_interval
+        self._clock = clock
+        self._down_since: float | None = None
+        self._last_try = 0.0
+
+    @property
+    def is_shared(self) -> bool:
+        return True
+
+    @property
+    def is_down(self) -> bool:
+        return self._down_since is not None
+
+    def _k(self, key: str) -> str:
+        return self.namespace + key
+
+    def _before(self) -> None:
+        if self._down_since is not None and self._clock() - self._last_try < self.retry_interval:
+            raise StoreUnavailable("Redis is unreachable (retrying shortly)")
+        self._last_try = self._clock()
+
+    def _failed(self, exc: BaseException) -> StoreUnavailable:
+        if self._down_since is None:
+            self._down_since = self._clock()
+            log.warning("Redis is unreachable (%s); answering without the shared cache", exc)
+        return StoreUnavailable(str(exc))
+
+    def _succeeded(self) -> None:
+        if self._down_since is not None:
+            log.warning("Redis is reachable again after %.1f s", self._clock() - self._down_since)
+            self._down_since = None
+
+    async def _call(self, make: Callable[[], Awaitable[T]]) -> T:
+        self._before()
+        try:
+            result = await make()
+        except (RedisError, OSError) as exc:
+            raise self._failed(exc) from exc
+        self._succeeded()
+        return result
+
+    async def get(self, key: str) -> bytes | None:
+        value: bytes | None = await self._call(lambda: self.client.get(self._k(key)))
+        return value
+
+    async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
+        done = await self._call(
+            lambda: self.client.set(self._k(key), value, px=_ms(ttl), nx=only_new)
+        )
+        return bool(done)
+
+    async def delete(self, key: str, *, if_value: bytes | None = None) -> bool:
+        if if_value is None:
+            n = await self._call(lambda: self.client.delete(self._k(key)))
+        else:
+            n = await self._call(
+                lambda: self.client.eval(_COMPARE_DELETE, 1, self._k(key), if_value)
+            )
+        return bool(n)
+
+    async def extend(self, key: str, *, ttl: float, if_value: bytes) -> bool:
+        n = await self._call(
+            lambda: self.client.eval(_COMPARE_EXPIRE, 1, self._k(key), if_value, _ms(ttl))
+        )
+        return bool(n)
+
+    async def incr(self, key: str, *, ttl: float) -> int:
+        n = await self._call(lambda: self.client.eval(_INCR_WITH_TTL, 1, self._k(key), _ms(ttl)))
+        return int(n)
+
+    async def hset(self, key: str, field: str, value: str, *, ttl: float) -> None:
+        async def write() -> None:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.hset(self._k(key), field, value)
+                pipe.pexpire(self._k(key), _ms(ttl))
+                await pipe.execute()
+
+        await self._call(write)
+
+    async def hgetall(self, key: str) -> dict[str, str]:
+        raw: dict[bytes, bytes] = await self._call(lambda: self.client.hgetall(self._k(key)))
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    async def ping(self) -> bool:
+        try:
+            await self.client.ping()
+        except (RedisError, OSError):
+            return False
+        self._succeeded()
+        return True
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+class MemoryStore:
+    """A bounded in-process store with the same TTL semantics (least recently used evicted)."""
+
+    def __init__(
+        self, *, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.max_entries = max_entries
+        self._clock = clock
+        self._data: OrderedDict[str, tuple[float, bytes | int | dict[str, str]]] = OrderedDict()
+
+    @property
+    def is_shared(self) -> bool:
+        return False
+
+    def _live(self, key: str) -> bytes | int | dict[str, str] | None:
+        item = self._data.get(key)
+        if item is None:
+            return None
+        expires, value = item
+        if expires <= self._clock():
+            del self._data[key]
+            return None
+        self._data.move_to_end(key)
+        return value
+
+    def _put(self, key: str, value: bytes | int | dict[str, str], ttl: float) -> None:
+        self._data[key] = (self._clock() + ttl, value)
+        self._data.move_to_end(key)
+        while len(self._data) > self.max_entries:
+            self._data.popitem(last=False)
+
+    async def get(self, key: str) -> bytes | None:
+        value = self._live(key)
+        return value if isinstance(value, bytes) else None
+
+    async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
+        if only_new and self._live(key) is not None:
+            return False
+        self._put(key, value, ttl)
+        return True
+
+    async def delete(self, key: str, *, if_value: bytes | None = None) -> bool:
+        current = self._live(key)
+        if current is None or (if_value is not None and current != if_value):
+            return False
+        del self._data[key]
+        return True
+
+    async def extend(self, key: str, *, ttl: float, if_value: bytes) -> bool:
+        if self._live(key) != if_value:
+            return False
+        self._put(key, if_value, ttl)
+        return True
+
+    async def incr(self, key: str, *, ttl: float) -> int:
+        current = self._live(key)
+        if isinstance(current, int):
+            expires = self._data[key][0]
+            self._data[key] = (expires, current + 1)
+            return current + 1
+        self._put(key, 1, ttl)
+        return 1
+
+    async def hset(self, key: str, field: str, value: str, *, ttl: float) -> None:
+        current = self._live(key)
+        mapping = dict(current) if isinstance(current, dict) else {}
+        mapping[field] = value
+        self._put(key, mapping, ttl)
+
+    async def hgetall(self, key: str) -> dict[str, str]:
+        current = self._live(key)
+        return dict(current) if isinstance(current, dict) else {}
+
+    async def ping(self) -> bool:
+        return True
+
+    async def aclose(self) -> None:
+        self._data.clear()

@@ -1,0 +1,160 @@
+"""Every setting factbot reads, in one place (environment variables and `.env`).
+
+Everything else receives a `Settings`; nothing reads the environment itself.
+`.env.example` lists the same names; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ConfigError", "Settings", "load_settings"]
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "docs"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: object) -> timedelta:
+    """`90`, `90s`, `15m`, `24h`, `30d` (a bare number is seconds)."""
+    if isinstance(value, timedelta):
+        return value
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError("use a number of seconds or a duration such as 15m, 24h, 30d")
+        seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError("must be longer than zero")
+    return timedelta(seconds=seconds)
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # --- engine and cache -------------------------------------------------------
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))
+    backend: Literal["corpus", "research"] = Field(
+        "corpus", validation_alias=_env("FACTBOT_BACKEND")
+    )
+    corpus: Path = Field(DEFAULT_CORPUS, validation_alias=_env("FACTBOT_CORPUS"))
+    corpus_index: Path | None = Field(None, validation_alias=_env("FACTBOT_CORPUS_INDEX"))
+    freshness: timedelta = Field(timedelta(hours=24), validation_alias=_env("FACTBOT_FRESHNESS"))
+    retention: timedelta = Field(timedelta(days=30), validation_alias=_env("FACTBOT_RETENTION"))
+    rate_limit_per_minute: int = Field(
+        10, ge=0, validation_alias=_env("FACTBOT_RATE_LIMIT_PER_MINUTE")
+    )
+    namespace: str = Field("factbot:v1:", validation_alias=_env("FACTBOT_REDIS_NAMESPACE"))
+
+    # --- running ------------------------------------------------------------------
+    port: int = Field(3000, ge=0, le=65535, validation_alias=_env("FACTBOT_PORT"))
+    host: str = Field("0.0.0.0", validation_alias=_env("FACTBOT_HOST"))
+    shutdown_grace: timedelta = Field(
+        timedelta(seconds=20), validation_alias=_env("FACTBOT_SHUTDOWN_GRACE")
+    )
+    log_format: Literal["text", "json"] = Field("text", validation_alias=_env("FACTBOT_LOG_FORMAT"))
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", validation_alias=_env("FACTBOT_LOG_LEVEL")
+    )
+    api_token: SecretStr | None = Field(None, validation_alias=_env("FACTBOT_API_TOKEN"))
+
+    # --- Slack --------------------------------------------------------------------
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_api_url: str | None = Field(None, validation_alias=_env("SLACK_API_URL"))
+    slack_sections: Literal["container", "buttons"] = Field(
+        "container", validation_alias=_env("SLACK_SECTIONS")
+    )
+
+    # --- Discord ------------------------------------------------------------------
+    discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
+    discord_api_url: str | None = Field(None, validation_alias=_env("DISCORD_API_URL"))
+    discord_shard_ids: str | None = Field(None, validation_alias=_env("DISCORD_SHARD_IDS"))
+    discord_shard_count: int | None = Field(
+        None, ge=1, validation_alias=_env("DISCORD_SHARD_COUNT")
+    )
+
+    # --- research backend -----------------------------------------------------------
+    search_provider: Literal["searxng", "brave"] = Field(
+        "searxng", validation_alias=_env("SEARCH_PROVIDER")
+    )
+    searxng_url: str | None = Field(None, validation_alias=_env("SEARXNG_URL"))
+    brave_api_key: SecretStr | None = Field(None, validation_alias=_env("BRAVE_API_KEY"))
+    brave_api_url: str = Field(
+        "https://api.search.brave.com/res/v1/web/search", validation_alias=_env("BRAVE_API_URL")
+    )
+    llm_base_url: str | None = Field(None, validation_alias=_env("LLM_BASE_URL"))
+    llm_api_key: SecretStr | None = Field(None, validation_alias=_env("LLM_API_KEY"))
+    llm_model: str = Field("gpt-4o-mini", validation_alias=_env("LLM_MODEL"))
+    llm_timeout: timedelta = Field(timedelta(seconds=60), validation_alias=_env("LLM_TIMEOUT"))
+    fetch_allow_hosts: str = Field("", validation_alias=_env("FACTBOT_FETCH_ALLOW_HOSTS"))
+    page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))
+
+    @field_validator("freshness", "retention", "shutdown_grace", "llm_timeout", "page_ttl",
+                     mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> timedelta:
+        return parse_duration(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value.strip()
+
+    @field_validator("corpus")
+    @classmethod
+    def _corpus_exists(cls, value: Path) -> Path:
+        if not value.is_dir():
+            raise ValueError(f"no such folder: {value}")
+        return value
+
+    @property
+    def fetch_allow_host_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.fetch_allow_hosts.split(",") if h.strip()]
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = _variable_name(error["loc"])
+            lines.append(f"{name}: {error["msg"].removeprefix("Value error, ")}")
+        raise ConfigError("; ".join(lines)) from None
+
+
+def _variable_name(loc: tuple[int | str, ...]) -> str:
+    field_name = str(loc[0]) if loc else "?"
+    info = Settings.model_fields.get(field_name)
+    alias = info.validation_alias if info else None
+    if isinstance(alias, AliasChoices) and alias.choices:
+        return str(alias.choices[0])
+    return field_name.upper()
