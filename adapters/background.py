@@ -31,12 +31,12 @@ class BackgroundTasks:
     def __len__(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, timeout: float) -> bool:
-        """Wait up to `timeout` s for running tasks; cancel the rest. True if all finished."""
+    async def drain(self, grace: float) -> bool:
+        """Wait up to `grace` seconds for running tasks; cancel the rest. True if all finished."""
         self.accepting = False
         if not self._tasks:
             return True
-        done, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        _, pending = await asyncio.wait(set(self._tasks), timeout=grace)
         for task in pending:
             task.cancel()
         if pending:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from adapters.background import BackgroundTasks
 from answers import (
     Answer,
     AnswerEngine,
@@ -38,6 +39,9 @@ class QuestionDesk:
     limiter: RateLimiter
     dedupe: EventDedupe
     feedback: FeedbackStore
+    tasks: BackgroundTasks = field(
+        default_factory=BackgroundTasks
+    )  # answers under way, all adapters
     on_answer: list[AskObserver] = field(default_factory=list)
     on_error: list[ErrorObserver] = field(default_factory=list)
 

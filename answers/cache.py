@@ -1,8 +1,8 @@
 """The answer cache: the one owner of the `q:`, `a:` and `lock:` key families.
 
-    q:<question hash>  -> answer id          TTL = freshness (default 24 h)
-    a:<answer id>      -> zlib-compressed JSON  TTL = retention (default 30 days)
-    lock:<question hash> -> holder token      TTL = lock_ttl, renewed while researching
+q:<question hash>  -> answer id          TTL = freshness (default 24 h)
+a:<answer id>      -> zlib-compressed JSON  TTL = retention (default 30 days)
+lock:<question hash> -> holder token      TTL = lock_ttl, renewed while researching
 """
 
 from __future__ import annotations

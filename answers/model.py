@@ -220,39 +220,35 @@ class Draft:
         )
         limitations = tuple(renumber(c) for c in self.limitations)
         sources = tuple(
-            Source(n=n, **_source_fields(self.sources[i]))
+            Source(
+                n=n,
+                title=self.sources[i].title,
+                url=self.sources[i].url,
+                publisher=self.sources[i].publisher,
+                published=self.sources[i].published,
+                snippet=self.sources[i].snippet,
+            )
             for i, n in sorted(number.items(), key=lambda item: item[1])
         )
-        body = {
-            "title": self.title or display_title(question),
-            "summary": summary,
-            "sections": sections,
-            "limitations": limitations,
-            "sources": sources,
-            "follow_ups": tuple(dict.fromkeys(self.follow_ups)),
-            "engine": self.engine,
-        }
-        fingerprint = _fingerprint(question_key, body)
+        title = self.title or display_title(question)
+        follow_ups = tuple(dict.fromkeys(self.follow_ups))
+        body = (title, summary, sections, limitations, sources, follow_ups, self.engine)
         return Answer(
-            id=fingerprint,
+            id=_fingerprint(question_key, body),
             question=question,
+            title=title,
             checked_on=checked_on,
             disclaimer=disclaimer,
-            **body,
+            summary=summary,
+            sections=sections,
+            limitations=limitations,
+            sources=sources,
+            follow_ups=follow_ups,
+            engine=self.engine,
         )
 
 
-def _source_fields(src: DraftSource) -> dict[str, object]:
-    return {
-        "title": src.title,
-        "url": src.url,
-        "publisher": src.publisher,
-        "published": src.published,
-        "snippet": src.snippet,
-    }
-
-
-def _fingerprint(question_key: str, body: dict[str, object]) -> str:
+def _fingerprint(question_key: str, body: tuple[object, ...]) -> str:
     digest = hashlib.sha256(question_key.encode() + b"\n")
     digest.update(pydantic_core.to_json(body, by_alias=False))
     return digest.hexdigest()[:16]

@@ -17,7 +17,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 import redis.asyncio as aioredis
 from redis.backoff import NoBackoff
@@ -161,8 +161,8 @@ class RedisStore:
         return result
 
     async def get(self, key: str) -> bytes | None:
-        value: bytes | None = await self._call(lambda: self.client.get(self._k(key)))
-        return value
+        value = await self._call(lambda: self.client.get(self._k(key)))
+        return cast("bytes | None", value)
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
         done = await self._call(
@@ -199,7 +199,9 @@ class RedisStore:
         await self._call(write)
 
     async def hgetall(self, key: str) -> dict[str, str]:
-        raw: dict[bytes, bytes] = await self._call(lambda: self.client.hgetall(self._k(key)))
+        raw = cast(
+            "dict[bytes, bytes]", await self._call(lambda: self.client.hgetall(self._k(key)))
+        )
         return {k.decode(): v.decode() for k, v in raw.items()}
 
     async def ping(self) -> bool:

@@ -44,7 +44,11 @@ def _env(name: str) -> AliasChoices:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
     )
 
     # --- engine and cache -------------------------------------------------------
@@ -108,8 +112,9 @@ class Settings(BaseSettings):
     fetch_allow_hosts: str = Field("", validation_alias=_env("FACTBOT_FETCH_ALLOW_HOSTS"))
     page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))
 
-    @field_validator("freshness", "retention", "shutdown_grace", "llm_timeout", "page_ttl",
-                     mode="before")
+    @field_validator(
+        "freshness", "retention", "shutdown_grace", "llm_timeout", "page_ttl", mode="before"
+    )
     @classmethod
     def _duration(cls, value: object) -> timedelta:
         return parse_duration(value)
@@ -147,7 +152,8 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for error in exc.errors():
             name = _variable_name(error["loc"])
-            lines.append(f"{name}: {error["msg"].removeprefix("Value error, ")}")
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
         raise ConfigError("; ".join(lines)) from None
 
 

@@ -50,7 +50,9 @@ def make_answer(
     secs = tuple(
         DraftSection(
             heading=pad(f"What section {s + 1} shows", heading_chars),
-            claims=tuple(claim(f"Claim {c + 1} of section {s + 1}.") for c in range(claims_per_section)),
+            claims=tuple(
+                claim(f"Claim {c + 1} of section {s + 1}.") for c in range(claims_per_section)
+            ),
         )
         for s in range(sections)
     )
@@ -85,8 +87,12 @@ def extreme_answers() -> dict[str, Answer]:
         "long-headings": make_answer(sections=8, heading_chars=300),
         "markup-everywhere": make_answer(markup=True, sections=8, sources=12),
         "everything": make_answer(
-            sources=40, sections=8, claims_per_section=3, body_chars=10_000,
-            heading_chars=300, markup=True,
+            sources=40,
+            sections=8,
+            claims_per_section=3,
+            body_chars=10_000,
+            heading_chars=300,
+            markup=True,
         ),
     }
 
@@ -98,9 +104,16 @@ def make_uncovered_answer(question: str = "Who won the 1930 World Cup?") -> Answ
         sections=(),
         limitations=(DraftClaim(text="No document mentions: world, cup, 1930."),),
         sources=(),
-        follow_ups=("How does factbot cache answers?", "How do I add factbot to Slack?",
-                    "Which settings does factbot read?"),
+        follow_ups=(
+            "How does factbot cache answers?",
+            "How do I add factbot to Slack?",
+            "Which settings does factbot read?",
+        ),
         engine=EngineInfo(backend="test", writer="factory", version="1"),
     )
-    return draft.finalize(question=question, question_key="test-uncovered",
-                          checked_on=CHECKED_ON, disclaimer="Answers can be wrong.")
+    return draft.finalize(
+        question=question,
+        question_key="test-uncovered",
+        checked_on=CHECKED_ON,
+        disclaimer="Answers can be wrong.",
+    )

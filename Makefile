@@ -1,0 +1,32 @@
+# The README's two commands: `make demo` (factbot on its embedded defaults) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+QUESTION ?= How does factbot cache answers?
+
+.PHONY: demo chat test lint bench install
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: $(BIN)/.installed
+	$(BIN)/factbot ask "$(QUESTION)"
+
+chat: $(BIN)/.installed
+	$(BIN)/factbot chat
+
+test: $(BIN)/.installed
+	bash .ci/ensure-redis
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+bench: $(BIN)/.installed
+	bash .ci/ensure-redis
+	$(BIN)/python bench/bench_engine.py

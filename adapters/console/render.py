@@ -1,0 +1,68 @@
+"""An `Answer` as rich text for the terminal: numbered sections, `[n]` cites, clickable sources."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.rule import Rule
+from rich.text import Text
+
+from answers import Answer, Claim
+
+LINK_SCHEMES = ("http://", "https://")
+
+
+def _is_link(url: str) -> bool:
+    return url.startswith(LINK_SCHEMES)
+
+
+def _claims(answer: Answer, claims: tuple[Claim, ...]) -> Text:
+    """Claims as one paragraph; each cite a `[n]` linked to its source (terminals that can)."""
+    text = Text()
+    for i, claim in enumerate(claims):
+        if i:
+            text.append(" ")
+        text.append(claim.text)
+        for n in claim.cites:
+            url = answer.source(n).url
+            text.append(" ")
+            text.append(f"[{n}]", style=f"cyan link {url}" if _is_link(url) else "cyan")
+    return text
+
+
+def render_answer(answer: Answer, *, is_stale: bool = False) -> RenderableType:
+    """The whole report; `Text` objects throughout, so markup in a document is printed, not run."""
+    parts: list[RenderableType] = [
+        Text(answer.title, style="bold"),
+        Text(f"Checked on {answer.checked_on:%B %-d, %Y at %H:%M %Z}", style="dim"),
+        Text(answer.disclaimer, style="dim italic"),
+    ]
+    if is_stale:
+        parts.append(Text("This answer may be out of date: ask again with --refresh.", "yellow"))
+    parts += [Text(""), Text("Summary", style="bold underline"), _claims(answer, answer.summary)]
+    for i, section in enumerate(answer.sections, start=1):
+        parts += [Text(""), Text(f"{i}. {section.heading}", style="bold")]
+        parts.append(_claims(answer, section.claims))
+    if answer.limitations:
+        parts += [Text(""), Text("Limitations", style="bold underline")]
+        parts.append(_claims(answer, answer.limitations))
+    if answer.sources:
+        parts += [Text(""), Text("Sources", style="bold underline")]
+        for source in answer.sources:
+            line = Text(f"[{source.n}] ")
+            line.append(source.title, style=f"link {source.url}" if _is_link(source.url) else "")
+            if source.publisher:
+                line.append(f" — {source.publisher}", style="dim")
+            line.append(f"  {source.url}", style="dim")
+            parts.append(line)
+    parts += [Text(""), Text("Want to dive deeper?", style="bold underline")]
+    for i, question in enumerate(answer.follow_ups, start=1):
+        parts.append(Text(f"  {i}. {question}"))
+    parts += [
+        Rule(style="dim"),
+        Text(
+            f"answer {answer.id} · {answer.engine.backend}/"
+            f"{answer.engine.writer} {answer.engine.version}",
+            "dim",
+        ),
+    ]
+    return Group(*parts)

@@ -1,0 +1,99 @@
+"""Logging set-up: plain text or JSON lines, with every secret scrubbed from every line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TextIO
+
+from pydantic import SecretStr
+
+from bot.config import Settings
+
+REDACTED = "[redacted]"
+# Token shapes that must never reach a log even when they are not ours (Slack, Discord, bearer).
+TOKEN_PATTERNS = re.compile(
+    r"(xox[abpors]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}"
+    r"|[MNO][A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"
+    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,})"
+)
+# Fields a record may carry through `extra=` that belong in the JSON line.
+EXTRA_FIELDS = ("platform", "answer_id", "cache", "seconds", "stage", "adapter", "timings")
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    values = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr) and value.get_secret_value():
+            values.append(value.get_secret_value())
+    return values
+
+
+class SecretScrubber(logging.Filter):
+    """Replaces known secret values and token-shaped strings in the rendered message."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True)
+
+    def scrub(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return TOKEN_PATTERNS.sub(REDACTED, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg = self.scrub(message)
+        record.args = None
+        if record.exc_text:
+            record.exc_text = self.scrub(record.exc_text)
+        record.exc_info = None
+        return True
+
+
+class JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for name in EXTRA_FIELDS:
+            if hasattr(record, name):
+                line[name] = getattr(record, name)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        return json.dumps(line, default=str)
+
+
+class TextLines(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        extras = [f"{n}={getattr(record, n)}" for n in EXTRA_FIELDS if hasattr(record, n)]
+        return f"{text} {' '.join(extras)}" if extras else text
+
+
+def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> logging.Handler:
+    """Install one handler on the root logger; returns it (tests read what it wrote)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonLines() if settings.log_format == "json" else TextLines())
+    handler.addFilter(SecretScrubber(secrets_of(settings)))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, "_factbot", False):
+            root.removeHandler(old)
+    handler._factbot = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    return handler

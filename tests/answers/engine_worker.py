@@ -1,0 +1,52 @@
+"""A second process for cross-process tests: asks one question through its own engine.
+
+Prints `lock` once it holds the research lock (so a test can kill it then),
+and the answer id when done. Counts its research runs in Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from answers import AnswerEngine, Draft, RedisStore, connect_redis
+from answers.progress import ProgressCallback
+from tests.answers.backends import draft_for
+
+
+class CountingBackend:
+    cache_namespace = "scripted"
+
+    def __init__(self, store: RedisStore, delay: float) -> None:
+        self.store = store
+        self.delay = delay
+
+    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+        await self.store.incr("test-runs", ttl=600)
+        print("lock", flush=True)
+        await asyncio.sleep(self.delay)
+        return draft_for(question)
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--redis-url", required=True)
+    parser.add_argument("--namespace", required=True)
+    parser.add_argument("--question", required=True)
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--lock-ttl", type=float, default=30.0)
+    args = parser.parse_args()
+    store = RedisStore(connect_redis(args.redis_url), namespace=args.namespace)
+    engine = AnswerEngine(CountingBackend(store, args.delay), store, lock_ttl=args.lock_ttl)
+    outcome = await engine.ask_traced(args.question)
+    print(f"answer {outcome.answer.id} {outcome.cache}", flush=True)
+    await store.aclose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
+    sys.exit(0)

@@ -1,0 +1,119 @@
+"""The `factbot` command end to end, in a subprocess, as a person runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EMPTY_DIR = Path(tempfile.mkdtemp(prefix="factbot-cli-"))  # no .env, no packages to shadow ours
+CLEAN_ENV_PREFIXES = ("SLACK_", "DISCORD_", "FACTBOT_", "REDIS_", "LLM_", "SEARXNG_", "BRAVE_")
+
+
+def factbot(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(CLEAN_ENV_PREFIXES)}
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env={**base, "PYTHONPATH": str(ROOT), "COLUMNS": "100", **(env or {})},
+        cwd=cwd or EMPTY_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        input=stdin,
+    )
+
+
+@pytest.fixture
+def corpus_env(tmp_path: Path) -> dict[str, str]:
+    return {"FACTBOT_CORPUS_INDEX": str(tmp_path / "index.sqlite3")}
+
+
+def test_ask_prints_the_report_offline(corpus_env: dict[str, str]) -> None:
+    result = factbot("ask", "How does factbot cache answers?", env=corpus_env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "How does factbot cache answers?" in out
+    for heading in ("Checked on", "Summary", "Sources", "Want to dive deeper?"):
+        assert heading in out
+    assert "[1]" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_json_reports_miss_then_hit(
+    corpus_env: dict[str, str], redis_url: str, namespace: str
+) -> None:
+    env = {**corpus_env, "REDIS_URL": redis_url, "FACTBOT_REDIS_NAMESPACE": namespace}
+    first = factbot("ask", "--json", "How are answers cached?", env=env)
+    second = factbot("ask", "--json", "how are answers cached", env=env)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    a, b = json.loads(first.stdout), json.loads(second.stdout)
+    assert (a["cache"], b["cache"]) == ("miss", "hit")
+    assert a["id"] == b["id"]
+    assert {
+        "id",
+        "question",
+        "title",
+        "checked_on",
+        "disclaimer",
+        "summary",
+        "sections",
+        "limitations",
+        "sources",
+        "follow_ups",
+        "engine",
+    } <= set(a)
+    refreshed = factbot("ask", "--json", "--refresh", "How are answers cached?", env=env)
+    assert json.loads(refreshed.stdout)["cache"] == "miss"
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "says"),
+    [
+        (("ask", "   "), {}, "empty"),
+        (("ask", "x" * 1001), {}, "1,001 characters"),
+        (("ask",), {}, "required"),
+        (("frobnicate",), {}, "invalid choice"),
+        (("ask", "Hi?"), {"FACTBOT_FRESHNESS": "tomorrow"}, "FACTBOT_FRESHNESS"),
+        (("run", "slack"), {}, "SLACK_BOT_TOKEN"),
+        (("run", "slack"), {"SLACK_BOT_TOKEN": "not-a-token"}, "SLACK_BOT_TOKEN is malformed"),
+        (("run", "slack"), {"SLACK_BOT_TOKEN": "xoxb-1-2-3"}, "SLACK_SIGNING_SECRET"),
+        (("run", "discord"), {}, "DISCORD_TOKEN"),
+        (("run", "discord"), {"DISCORD_TOKEN": "abc"}, "DISCORD_TOKEN is malformed"),
+        (("run", "telegram"), {}, "unknown adapter telegram"),
+        (("index", "/nonexistent"), {}, "no such folder"),
+    ],
+)
+def test_user_mistakes_exit_2_with_one_line(
+    args: tuple[str, ...], env: dict[str, str], says: str
+) -> None:
+    result = factbot(*args, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert says in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_chat_asks_a_follow_up_by_its_number(corpus_env: dict[str, str]) -> None:
+    result = factbot("chat", env=corpus_env, stdin="How does factbot cache answers?\n1\nquit\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Want to dive deeper?") == 2
+    assert "Asking: " in result.stdout
+
+
+def test_index_lists_what_it_indexed(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "tea.md").write_text("# Tea\n\nGreen tea is made from unoxidised leaves.\n")
+    (folder / "coffee.txt").write_text("Coffee\n\nCoffee beans are roasted seeds.\n")
+    result = factbot("index", str(folder), env={"FACTBOT_CORPUS_INDEX": str(tmp_path / "i.db")})
+    assert result.returncode == 0, result.stderr
+    assert "tea.md" in result.stdout and "coffee.txt" in result.stdout

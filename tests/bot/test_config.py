@@ -1,0 +1,67 @@
+"""Settings: every variable documented in .env.example, bad values named."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import AliasChoices
+
+from bot.config import ConfigError, Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def setting_names() -> set[str]:
+    names = set()
+    for info in Settings.model_fields.values():
+        alias = info.validation_alias
+        assert isinstance(alias, AliasChoices)
+        names.add(str(alias.choices[0]))
+    return names
+
+
+def test_env_example_lists_every_setting_and_nothing_else() -> None:
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert listed == setting_names()
+
+
+def test_defaults_run_offline_without_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT / "tests")  # no .env here
+    settings = load_settings()
+    assert settings.redis_url is None
+    assert settings.backend == "corpus"
+    assert settings.corpus == ROOT / "docs"
+    assert settings.freshness == timedelta(hours=24)
+    assert settings.retention == timedelta(days=30)
+
+
+def test_durations_and_empty_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FACTBOT_FRESHNESS", "15m")
+    monkeypatch.setenv("FACTBOT_RETENTION", "90")
+    monkeypatch.setenv("FACTBOT_CORPUS", "")
+    settings = load_settings()
+    assert settings.freshness == timedelta(minutes=15)
+    assert settings.retention == timedelta(seconds=90)
+    assert settings.corpus == ROOT / "docs"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FACTBOT_FRESHNESS", "soon"),
+        ("FACTBOT_RETENTION", "-5"),
+        ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("FACTBOT_BACKEND", "magic"),
+        ("FACTBOT_CORPUS", "/nonexistent/folder"),
+        ("FACTBOT_PORT", "99999"),
+    ],
+)
+def test_a_bad_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"^{name}: "):
+        load_settings()

@@ -1,0 +1,59 @@
+"""No token or signing secret ever appears in a log line, in text or JSON format."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from bot.config import load_settings
+from bot.logs import REDACTED, configure_logging
+
+BOT_TOKEN = "xoxb-1234567890-abcdefghijklmnop"
+SIGNING_SECRET = "8f14e45fceea167a5a36dedd4bea2543"
+DISCORD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+LLM_KEY = "sk-test-0123456789abcdef"
+
+
+@pytest.fixture
+def settings_with_secrets(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("DISCORD_TOKEN", DISCORD_TOKEN)
+    monkeypatch.setenv("LLM_API_KEY", LLM_KEY)
+    return load_settings()
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_secrets_are_scrubbed_from_messages_arguments_and_tracebacks(
+    settings_with_secrets,
+    log_format: str,  # type: ignore[no-untyped-def]
+) -> None:
+    settings = settings_with_secrets.model_copy(update={"log_format": log_format})
+    out = io.StringIO()
+    handler = configure_logging(settings, stream=out)
+    log = logging.getLogger("factbot.test")
+    try:
+        log.warning("token is %s", BOT_TOKEN)
+        log.warning(f"secret {SIGNING_SECRET} and discord {DISCORD_TOKEN}")
+        log.error("header Authorization: Bearer %s", LLM_KEY)
+        log.warning("someone else's token xoxb-9999999999-zzzzzzzzzzzz leaked")
+        try:
+            raise RuntimeError(f"request failed with key {LLM_KEY}")
+        except RuntimeError:
+            log.exception("llm call failed")
+        log.info("answered", extra={"platform": "slack", "answer_id": "0123456789abcdef"})
+    finally:
+        logging.getLogger().removeHandler(handler)
+    text = out.getvalue()
+    for secret in (BOT_TOKEN, SIGNING_SECRET, DISCORD_TOKEN, LLM_KEY, "xoxb-9999999999"):
+        assert secret not in text
+    assert text.count(REDACTED) >= 6
+    if log_format == "json":
+        lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        assert lines[-1]["platform"] == "slack"
+        assert lines[-1]["answer_id"] == "0123456789abcdef"
+    else:
+        assert "answer_id=0123456789abcdef" in text
