@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 ELLIPSIS = "…"
+WEB_SCHEMES = ("http", "https")
 
 
 def cut(text: str, limit: int) -> str:
@@ -32,3 +35,15 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest or not pieces:
         pieces.append(rest)
     return pieces
+
+
+def is_web_link(url: str) -> bool:
+    """Whether `url` may become a clickable link: http(s), a host, and no whitespace or control
+    characters (a `javascript:` or `file:` URL from a document stays plain text)."""
+    if not url or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)

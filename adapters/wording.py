@@ -7,10 +7,12 @@ import math
 from answers import (
     AnswerNotFound,
     EmptyQuestion,
+    FeedbackTally,
     QuestionTooLong,
     RateLimited,
     ResearchFailed,
     StoreUnavailable,
+    Vote,
 )
 
 EXAMPLE_QUESTION = "How does factbot cache answers?"
@@ -43,3 +45,14 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, ResearchFailed):
         return "Sorry, I couldn't research that question just now. Please try again."
     return "Sorry, something went wrong on my side. Please try again."
+
+
+RESTARTING = (
+    "I'm restarting right now, so I can't take new questions. Please ask again in a minute."
+)
+
+
+def thanks_for_vote(vote: Vote, tally: FeedbackTally) -> str:
+    """The reply to a 👍/👎 click, with the counts so far."""
+    said = "helpful" if vote == "up" else "not helpful"
+    return f"Thanks: recorded as {said}. So far 👍 {tally.up} · 👎 {tally.down}."

@@ -111,11 +111,15 @@ class AnswerEngine:
             if cached is not None:
                 return AskOutcome(cached, "hit", time.perf_counter() - started)
 
-        flight = self._flights.get(qhash)
-        if flight is not None:
+        while (flight := self._flights.get(qhash)) is not None:
             if progress is not None:
                 flight.listeners.append(progress)
-            outcome = await asyncio.shield(flight.future)
+            try:
+                outcome = await asyncio.shield(flight.future)
+            except asyncio.CancelledError:
+                if flight.future.cancelled() and not _is_cancelling():
+                    continue  # the researching task was cancelled, not us: take over
+                raise
             return AskOutcome(outcome.answer, "shared", time.perf_counter() - started)
 
         flight = _Flight(asyncio.get_running_loop().create_future())
@@ -124,6 +128,9 @@ class AnswerEngine:
         self._flights[qhash] = flight
         try:
             outcome = await self._research_once(text, qhash, refresh=refresh, flight=flight)
+        except asyncio.CancelledError:
+            flight.future.cancel()
+            raise
         except BaseException as exc:
             flight.future.set_exception(exc)
             flight.future.exception()  # mark retrieved: joiners may be none
@@ -254,3 +261,8 @@ class AnswerEngine:
         self._recent.move_to_end(answer.id)
         while len(self._recent) > RECENT_ANSWERS:
             self._recent.popitem(last=False)
+
+
+def _is_cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0

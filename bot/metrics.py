@@ -9,33 +9,23 @@ HTTP API serves exactly this registry at `/metrics`.
     factbot_research_seconds                        time spent researching a cache miss
     factbot_errors_total{platform, stage, type}     questions that ended in an error
     factbot_answers_in_flight                       questions being researched in this process
-    factbot_background_tasks                        answers under way after an acknowledgement
+    factbot_background_tasks                        answers under way that a shutdown waits for
 """
 
 from __future__ import annotations
 
-from adapters.desk import QuestionDesk
-from answers import AskOutcome, QuestionError, RateLimited, ResearchFailed, StoreUnavailable
-from prometheus_client import (
-    GC_COLLECTOR,
-    PLATFORM_COLLECTOR,
-    PROCESS_COLLECTOR,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-)
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
+
+from adapters.desk import QuestionDesk
+from answers import AskOutcome, QuestionError, RateLimited, ResearchFailed, StoreUnavailable
 
 __all__ = ["RESEARCH_BUCKETS", "FactbotMetrics", "error_stage", "error_type"]
 
 # Research takes from a fraction of a second (corpus) to a minute or more (web + LLM).
 RESEARCH_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0)
-
-# The defaults exist only to be replaced by per-registry instances below.
-del GC_COLLECTOR, PLATFORM_COLLECTOR, PROCESS_COLLECTOR
 
 
 def error_stage(exc: BaseException) -> str:
@@ -94,7 +84,7 @@ class FactbotMetrics:
         )
         self.background = Gauge(
             "factbot_background_tasks",
-            "Answers under way after the platform was acknowledged.",
+            "Answers under way that a shutdown waits for, from every adapter.",
             registry=self.registry,
         )
         if include_process:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from aiohttp import web
 
 from adapters.base import Adapter
+from adapters.http import HealthCheck, HttpApiAdapter, add_ops_routes
 from bot.config import ConfigError, Settings
 from bot.wiring import Services, build
 
@@ -93,10 +94,20 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
                 )
             )
         elif name == "api":
-            from bot.api_wiring import build_api_adapter
-
-            adapters.append(build_api_adapter(services, adapters))
+            adapters.append(
+                HttpApiAdapter(
+                    services.desk,
+                    health=_health(services, adapters),
+                    metrics=services.metrics.registry,
+                    api_token=_secret(settings.api_token) or None,
+                )
+            )
     return adapters
+
+
+def _health(services: Services, adapters: list[Adapter]) -> HealthCheck:
+    """Reads `adapters` at each request, so adapters added after this call are reported too."""
+    return HealthCheck(services.store, adapters=adapters)
 
 
 def _shard_ids(value: str | None) -> list[int] | None:
@@ -136,6 +147,8 @@ async def run_adapters(
     web_app = web.Application()
     for adapter in adapters:
         adapter.mount(web_app)
+    if "api" not in chosen:  # /healthz and /metrics are served whatever runs
+        add_ops_routes(web_app, health=_health(services, adapters), metrics=services.metrics.registry)
     grace = settings.shutdown_grace.total_seconds()
     runner = web.AppRunner(web_app, shutdown_timeout=grace, handle_signals=False)
     await runner.setup()
@@ -175,6 +188,6 @@ async def sync_discord_commands(settings: Settings, *, guild_id: int | None) -> 
     names = await sync_commands(
         _secret(settings.discord_token), guild_id=guild_id, api_url=settings.discord_api_url
     )
-    where = f"guild {guild_id}" if guild_id else "every guild (global; may take up to an hour)"
+    where = f"guild {guild_id}" if guild_id else "every guild (global commands)"
     print(f"synced {len(names)} commands to {where}: {', '.join(names)}")
     return 0

@@ -23,6 +23,7 @@ from answers import (
 )
 from answers.backends.base import Backend
 from bot.config import Settings
+from bot.metrics import FactbotMetrics
 
 if TYPE_CHECKING:
     from adapters.base import Adapter
@@ -36,6 +37,7 @@ class Services:
     store: Store
     engine: AnswerEngine
     desk: QuestionDesk
+    metrics: FactbotMetrics
     adapters: list[Adapter] = field(default_factory=list)
 
     async def aclose(self) -> None:
@@ -73,4 +75,6 @@ def build(
         dedupe=EventDedupe(store),
         feedback=FeedbackStore(store, retention=settings.retention),
     )
-    return Services(settings=settings, store=store, engine=engine, desk=desk)
+    metrics = FactbotMetrics()
+    metrics.watch(desk)
+    return Services(settings=settings, store=store, engine=engine, desk=desk, metrics=metrics)

@@ -26,6 +26,7 @@ __all__ = [
     "RetryRequest",
     "decode_vote",
     "encode_vote",
+    "is_user_id",
 ]
 
 FOLLOW_UP = "followup-{index}"
@@ -37,7 +38,7 @@ FEEDBACK = "feedback"
 TRY_AGAIN = "try-again"
 
 _ANSWER_ID = re.compile(r"^[0-9a-f]{16}$")
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,30}$")
 
 
 def _answer_id(value: str) -> str:
@@ -105,9 +106,11 @@ class RetryRequest:
     asked_by: str | None = None
 
     def encode(self) -> str:
-        return json.dumps(
+        data = json.dumps(
             {"q": self.question, "r": self.refresh, "by": self.asked_by}, ensure_ascii=False
         )
+        # JSON escapes, so no payload ever carries a raw `<!channel>` (values are text too)
+        return data.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
     @classmethod
     def decode(cls, value: str) -> RetryRequest:

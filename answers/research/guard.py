@@ -42,8 +42,12 @@ ALLOWED_PORTS = frozenset({80, 443})
 # Names that are never public, whatever a resolver says about them.
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa")
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "metadata.google.internal"})
-# NAT64 prefixes embed an IPv4 address in the low 32 bits.
-_NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
+# NAT64 and IPv4-translated (SIIT) prefixes embed an IPv4 address in the low 32 bits.
+_NAT64 = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+)
 # Python counts this benchmarking range as global (RFC 6890 says not globally reachable).
 _EXTRA_BLOCKED = (ipaddress.IPv4Network("198.18.0.0/15"),)
 
@@ -53,7 +57,7 @@ class BlockedAddress(OSError):
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 form carries (mapped, 6to4, Teredo, NAT64), if any."""
+    """The IPv4 address an IPv6 form carries (mapped, 6to4, Teredo, NAT64, SIIT), if any."""
     if address.ipv4_mapped is not None:
         return address.ipv4_mapped
     if address.sixtofour is not None:
@@ -132,13 +136,15 @@ def parse_ip_host(host: str) -> IPAddress | None:
 
 @dataclass(frozen=True)
 class FetchGuard:
-    """The URL policy; `allow_hosts` (lower-case names or IP literals) skip the address checks."""
+    """The URL policy; `allow_hosts` (lower-case names or IP literals) skip the address checks
+    and may use any port; other hosts are reached on `ports` only."""
 
     allow_hosts: frozenset[str] = frozenset()
+    ports: frozenset[int] = ALLOWED_PORTS
 
     @classmethod
-    def allowing(cls, hosts: Iterable[str]) -> FetchGuard:
-        return cls(frozenset(_normal_host(h) for h in hosts if h.strip()))
+    def allowing(cls, hosts: Iterable[str], *, ports: Iterable[int] = ALLOWED_PORTS) -> FetchGuard:
+        return cls(frozenset(_normal_host(h) for h in hosts if h.strip()), frozenset(ports))
 
     def is_allowed_host(self, host: str) -> bool:
         return _normal_host(host) in self.allow_hosts
@@ -154,9 +160,9 @@ class FetchGuard:
             raise BlockedAddress("the URL has no host")
         if self.is_allowed_host(host):
             return
-        if url.port not in ALLOWED_PORTS:
-            raise BlockedAddress(f"port {url.port} is not fetched")
         self.check_host(host)
+        if url.port not in self.ports:
+            raise BlockedAddress(f"port {url.port} is not fetched")
 
     def check_host(self, host: str) -> None:
         """Refuse local names and IP literals (any spelling) that are not public."""

@@ -395,3 +395,20 @@ async def test_memory_store_is_bounded() -> None:
     for i in range(10):
         await store.set(f"k{i}", b"v", ttl=60)
     assert [await store.get(f"k{i}") for i in range(10)].count(b"v") == 3
+
+
+async def test_a_joiner_takes_over_when_the_researching_task_is_cancelled(
+    redis_store: RedisStore,
+) -> None:
+    gate = asyncio.Event()
+    backend = ScriptedBackend(gate=gate)
+    engine = engine_on(redis_store, backend)
+    leader = asyncio.create_task(engine.ask("Cancelled midway?"))
+    await asyncio.sleep(0.05)
+    joiner = asyncio.create_task(engine.ask_traced("Cancelled midway?"))
+    await asyncio.sleep(0.05)
+    leader.cancel()
+    gate.set()
+    outcome = await asyncio.wait_for(joiner, timeout=5)
+    assert outcome.cache == "miss"
+    assert backend.runs == 2

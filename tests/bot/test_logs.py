@@ -34,7 +34,7 @@ def test_secrets_are_scrubbed_from_messages_arguments_and_tracebacks(
     settings = settings_with_secrets.model_copy(update={"log_format": log_format})
     out = io.StringIO()
     handler = configure_logging(settings, stream=out)
-    log = logging.getLogger("factbot.test")
+    log = logging.getLogger("bot.test_logs")
     try:
         log.warning("token is %s", BOT_TOKEN)
         log.warning(f"secret {SIGNING_SECRET} and discord {DISCORD_TOKEN}")

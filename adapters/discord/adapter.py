@@ -1,0 +1,112 @@
+"""`DiscordAdapter`: factbot on the Discord gateway, as `bot` runs it (the `Adapter` protocol),
+and `sync_commands`, which registers the commands with Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+import discord
+from aiohttp import web
+
+from adapters.desk import QuestionDesk
+from adapters.discord.client import FactbotClient
+from adapters.discord.responder import Responder
+
+log = logging.getLogger(__name__)
+
+API_VERSION = 10
+_VERSIONED = re.compile(r"/api/v\d+$")
+CLOSE_TIMEOUT_SECONDS = 10.0
+
+
+def use_api_url(api_url: str) -> str:
+    """Send every Discord REST call (and interaction reply) to `api_url` (a proxy, or a fake in
+    tests): sets `discord.http.Route.BASE` for the whole process. `/api/v10` is added when the
+    URL names no API version. Returns the base used."""
+    base = api_url.rstrip("/")
+    if not _VERSIONED.search(base):
+        base += f"/api/v{API_VERSION}"
+    discord.http.Route.BASE = base
+    return base
+
+
+class DiscordAdapter:
+    name = "discord"
+
+    def __init__(
+        self,
+        desk: QuestionDesk,
+        *,
+        token: str,
+        api_url: str | None = None,
+        shard_ids: list[int] | None = None,
+        shard_count: int | None = None,
+    ) -> None:
+        if shard_ids is not None and shard_count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number)")
+        if api_url:
+            use_api_url(api_url)
+        self.responder = Responder(desk)
+        self.client = FactbotClient(self.responder, shard_ids=shard_ids, shard_count=shard_count)
+        self._token = token
+        self._gateway: asyncio.Task[None] | None = None
+        self._is_started = False
+
+    def mount(self, app: web.Application) -> None:
+        """Nothing to mount: Discord delivers everything over the gateway."""
+
+    async def start(self) -> None:
+        """Log in (a bad token fails here), then connect the gateway in the background."""
+        self._is_started = True
+        try:
+            await self.client.login(self._token)
+        except BaseException:
+            await self.client.close()
+            raise
+        self._gateway = asyncio.create_task(self._run_gateway(), name="discord-gateway")
+
+    async def _run_gateway(self) -> None:
+        try:
+            await self.client.connect(reconnect=True)
+        except Exception:
+            log.exception("the Discord gateway connection ended; factbot is offline on Discord")
+
+    async def drain(self) -> None:
+        """New questions get a "restarting" reply; answers under way go on."""
+        self.responder.accepting = False
+
+    async def aclose(self) -> None:
+        if not self._is_started:
+            return  # never logged in: no session or connection to close
+        await self.client.close()
+        gateway, self._gateway = self._gateway, None
+        if gateway is not None and not gateway.done():
+            done, _ = await asyncio.wait({gateway}, timeout=CLOSE_TIMEOUT_SECONDS)
+            if not done:
+                gateway.cancel()
+
+    def is_healthy(self) -> bool:
+        """Logged in and every shard's gateway connection ready and open."""
+        if self._gateway is None or self._gateway.done() or self.client.is_closed():
+            return False
+        shards = self.client.shards.values()
+        return self.client.is_ready() and bool(shards) and not any(s.is_closed() for s in shards)
+
+
+async def sync_commands(
+    token: str, *, guild_id: int | None = None, api_url: str | None = None
+) -> list[str]:
+    """Register `/factcheck` and "Fact-check this message" with Discord: in one guild (instant,
+    for trying things out) or globally. Returns the names Discord now holds."""
+    if api_url:
+        use_api_url(api_url)
+    client = FactbotClient()
+    async with client:
+        await client.login(token)
+        guild = discord.Object(id=guild_id) if guild_id is not None else None
+        if guild is not None:
+            client.tree.copy_global_to(guild=guild)
+        synced = await client.tree.sync(guild=guild)
+    return [command.name for command in synced]

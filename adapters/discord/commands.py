@@ -1,0 +1,81 @@
+"""The slash command `/factcheck` and the message context menu "Fact-check this message".
+
+They are registered with Discord only by `sync_commands` (`factbot discord
+sync [--guild ID]`), never when the bot connects: Discord allows 200 command
+creates a day per guild, and a bot that syncs on every reconnect burns them.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.handlers import handlers_for
+from adapters.discord.reply import say_privately
+from adapters.discord.translate import question_text
+from adapters.wording import describe_error
+from answers.question import MAX_QUESTION_CHARS
+
+log = logging.getLogger(__name__)
+
+COMMAND_NAME = "factcheck"
+COMMAND_DESCRIPTION = "Research a question and get a short, sourced fact-check report"
+CONTEXT_MENU_NAME = "Fact-check this message"
+
+
+@app_commands.describe(
+    question="What should I fact-check?",
+    private="Show the report only to you (default: everyone in the channel sees it)",
+)
+async def factcheck(
+    interaction: discord.Interaction[Any],
+    question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+    private: bool = False,
+) -> None:
+    await handlers_for(interaction).ask(interaction, question, private=private)
+
+
+async def fact_check_message(
+    interaction: discord.Interaction[Any], message: discord.Message
+) -> None:
+    bot_id = interaction.client.user.id if interaction.client.user else 0
+    # The target message's text arrives even without the message-content intent.
+    await handlers_for(interaction).ask(interaction, question_text(message, bot_id), private=False)
+
+
+class FactbotCommands(app_commands.CommandTree[Any]):
+    """The command tree; a failure no handler caught still gets words, not "interaction failed"."""
+
+    def __init__(self, client: discord.Client) -> None:
+        super().__init__(
+            client,
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        )
+        self.add_command(
+            app_commands.Command(
+                name=COMMAND_NAME, description=COMMAND_DESCRIPTION, callback=factcheck
+            )
+        )
+        self.add_command(
+            app_commands.ContextMenu(name=CONTEXT_MENU_NAME, callback=fact_check_message)
+        )
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        log.error(
+            "Discord command %s failed",
+            interaction.command and interaction.command.name,
+            exc_info=cause,
+        )
+        try:
+            await say_privately(interaction, describe_error(cause))
+        except discord.HTTPException:
+            log.warning("could not report a command failure", exc_info=True)

@@ -1,0 +1,135 @@
+"""Saying things back on Discord: small callables, so every path reads `await reply.report(view)`.
+
+`InteractionReply` answers one interaction: it defers at once ("factbot is
+thinking…"), edits in progress at most every `progress_interval` seconds,
+then puts the report in place, or an error only the asker sees.
+`MessageReply` answers a mention or a DM with a reply to the message, under
+a typing indicator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import discord
+from discord import ui
+
+from adapters.discord.markdown import escape
+from adapters.discord.render import render_notice
+from adapters.discord.section_reader import ReaderPage
+from answers import Progress, Stage
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EDIT_SECONDS = 2.0  # Discord rate-limits edits; a progress line every 2 s is plenty
+
+
+class ProgressThrottle:
+    """Lets a progress event through at most once per `interval` seconds, and never `DONE`."""
+
+    def __init__(self, interval: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._last = clock()
+
+    def mark(self) -> None:
+        self._last = self.clock()
+
+    def is_due(self, event: Progress) -> bool:
+        return event.stage is not Stage.DONE and self.clock() - self._last >= self.interval
+
+
+class InteractionReply:
+    def __init__(
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        private: bool,
+        progress_interval: float = PROGRESS_EDIT_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interaction = interaction
+        self.private = private
+        self._throttle = ProgressThrottle(progress_interval, clock=clock)
+        self._is_finished = False
+        self._lock = asyncio.Lock()  # a late progress edit must never land over the report
+
+    async def defer(self) -> None:
+        await self.interaction.response.defer(thinking=True, ephemeral=self.private)
+        self._throttle.mark()
+
+    async def progress(self, event: Progress) -> None:
+        if self._is_finished or not self._throttle.is_due(event):
+            return
+        self._throttle.mark()
+        async with self._lock:
+            if not self._is_finished:
+                notice = render_notice(f"⏳ {escape(event.describe())}")
+                await self.interaction.edit_original_response(view=notice)
+
+    async def report(self, view: ui.LayoutView) -> None:
+        async with self._lock:
+            self._is_finished = True
+            await self.interaction.edit_original_response(view=view)
+
+    async def error(self, text: str) -> None:
+        """Tell only the asker: a private reply is edited; a public "thinking…" is swapped for an
+        ephemeral message (Discord keeps the first reply's visibility, so it is deleted first)."""
+        async with self._lock:
+            self._is_finished = True
+            if not self.private:
+                try:
+                    await self.interaction.delete_original_response()
+                except discord.HTTPException:
+                    log.warning("could not delete the thinking message; editing it instead")
+                else:
+                    await self.interaction.followup.send(text, ephemeral=True)
+                    return
+            await self.interaction.edit_original_response(view=render_notice(text))
+
+
+async def send_page(interaction: discord.Interaction[Any], page: ReaderPage) -> None:
+    """An ephemeral reader page as the follow-up to a private defer."""
+    if page.attachment is not None:
+        await interaction.followup.send(
+            view=page.view, file=page.attachment.to_file(), ephemeral=True
+        )
+    else:
+        await interaction.followup.send(view=page.view, ephemeral=True)
+
+
+async def say_privately(interaction: discord.Interaction[Any], text: str) -> None:
+    """A short ephemeral message, as the first response or after a private defer."""
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class MessageReply:
+    def __init__(self, message: discord.Message) -> None:
+        self.message = message
+        # If the question is deleted meanwhile, the report is still posted (just not as a reply).
+        self._reference = message.to_reference(fail_if_not_exists=False)
+
+    async def report(self, view: ui.LayoutView) -> None:
+        await self.message.channel.send(view=view, reference=self._reference)
+
+    async def text(self, text: str) -> None:
+        await self.message.channel.send(text, reference=self._reference)
+
+    @contextlib.asynccontextmanager
+    async def typing(self) -> AsyncIterator[None]:
+        """ "factbot is typing…" while the body runs; a channel that refuses it is no reason to
+        not answer."""
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                await stack.enter_async_context(self.message.channel.typing())
+            except discord.HTTPException as exc:
+                log.info("no typing indicator in channel %s: %s", self.message.channel.id, exc)
+            yield

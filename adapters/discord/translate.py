@@ -1,0 +1,85 @@
+"""From a Discord message to the question in it: pure predicates over `discord.Message`.
+
+A message is for factbot when it is a DM, or when it mentions the bot or
+the bot's managed role (Discord's autocomplete often picks the role). The
+question is the text without those mentions; other people's and roles'
+mentions become their names, so the question reads as the asker saw it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import discord
+
+from adapters.discord.markdown import one_line
+
+CHAT_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+_USER_MENTION = re.compile(r"<@!?([0-9]{15,20})>")
+_ROLE_MENTION = re.compile(r"<@&([0-9]{15,20})>")
+
+
+@dataclass(frozen=True)
+class MessageQuestion:
+    text: str  # empty for a bare mention
+    is_direct: bool
+
+    @property
+    def is_bare_mention(self) -> bool:
+        return not self.text
+
+
+def is_from_bot(message: discord.Message) -> bool:
+    """Bots (this one included) and webhooks never get answers: no loops between bots."""
+    return message.author.bot or message.webhook_id is not None
+
+
+def is_direct_message(message: discord.Message) -> bool:
+    return isinstance(message.channel, discord.DMChannel)
+
+
+def own_role_id(message: discord.Message) -> int | None:
+    """The bot's managed role in the message's guild, if the guild is known."""
+    role = message.guild.self_role if message.guild is not None else None
+    return role.id if role is not None else None
+
+
+def mentions_bot(message: discord.Message, bot_id: int) -> bool:
+    if any(user.id == bot_id for user in message.mentions) or bot_id in message.raw_mentions:
+        return True
+    role_id = own_role_id(message)
+    return role_id is not None and role_id in message.raw_role_mentions
+
+
+def question_text(message: discord.Message, bot_id: int) -> str:
+    """The message's text without the bot's mentions, on one line."""
+    role_id = own_role_id(message)
+    names = {user.id: user.display_name for user in message.mentions}
+    roles = {role.id: role.name for role in message.role_mentions}
+
+    def user(match: re.Match[str]) -> str:
+        user_id = int(match[1])
+        if user_id == bot_id:
+            return " "
+        return f"@{names[user_id]}" if user_id in names else match[0]
+
+    def role(match: re.Match[str]) -> str:
+        role_id_here = int(match[1])
+        if role_id_here == role_id:
+            return " "
+        return f"@{roles[role_id_here]}" if role_id_here in roles else match[0]
+
+    text = _ROLE_MENTION.sub(role, _USER_MENTION.sub(user, message.content))
+    return one_line(text)
+
+
+def read_message(message: discord.Message, bot_id: int) -> MessageQuestion | None:
+    """The question a message asks factbot, or None when the message is not for factbot."""
+    if is_from_bot(message) or message.type not in CHAT_MESSAGE_TYPES:
+        return None
+    if is_direct_message(message):
+        return MessageQuestion(question_text(message, bot_id), is_direct=True)
+    if not mentions_bot(message, bot_id):
+        return None
+    return MessageQuestion(question_text(message, bot_id), is_direct=False)

@@ -1,0 +1,149 @@
+"""`HttpApiAdapter`: the HTTP API ("api") on the process's shared aiohttp server.
+
+    POST /v1/answers        ask (the answer JSON plus "cache" and "stale")
+    GET  /v1/answers/{id}   a stored answer
+    GET  /healthz           the store and every adapter, 200 or 503
+    GET  /metrics           Prometheus text
+    GET  /openapi.json      the OpenAPI 3.1 document
+
+`/v1/` is a sub-application so its middlewares (errors as JSON, the optional
+bearer token) touch no other adapter's routes, such as Slack's events URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Coroutine
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+from prometheus_client import CollectorRegistry
+
+from adapters.desk import QuestionDesk
+from adapters.http.auth import require_bearer
+from adapters.http.errors import ApiError, error_middleware
+from adapters.http.health import HealthCheck
+from adapters.http.openapi import OPENAPI_PATH, openapi_document
+from adapters.http.ops import add_ops_routes
+from adapters.http.schema import AskRequest, parse_ask_request
+from answers import Answer, AnswerNotFound, AskOutcome, FactbotError, StoreUnavailable
+
+__all__ = ["API_PREFIX", "PLATFORM", "HttpApiAdapter", "caller_of"]
+
+PLATFORM = "api"
+API_PREFIX = "/v1"
+ANSWER_ID = re.compile(r"[0-9a-f]{16}")
+SHUTTING_DOWN_RETRY_SECONDS = 5
+
+
+def caller_of(request: web.Request) -> str:
+    """Who is asking, for the per-person rate limit: the peer's address."""
+    return request.remote or "unknown"
+
+
+def answer_body(answer: Answer, **extra: object) -> dict[str, Any]:
+    return {**answer.model_dump(mode="json"), **extra}
+
+
+def json_response(body: dict[str, Any], *, status: int = 200) -> web.Response:
+    return web.json_response(
+        body, status=status, dumps=lambda data: json.dumps(data, ensure_ascii=False)
+    )
+
+
+async def _settled(
+    asking: Coroutine[Any, Any, AskOutcome],
+) -> AskOutcome | FactbotError | StoreUnavailable:
+    """The outcome, or the expected error as a value (so the task is not logged as failed)."""
+    try:
+        return await asking
+    except (FactbotError, StoreUnavailable) as exc:
+        return exc
+
+
+class HttpApiAdapter:
+    """The HTTP API. The runner owns the server; this adds routes and refuses new questions
+    once drained."""
+
+    name = PLATFORM
+
+    def __init__(
+        self,
+        desk: QuestionDesk,
+        *,
+        health: HealthCheck,
+        metrics: CollectorRegistry,
+        api_token: str | None = None,
+    ) -> None:
+        self.desk = desk
+        self.health = health
+        self.metrics = metrics
+        self.api_token = api_token or None  # an empty FACTBOT_API_TOKEN= means no token
+        self._is_accepting = True
+
+    # --- Adapter -------------------------------------------------------------------
+
+    def mount(self, app: web.Application) -> None:
+        # The error middleware is outermost, so it also words the token check's 401.
+        middlewares: list[Middleware] = [error_middleware]
+        if self.api_token is not None:
+            middlewares.append(require_bearer(self.api_token))
+        api = web.Application(middlewares=middlewares)
+        api.router.add_post("/answers", self.post_answer)
+        api.router.add_get("/answers/{id}", self.get_answer)
+        app.add_subapp(API_PREFIX, api)
+        app.router.add_get(OPENAPI_PATH, self.get_openapi)
+        add_ops_routes(app, health=self.health, metrics=self.metrics)
+
+    async def start(self) -> None:
+        """Nothing to connect: the runner starts the shared server."""
+
+    async def drain(self) -> None:
+        self._is_accepting = False
+
+    async def aclose(self) -> None:
+        """Nothing to close: the runner stops the shared server."""
+
+    def is_healthy(self) -> bool:
+        return self._is_accepting
+
+    # --- handlers ------------------------------------------------------------------
+
+    async def post_answer(self, request: web.Request) -> web.Response:
+        if not (self._is_accepting and self.desk.tasks.accepting):
+            raise ApiError(
+                503,
+                "shutting_down",
+                "This server is shutting down; ask again in a moment.",
+                headers={"Retry-After": str(SHUTTING_DOWN_RETRY_SECONDS)},
+            )
+        ask = parse_ask_request(await request.read())
+        outcome = await self._ask(caller_of(request), ask)
+        answer = outcome.answer
+        return json_response(
+            answer_body(answer, cache=outcome.cache, stale=self.desk.is_stale(answer))
+        )
+
+    async def get_answer(self, request: web.Request) -> web.Response:
+        answer_id = request.match_info["id"]
+        if not ANSWER_ID.fullmatch(answer_id):
+            raise AnswerNotFound(answer_id)
+        answer = await self.desk.answer(answer_id)
+        return json_response(answer_body(answer, stale=self.desk.is_stale(answer)))
+
+    async def get_openapi(self, request: web.Request) -> web.Response:
+        return json_response(openapi_document())
+
+    async def _ask(self, caller: str, ask: AskRequest) -> AskOutcome:
+        # A desk task: shutdown waits for it, and a caller hanging up wastes no research.
+        task = self.desk.tasks.spawn(
+            _settled(self.desk.ask(PLATFORM, caller, ask.question, refresh=ask.refresh)),
+            name="api-answer",
+        )
+        result: AskOutcome | FactbotError | StoreUnavailable = await asyncio.shield(task)
+        if isinstance(result, Exception):
+            raise result
+        return result

@@ -1,0 +1,109 @@
+"""The one place the HTTP API turns an error into a response.
+
+Every error under `/v1/` leaves as `{"error": {"code": ..., "message": ...}}`
+with a 4xx or 5xx status: factbot's error tree (worded by
+`adapters.wording.describe_error`), the API's own request errors (`ApiError`),
+aiohttp's routing errors (404, 405, 413), and, as a last resort, anything
+unexpected (logged with its traceback, answered 500).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from adapters.wording import describe_error
+from answers import (
+    AnswerNotFound,
+    EmptyQuestion,
+    QuestionTooLong,
+    RateLimited,
+    ResearchFailed,
+    StoreUnavailable,
+)
+
+__all__ = ["ERROR_STATUSES", "ApiError", "error_middleware", "error_response", "response_for"]
+
+log = logging.getLogger(__name__)
+
+# The error tree, most specific first: (error, HTTP status, machine-readable code).
+ERROR_STATUSES: tuple[tuple[type[BaseException], int, str], ...] = (
+    (EmptyQuestion, 422, "empty_question"),
+    (QuestionTooLong, 422, "question_too_long"),
+    (RateLimited, 429, "rate_limited"),
+    (AnswerNotFound, 404, "answer_not_found"),
+    (ResearchFailed, 502, "research_failed"),
+    (StoreUnavailable, 503, "store_unavailable"),
+)
+
+# aiohttp's own refusals (unknown path, wrong method, body over client_max_size).
+ROUTING_ERRORS: Mapping[int, tuple[str, str]] = {
+    404: ("not_found", "There is nothing at this path; GET /openapi.json lists the API."),
+    405: ("method_not_allowed", "This path does not take that method; see the Allow header."),
+    413: ("payload_too_large", "The request body is too large."),
+}
+
+
+class ApiError(Exception):
+    """A request the API refuses before it reaches the desk (bad JSON, missing token...)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+def error_response(
+    status: int, code: str, message: str, *, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    return web.json_response(
+        {"error": {"code": code, "message": message}}, status=status, headers=headers
+    )
+
+
+def _status_and_code(exc: BaseException) -> tuple[int, str] | None:
+    for error, status, code in ERROR_STATUSES:
+        if isinstance(exc, error):
+            return status, code
+    return None
+
+
+def response_for(exc: BaseException) -> web.Response:
+    """The response for an error from the desk (or anything else an API handler raised)."""
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
+    status, code = _status_and_code(exc) or (500, "internal_error")
+    headers = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+    return error_response(status, code, describe_error(exc), headers=headers)
+
+
+def _routing_response(exc: web.HTTPException) -> web.Response:
+    code, message = ROUTING_ERRORS.get(exc.status, ("http_error", exc.reason))
+    headers = {}
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        headers["Allow"] = ", ".join(sorted(exc.allowed_methods))
+    return error_response(exc.status, code, message, headers=headers)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:  # redirects and the like pass through untouched
+            raise
+        return _routing_response(exc)
+    except Exception as exc:
+        if not isinstance(exc, ApiError) and _status_and_code(exc) is None:
+            log.exception("unexpected error serving %s %s", request.method, request.path)
+        return response_for(exc)

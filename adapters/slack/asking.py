@@ -1,0 +1,231 @@
+"""Answering one question in Slack, after the platform was acknowledged.
+
+The steps: start the engine → show a placeholder only if the answer is not
+there at once (the first progress event, or a short delay; a cache hit has
+neither) → update it with progress at most once a second → replace it with
+the report, or with a short error and a "Try again" button. Nothing is left
+"thinking": the assistant status is cleared and the placeholder replaced
+even when the task is cancelled at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.background import BackgroundTasks
+from adapters.desk import QuestionDesk
+from adapters.slack.controls import ReportView, RetryRequest
+from adapters.slack.render import (
+    SectionsMode,
+    render_failure,
+    render_notice,
+    render_report,
+    render_working,
+)
+from adapters.slack.reply import AssistantStatus, SlackReply
+from adapters.wording import RESTARTING, describe_error, usage
+from answers import AskOutcome, Progress, QuestionError, RateLimited, ResearchFailed, Stage
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+PLACEHOLDER_DELAY_SECONDS = 0.7  # a cached answer comes well inside this: no placeholder flash
+PROGRESS_INTERVAL_SECONDS = 1.0  # Slack's chat.update is Tier 3; once a second is plenty
+CANCELLED_REPLY_SECONDS = 0.8  # how long a cancelled task may spend replacing its placeholder
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question, who asks it (for the rate limit) and who to name on the report."""
+
+    question: str
+    user: str
+    refresh: bool = False
+    asked_by: str | None = None
+
+
+@dataclass(frozen=True)
+class AskingStyle:
+    sections: SectionsMode = "container"
+    placeholder_delay: float = PLACEHOLDER_DELAY_SECONDS
+    progress_interval: float = PROGRESS_INTERVAL_SECONDS
+
+
+class _LatestProgress:
+    """The engine's progress callback: keeps the newest event and wakes the presenter; it never
+    waits on Slack, so a slow Slack API never slows the research."""
+
+    def __init__(self) -> None:
+        self.latest: Progress | None = None
+        self.changed = asyncio.Event()
+
+    async def record(self, event: Progress) -> None:
+        self.latest = event
+        self.changed.set()
+
+
+async def answer_question(
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, style: AskingStyle
+) -> None:
+    """Research `ask` and put the report (or the error) in `reply`'s place."""
+    progress = _LatestProgress()
+    research = asyncio.ensure_future(
+        desk.ask(PLATFORM, ask.user, ask.question, refresh=ask.refresh, progress=progress.record)
+    )
+    try:
+        try:
+            await _show_progress(research, progress, reply, ask, style)
+        except Exception:  # Slack refused the placeholder; the report may still get through
+            log.warning("could not show progress in Slack", exc_info=True)
+        outcome = await research
+        await _deliver(desk, reply, ask, outcome, style)
+    except asyncio.CancelledError:
+        research.cancel()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(
+                _fail(reply, ask, asyncio.CancelledError()), CANCELLED_REPLY_SECONDS
+            )
+        raise
+    except Exception as exc:
+        await _fail(reply, ask, exc)
+    finally:
+        with contextlib.suppress(Exception):
+            await reply.clear_status()
+
+
+async def _show_progress(
+    research: asyncio.Future[AskOutcome],
+    progress: _LatestProgress,
+    reply: SlackReply,
+    ask: Ask,
+    style: AskingStyle,
+) -> None:
+    """Until the research ends: the placeholder once it is worth showing, then progress."""
+    loop = asyncio.get_running_loop()
+    placeholder_at = loop.time() + style.placeholder_delay
+    shown_at: float | None = None
+    shown: Progress | None = None
+    while not research.done():
+        now = loop.time()
+        if shown_at is None:
+            timeout: float | None = max(0.0, placeholder_at - now)
+        elif progress.latest is not shown and reply.can_update_often:
+            timeout = max(0.0, shown_at + style.progress_interval - now)
+        else:
+            timeout = None
+        woken = asyncio.ensure_future(progress.changed.wait())
+        waiting: list[asyncio.Future[Any]] = [research, woken]
+        try:
+            await asyncio.wait(waiting, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            woken.cancel()
+        progress.changed.clear()
+        if research.done():
+            return
+        now = loop.time()
+        latest = progress.latest
+        if shown_at is None:
+            is_working = latest is not None and latest.stage is not Stage.DONE
+            if is_working or now >= placeholder_at:
+                await reply.send(render_working(ask.question, latest, asked_by=ask.asked_by))
+                await reply.show_status()
+                shown_at, shown = loop.time(), latest
+        elif (
+            latest is not shown
+            and reply.can_update_often
+            and now - shown_at >= style.progress_interval
+        ):
+            await reply.send(render_working(ask.question, latest, asked_by=ask.asked_by))
+            shown_at, shown = loop.time(), latest
+
+
+async def _deliver(
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, outcome: AskOutcome, style: AskingStyle
+) -> None:
+    answer = outcome.answer
+    message = render_report(
+        answer,
+        sections=style.sections,
+        view=ReportView(answer.id, asked_by=ask.asked_by),
+        is_stale=desk.is_stale(answer),
+    )
+    await reply.send(message)
+
+
+async def _fail(reply: SlackReply, ask: Ask, exc: BaseException) -> None:
+    """The error in the placeholder's place; a refusal the asker can act on goes to them alone."""
+    text = RESTARTING if isinstance(exc, asyncio.CancelledError) else describe_error(exc)
+    if isinstance(exc, QuestionError | RateLimited):
+        if reply.is_posted:
+            await reply.send(render_failure(text))
+        else:
+            await reply.tell_asker(render_notice(text))
+        return
+    if not isinstance(exc, asyncio.CancelledError):
+        # the engine logged research failures already; anything else needs its traceback
+        log.warning(
+            "answering %r in Slack failed: %s",
+            ask.question[:80],
+            exc,
+            exc_info=not isinstance(exc, ResearchFailed),
+        )
+    retry = RetryRequest(ask.question, ask.refresh, ask.asked_by)
+    try:
+        await reply.send(render_failure(text, retry=retry))
+    except Exception:
+        log.error("could not show the error in Slack either", exc_info=True)
+
+
+@dataclass
+class SlackAnswering:
+    """What the listeners share: the desk, the Web API client and the background tasks."""
+
+    desk: QuestionDesk
+    client: AsyncWebClient
+    tasks: BackgroundTasks
+    style: AskingStyle
+    status: AssistantStatus
+
+    def reply(
+        self,
+        *,
+        channel: str,
+        user: str,
+        thread_ts: str | None = None,
+        ts: str | None = None,
+        response_url: str | None = None,
+    ) -> SlackReply:
+        return SlackReply(
+            self.client,
+            channel=channel,
+            user=user,
+            thread_ts=thread_ts,
+            ts=ts,
+            response_url=response_url,
+            status=self.status,
+        )
+
+    def ask(self, reply: SlackReply, ask: Ask) -> None:
+        self.tasks.spawn(answer_question(self.desk, reply, ask, self.style), name="slack-answer")
+
+    def later(self, work: Coroutine[Any, Any, None]) -> None:
+        self.tasks.spawn(work, name="slack-click")
+
+    async def notice(self, reply: SlackReply, text: str) -> None:
+        await reply.send(render_notice(text))
+
+    async def ask_or_explain(self, reply: SlackReply, ask: Ask, how_to_ask: str) -> None:
+        """Answer `ask`, or say how to ask (no question) or that factbot is restarting."""
+        if not ask.question:
+            await self.notice(reply, usage(how_to_ask))
+        elif not self.tasks.accepting:
+            await self.notice(reply, RESTARTING)
+        else:
+            self.ask(reply, ask)

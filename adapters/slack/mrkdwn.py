@@ -1,0 +1,56 @@
+"""Slack's mrkdwn, written safely: escaping, links, dates and fitting text into a limit.
+
+`&`, `<` and `>` are Slack's control characters: `<!channel>`, `<@U123>` and
+`<url|label>` are all built from them. Every string a person, a document or
+a model wrote goes through `escape` (or `fit`, which escapes), so it shows
+as text and never pings anyone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from adapters.text import cut, is_web_link
+
+MAX_LINK_URL_CHARS = 2000  # longer URLs are shown as plain text rather than linked
+
+
+def escape(text: str) -> str:
+    """`text` with Slack's three control characters replaced by their entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` escaped, cut with "…" so that the escaped result has at most `limit` characters."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    low, high = 0, limit  # the longest plain cut whose escaped form fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(escape(cut(text, middle))) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return escape(cut(text, max(low, 1)))[:limit]
+
+
+def safe_url(url: str) -> str | None:
+    """The URL escaped for a `<url|label>` link, or None when it must not become a link."""
+    if len(url) > MAX_LINK_URL_CHARS or any(ch in url for ch in "|<>") or not is_web_link(url):
+        return None
+    return escape(url)
+
+
+def link(url: str, label: str) -> str:
+    """`<url|label>` when the URL is a plain http(s) URL, else just `label`.
+
+    `label` must already be escaped (it is mrkdwn)."""
+    safe = safe_url(url)
+    return f"<{safe}|{label}>" if safe else label
+
+
+def date(moment: datetime) -> str:
+    """A date each reader sees in their own time zone, with a UTC fallback."""
+    fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"

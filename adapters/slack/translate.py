@@ -1,0 +1,111 @@
+"""Reading Slack payloads: pure predicates and extraction, no I/O.
+
+Slack sends what people typed as mrkdwn (`<@U123>`, `<!channel>`,
+`<https://…|label>`, `&amp;`); `plain_text` turns it back into the words
+people saw, which is what factbot researches and later escapes again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "action_value",
+    "event_id",
+    "followup_thread",
+    "is_direct_channel",
+    "is_dm_question",
+    "is_from_bot",
+    "plain_text",
+    "question_from_mention",
+    "reply_thread",
+]
+
+Payload = Mapping[str, Any]
+
+_ANGLE = re.compile(r"<([^<>]*)>")
+_DM_SUBTYPES = (None, "file_share", "thread_broadcast")
+
+
+def plain_text(text: str) -> str:
+    """Slack's mrkdwn as the text people saw: mentions as `@name`, links as their label."""
+    return _unescape(_ANGLE.sub(_readable, text)).strip()
+
+
+def _readable(match: re.Match[str]) -> str:
+    inner = match.group(1)
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):  # <@U123> or <@U123|name>
+        return "@" + (label or target[1:])
+    if target.startswith("#"):  # <#C123|general>
+        return "#" + (label or target[1:])
+    if target.startswith("!subteam^"):
+        return label or "@group"
+    if target.startswith("!date^"):
+        return label
+    if target.startswith("!"):  # <!channel>, <!here>, <!everyone>
+        return "@" + target[1:]
+    return label or target  # <https://…|label> or <mailto:…>
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def question_from_mention(text: str, bot_user_id: str | None) -> str:
+    """The question in a message that mentions the bot, without the mention."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+    return re.sub(r"[ \t]+", " ", plain_text(text)).strip()
+
+
+def is_from_bot(event: Payload) -> bool:
+    """Messages from bots (factbot included) are never questions."""
+    return bool(
+        event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message"
+    )
+
+
+def is_dm_question(event: Payload) -> bool:
+    """A person's new message in a direct conversation with the bot."""
+    return (
+        event.get("channel_type") == "im"
+        and event.get("subtype") in _DM_SUBTYPES
+        and not is_from_bot(event)
+        and bool(event.get("user"))
+    )
+
+
+def reply_thread(event: Payload) -> str:
+    """The thread an answer to a channel message goes in: its own, or the one it started."""
+    return str(event.get("thread_ts") or event["ts"])
+
+
+def is_direct_channel(channel_id: str) -> bool:
+    return channel_id.startswith("D")
+
+
+def followup_thread(channel_id: str, message: Payload) -> str | None:
+    """Where the answer to a button on `message` goes: its thread; a top-level message in a DM
+    gets a top-level answer, in a channel one in its thread."""
+    if message.get("thread_ts"):
+        return str(message["thread_ts"])
+    if is_direct_channel(channel_id):
+        return None
+    return str(message["ts"]) if message.get("ts") else None
+
+
+def event_id(body: Payload) -> str | None:
+    """The id Slack repeats when it delivers an event again."""
+    if body.get("type") != "event_callback":
+        return None
+    value = body.get("event_id")
+    return str(value) if value else None
+
+
+def action_value(body: Payload) -> str:
+    """The value of the first (only) action in a block_actions payload."""
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")

@@ -1,0 +1,91 @@
+"""Starting, health, closing, sharding options and syncing commands, against the fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+import pytest
+
+from adapters.base import Adapter
+from adapters.desk import QuestionDesk
+from adapters.discord import DiscordAdapter, sync_commands, use_api_url
+from tests.adapters.discord.conftest import TOKEN, StartAdapter
+from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
+
+READY_WAIT_SECONDS = 10.0  # discord.py waits 2 s for guilds after READY before it is ready
+
+
+async def wait_until(condition: object, what: str) -> None:
+    for _ in range(int(READY_WAIT_SECONDS / 0.05)):
+        if condition():  # type: ignore[operator]
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never {what}")
+
+
+async def test_start_connects_the_gateway_and_health_follows_it(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord
+) -> None:
+    adapter: Adapter = await start_adapter()  # the protocol `bot` runs
+    assert adapter.name == "discord"
+    identify = fake_discord.identified[-1]
+    assert identify["token"] == TOKEN
+    # Default intents: no presences (1 << 8), members (1 << 1) or message content (1 << 15).
+    intents = identify["intents"]
+    assert intents == discord.Intents.default().value
+    assert not intents & (1 << 1 | 1 << 8 | 1 << 15)
+    await wait_until(adapter.is_healthy, "healthy")
+    assert not any(c.method == "PUT" for c in fake_discord.calls)  # no command sync on connect
+
+    await adapter.aclose()
+    assert not adapter.is_healthy()
+
+
+async def test_a_shard_subset_identifies_as_those_shards(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord
+) -> None:
+    await start_adapter(shard_ids=[1], shard_count=3)
+    assert fake_discord.identified[-1]["shard"] == [1, 3]
+
+
+def test_shard_ids_need_a_shard_count(desk: QuestionDesk) -> None:
+    with pytest.raises(ValueError, match="DISCORD_SHARD_COUNT"):
+        DiscordAdapter(desk, token=TOKEN, shard_ids=[0, 1])
+
+
+async def test_not_healthy_before_start(desk: QuestionDesk, fake_discord: FakeDiscord) -> None:
+    adapter = DiscordAdapter(desk, token=TOKEN, api_url=fake_discord.url)
+    assert not adapter.is_healthy()
+    adapter.mount(None)  # type: ignore[arg-type]  # nothing to mount: no HTTP routes
+    await adapter.aclose()
+
+
+async def test_a_bad_token_fails_start(desk: QuestionDesk, fake_discord: FakeDiscord) -> None:
+    adapter = DiscordAdapter(desk, token="bad", api_url=fake_discord.url)
+    fake_discord.unauthorized_tokens.add("bad")
+    with pytest.raises(discord.LoginFailure):
+        await adapter.start()
+    assert not adapter.is_healthy()
+
+
+@pytest.mark.parametrize("guild_id", [None, 1400000000000000004])
+async def test_sync_commands_registers_both_commands(
+    fake_discord: FakeDiscord, guild_id: int | None
+) -> None:
+    names = await sync_commands(TOKEN, guild_id=guild_id, api_url=fake_discord.url)
+    assert names == ["factcheck", "Fact-check this message"]
+    [put] = [c for c in fake_discord.calls if c.method == "PUT"]
+    where = f"/guilds/{guild_id}" if guild_id else ""
+    assert put.path == f"/applications/{APP_ID}{where}/commands"
+    slash, menu = put.body
+    assert slash["options"][0]["name"] == "question" and slash["options"][0]["required"]
+    assert slash["options"][1]["name"] == "private" and not slash["options"][1]["required"]
+    assert menu["type"] == 3  # a message context menu
+    assert slash["contexts"] == [0, 1, 2] and slash["integration_types"] == [0, 1]
+
+
+def test_api_url_gains_a_version_when_it_names_none(fake_discord: FakeDiscord) -> None:
+    assert use_api_url("http://127.0.0.1:9/") == "http://127.0.0.1:9/api/v10"
+    assert use_api_url("http://127.0.0.1:9/api/v9") == "http://127.0.0.1:9/api/v9"
+    assert discord.http.Route.BASE == "http://127.0.0.1:9/api/v9"

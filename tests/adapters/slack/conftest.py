@@ -1,0 +1,171 @@
+"""The Slack harness: the real SlackAdapter (bolt AsyncApp, HTTP mode) on a loopback aiohttp
+server, a fake Slack Web API, and a real AnswerEngine over Redis with a small in-test backend."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.desk import QuestionDesk
+from adapters.slack import EVENTS_PATH, SlackAdapter
+from answers import AnswerEngine, EventDedupe, FeedbackStore, RateLimiter, RedisStore
+from tests.adapters.slack.fake_slack import (
+    SIGNING_SECRET,
+    FakeSlack,
+    command_body,
+    event_body,
+    interaction_body,
+    signed_headers,
+)
+from tests.answers.backends import ScriptedBackend
+
+
+@dataclass
+class Clock:
+    """The engine's clock, moved by tests to make answers stale."""
+
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    fake = FakeSlack()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", fake.handle)
+    server = TestServer(app, host="127.0.0.1", port=0)
+    await server.start_server()
+    fake.base = str(server.make_url("/"))
+    yield fake
+    await server.close()
+
+
+@dataclass
+class SlackHarness:
+    """Sends Slack's signed requests to the adapter's real route and reads the fake's calls."""
+
+    http: TestClient[Any, Any]
+    fake: FakeSlack
+    adapter: SlackAdapter
+    backend: ScriptedBackend
+    desk: QuestionDesk
+    clock: Clock
+    _events: int = 0
+
+    async def send(self, body: str, content_type: str, **headers: str) -> tuple[int, str]:
+        response = await self.http.post(
+            EVENTS_PATH,
+            data=body.encode(),
+            headers={**signed_headers(body, content_type), **headers},
+        )
+        return response.status, await response.text()
+
+    async def event(
+        self, event: dict[str, Any], *, event_id: str | None = None, **headers: str
+    ) -> tuple[int, str]:
+        self._events += 1
+        body = event_body(event, event_id=event_id or f"Ev{self._events}")
+        return await self.send(body, "application/json", **headers)
+
+    async def mention(
+        self,
+        text: str,
+        *,
+        user: str = "U1",
+        channel: str = "C1",
+        ts: str = "1700000000.000100",
+        **extra: Any,
+    ) -> tuple[int, str]:
+        return await self.event(
+            {
+                "type": "app_mention",
+                "user": user,
+                "channel": channel,
+                "text": text,
+                "ts": ts,
+                "event_ts": ts,
+                **extra,
+            }
+        )
+
+    async def command(self, text: str, *, user: str = "U1", channel: str = "C1") -> tuple[int, str]:
+        body = command_body(
+            text, user=user, channel=channel, response_url=self.fake.response_url("command")
+        )
+        return await self.send(body, "application/x-www-form-urlencoded")
+
+    async def interact(self, payload: dict[str, Any]) -> tuple[int, str]:
+        return await self.send(interaction_body(payload), "application/x-www-form-urlencoded")
+
+    async def report_post(self, count: int = 1) -> dict[str, Any]:
+        """The `count`-th message (post or update) carrying a report (it has a header block)."""
+
+        def reports() -> list[dict[str, Any]]:
+            return [
+                c.body
+                for c in self.fake.calls
+                if c.path in ("/chat.postMessage", "/chat.update")
+                and any(b.get("type") == "header" for b in c.body.get("blocks") or [])
+            ]
+
+        found = await self.fake.wait_for(
+            lambda: len(reports()) >= count and reports(), what=f"report #{count}"
+        )
+        return found[count - 1]
+
+
+BuildHarness = Callable[..., Any]
+
+
+@pytest.fixture
+async def make_harness(
+    fake_slack: FakeSlack, redis_store: RedisStore
+) -> AsyncIterator[BuildHarness]:
+    made: list[tuple[SlackAdapter, TestClient[Any, Any]]] = []
+
+    async def build(
+        *,
+        sections: str = "container",
+        per_minute: int = 100,
+        backend: ScriptedBackend | None = None,
+        progress_interval: float = 1.0,
+    ) -> SlackHarness:
+        backend = backend or ScriptedBackend()
+        clock = Clock()
+        engine = AnswerEngine(backend, redis_store, clock=clock, freshness=timedelta(hours=24))
+        desk = QuestionDesk(
+            engine=engine,
+            limiter=RateLimiter(redis_store, per_window=per_minute),
+            dedupe=EventDedupe(redis_store),
+            feedback=FeedbackStore(redis_store),
+        )
+        adapter = SlackAdapter(
+            desk,
+            bot_token="xoxb-test",
+            app_token=None,
+            signing_secret=SIGNING_SECRET,
+            api_url=fake_slack.base,
+            sections=sections,  # type: ignore[arg-type]
+            progress_interval=progress_interval,
+        )
+        web_app = web.Application()
+        adapter.mount(web_app)
+        http = TestClient(TestServer(web_app, host="127.0.0.1", port=0))
+        await http.start_server()
+        made.append((adapter, http))
+        return SlackHarness(http, fake_slack, adapter, backend, desk, clock)
+
+    yield build
+    for adapter, http in made:
+        await adapter.drain()
+        await adapter.tasks.drain(0)
+        await adapter.aclose()
+        await http.close()

@@ -1,0 +1,183 @@
+"""A loopback fake of Slack's Web API and response_url endpoints that records every call."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_USER = "UBOT"
+TEAM = "T1"
+POLL_SECONDS = 0.01
+WAIT_SECONDS = 5.0
+
+
+@dataclass
+class Call:
+    path: str
+    body: dict[str, Any]
+    raw: str
+
+
+@dataclass
+class FakeSlack:
+    calls: list[Call] = field(default_factory=list)
+    base: str = ""
+    not_member: set[str] = field(default_factory=set)  # channels where posting fails
+    rate_limit_once: set[str] = field(default_factory=set)  # paths answering 429 once
+    socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
+    _next_ts: int = 0
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        raw = await request.text()
+        if "json" in request.headers.get("content-type", ""):
+            body = json.loads(raw) if raw else {}
+        else:
+            body = {k: v[0] for k, v in parse_qs(raw).items()}
+        path = request.path
+        self.calls.append(Call(path, body, raw))
+        if path in self.rate_limit_once:
+            self.rate_limit_once.discard(path)
+            return web.json_response(
+                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "0"}
+            )
+        if path.startswith("/respond/"):
+            return web.Response(text="ok")
+        if path == "/auth.test":
+            return web.json_response(
+                {
+                    "ok": True,
+                    "team_id": TEAM,
+                    "team": "Test",
+                    "user_id": BOT_USER,
+                    "user": "factbot",
+                    "bot_id": "BBOT",
+                }
+            )
+        if path == "/apps.connections.open":
+            return web.json_response({"ok": True, "url": self.socket_url})
+        if path == "/chat.postMessage":
+            if body.get("channel") in self.not_member:
+                return web.json_response({"ok": False, "error": "not_in_channel"})
+            self._next_ts += 1
+            ts = f"1800000000.{self._next_ts:06d}"
+            return web.json_response(
+                {"ok": True, "channel": body.get("channel"), "ts": ts, "message": {"ts": ts}}
+            )
+        if path == "/chat.update":
+            return web.json_response(
+                {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
+            )
+        if path == "/chat.postEphemeral":
+            return web.json_response({"ok": True, "message_ts": "1800000000.999999"})
+        return web.json_response({"ok": True})
+
+    # --- reading what was sent -------------------------------------------------------
+
+    def to(self, path: str) -> list[dict[str, Any]]:
+        return [c.body for c in self.calls if c.path == path]
+
+    def posts(self) -> list[dict[str, Any]]:
+        return self.to("/chat.postMessage")
+
+    def updates(self) -> list[dict[str, Any]]:
+        return self.to("/chat.update")
+
+    def responses(self) -> list[dict[str, Any]]:
+        return [c.body for c in self.calls if c.path.startswith("/respond/")]
+
+    async def wait_for(
+        self, predicate: Callable[[], Any], *, what: str = "the expected Slack calls"
+    ) -> Any:
+        """Poll (bounded) until `predicate()` is truthy; return its value."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            await asyncio.sleep(POLL_SECONDS)
+        raise AssertionError(f"timed out waiting for {what}; calls: {self.summary()}")
+
+    def summary(self) -> list[str]:
+        return [f"{c.path} {c.raw[:120]}" for c in self.calls]
+
+    def response_url(self, name: str) -> str:
+        return f"{self.base}respond/{name}"
+
+
+# --- signed requests, as Slack sends them ---------------------------------------------------
+
+_verifier = SignatureVerifier(SIGNING_SECRET)
+
+
+def signed_headers(body: str, content_type: str, *, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    return {
+        "content-type": content_type,
+        "x-slack-request-timestamp": ts,
+        "x-slack-signature": _verifier.generate_signature(timestamp=ts, body=body),
+    }
+
+
+def event_body(event: dict[str, Any], *, event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": TEAM,
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+            "event": event,
+        }
+    )
+
+
+def interaction_body(payload: dict[str, Any]) -> str:
+    return "payload=" + quote(json.dumps(payload))
+
+
+def command_body(text: str, *, user: str, channel: str, response_url: str) -> str:
+    fields = {
+        "command": "/factcheck",
+        "text": text,
+        "user_id": user,
+        "user_name": user.lower(),
+        "channel_id": channel,
+        "team_id": TEAM,
+        "response_url": response_url,
+        "trigger_id": "trigger",
+    }
+    return "&".join(f"{k}={quote(v, safe='')}" for k, v in fields.items())
+
+
+def block_actions(
+    *,
+    user: str,
+    channel: str,
+    message: dict[str, Any],
+    action: dict[str, Any],
+    response_url: str,
+) -> dict[str, Any]:
+    """A `block_actions` payload for a click on `action` in `message`."""
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "team_id": TEAM},
+        "team": {"id": TEAM},
+        "api_app_id": "A1",
+        "channel": {"id": channel},
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+        "message": message,
+        "response_url": response_url,
+        "trigger_id": "trigger",
+        "actions": [{**action, "block_id": "b", "action_ts": "1"}],
+    }

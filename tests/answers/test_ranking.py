@@ -1,0 +1,101 @@
+"""BM25 ranking of in-memory passages, and the words it ranks on."""
+
+from __future__ import annotations
+
+import pytest
+
+from answers.evidence import Passage
+from answers.model import DraftSource
+from answers.ranking import Bm25, question_terms, question_words, rank_passages, stem, terms
+
+
+def passage(text: str, *, heading: str = "", title: str = "Page", url: str = "") -> Passage:
+    source = DraftSource(title=title, url=url or f"https://example.org/{abs(hash(text))}")
+    return Passage(evidence_id="", text=text, source=source, score=0.0, heading=heading)
+
+
+@pytest.mark.parametrize(
+    ("forms", "expected"),
+    [
+        (["cache", "caches", "caching", "cached"], "cach"),
+        (["answer", "answers", "answered", "answering"], "answer"),
+        (["run", "running"], "run"),
+        (["process", "processes"], "process"),
+        (["index", "indexes", "indexed", "indexing"], "index"),
+        (["retry", "retries", "retried"], "retry"),
+    ],
+)
+def test_stem_joins_the_forms_of_a_word(forms: list[str], expected: str) -> None:
+    assert {stem(f) for f in forms} == {expected}
+
+
+def test_stem_leaves_short_and_foreign_words_alone() -> None:
+    assert stem("is") == "is"
+    assert stem("redis") == "redis"
+    assert stem("bus") == "bus"
+    assert stem("größe") == "größe"
+    assert stem("1930") == "1930"
+
+
+def test_terms_fold_case_accents_and_width_and_drop_stop_words() -> None:
+    assert terms("The CAFÉ and ｃａｆｅ were caching") == ["cafe", "cafe", "cach"]
+    assert terms("REDIS_URL") == ["redis", "url"]
+
+
+def test_question_terms_keep_the_asked_words_in_order_once() -> None:
+    asked = question_terms("How does factbot cache answers? Cached answers!")
+    assert [(t.term, t.word) for t in asked] == [
+        ("factbot", "factbot"),
+        ("cach", "cache"),
+        ("answer", "answers"),
+    ]
+
+
+def test_the_words_of_asking_are_not_searched() -> None:
+    assert question_words("What happens when Redis is down?") == ["redis", "down"]
+    assert question_words("How does caching work, exactly?") == ["caching"]
+    assert question_words("What is it?") == []
+
+
+def test_rank_passages_puts_the_matching_passage_first() -> None:
+    passages = [
+        passage("Bicycles need their chains oiled."),
+        passage("Green tea is brewed below boiling point.", heading="Brewing tea"),
+        passage("Coffee is brewed with boiling water."),
+        passage("Nothing here shares a word."),
+    ]
+    ranked = rank_passages("How is green tea brewed?", passages)
+    assert [p.text for p in ranked] == [passages[1].text, passages[2].text]
+    assert ranked[0].score > ranked[1].score > 0
+
+
+def test_rank_passages_counts_headings_and_titles() -> None:
+    body = "The pads wear down over time."
+    by_heading = passage(body, heading="Brakes")
+    by_title = passage(body, title="Brakes")
+    plain = passage(body + " brakes")
+    ranked = rank_passages("brakes", [plain, by_title, by_heading])
+    assert ranked[0] is not plain and ranked[0].heading == "Brakes"
+
+
+def test_rank_passages_is_deterministic_and_keeps_input_order_on_ties() -> None:
+    passages = [passage("tea", url=f"https://example.org/{i}") for i in range(5)]
+    ranked = rank_passages("tea", passages)
+    assert [p.source.url for p in ranked] == [p.source.url for p in passages]
+    assert ranked == rank_passages("tea", passages)
+
+
+def test_rank_passages_limit_and_empty_inputs() -> None:
+    passages = [passage(f"tea number {i}") for i in range(10)]
+    assert len(rank_passages("tea", passages, limit=3)) == 3
+    assert rank_passages("tea", []) == []
+    assert rank_passages("the of and", passages) == []
+
+
+def test_bm25_prefers_rare_terms_and_shorter_documents() -> None:
+    bm25 = Bm25([["tea", "green"], ["tea", "black"], ["tea", "green", "x", "y", "z", "w"]])
+    assert bm25.idf("green") > bm25.idf("tea")
+    assert bm25.idf("absent") == 0.0
+    assert bm25.score(["green"], 0) > bm25.score(["green"], 2) > 0
+    assert bm25.score(["coffee"], 0) == 0.0
+    assert bm25.document_frequency("green") == 2
