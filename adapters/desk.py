@@ -75,6 +75,7 @@ class QuestionDesk:
                 "answer_id": outcome.answer.id,
                 "cache": outcome.cache,
                 "seconds": round(outcome.seconds, 3),
+                "timings": outcome.timings,
             },
         )
         for observe in self.on_answer:

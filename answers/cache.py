@@ -17,6 +17,8 @@ from answers.store import Store
 DEFAULT_FRESHNESS = timedelta(hours=24)
 DEFAULT_RETENTION = timedelta(days=30)
 DEFAULT_LOCK_TTL = 30.0
+# A report whose sources cover nothing is researched again sooner: the sources may catch up.
+UNCOVERED_FRESHNESS = timedelta(minutes=10)
 
 
 def question_key(question_hash: str) -> str:
@@ -61,13 +63,17 @@ class AnswerCache:
         answer_id = await self.answer_id_for(question_hash)
         return await self.load(answer_id) if answer_id else None
 
-    async def save(self, question_hash: str, answer: Answer) -> None:
+    async def save(
+        self, question_hash: str, answer: Answer, *, freshness: timedelta | None = None
+    ) -> None:
+        """Store `answer`; `freshness` shortens (never lengthens) how long the question maps to it."""
+        fresh_for = min(freshness, self.freshness) if freshness else self.freshness
         # The answer first, so a `q:` entry never points at nothing.
         await self.store.set(
             answer_key(answer.id), pack_answer(answer), ttl=self.retention.total_seconds()
         )
         await self.store.set(
-            question_key(question_hash), answer.id.encode(), ttl=self.freshness.total_seconds()
+            question_key(question_hash), answer.id.encode(), ttl=fresh_for.total_seconds()
         )
 
     async def acquire(self, question_hash: str, token: bytes) -> bool:

@@ -20,7 +20,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from answers.backends.base import Backend
-from answers.cache import DEFAULT_FRESHNESS, DEFAULT_LOCK_TTL, DEFAULT_RETENTION, AnswerCache
+from answers.cache import (
+    DEFAULT_FRESHNESS,
+    DEFAULT_LOCK_TTL,
+    DEFAULT_RETENTION,
+    UNCOVERED_FRESHNESS,
+    AnswerCache,
+)
 from answers.errors import AnswerNotFound, ResearchFailed
 from answers.model import Answer
 from answers.progress import Progress, ProgressCallback, Stage, report
@@ -49,6 +55,7 @@ class AskOutcome:
     answer: Answer
     cache: CacheStatus
     seconds: float
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per research stage
 
 
 @dataclass
@@ -57,8 +64,16 @@ class _Flight:
 
     future: asyncio.Future[AskOutcome]
     listeners: list[ProgressCallback] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    _stage: tuple[str, float] | None = None
 
     async def progress(self, event: Progress) -> None:
+        now = time.perf_counter()
+        if self._stage is None or self._stage[0] != event.stage:
+            if self._stage is not None:
+                name, since = self._stage
+                self.timings[name] = round(self.timings.get(name, 0.0) + now - since, 4)
+            self._stage = (event.stage.value, now)
         for listener in list(self.listeners):
             await report(listener, event)
 
@@ -137,7 +152,9 @@ class AnswerEngine:
             raise
         else:
             flight.future.set_result(outcome)
-            return AskOutcome(outcome.answer, outcome.cache, time.perf_counter() - started)
+            return AskOutcome(
+                outcome.answer, outcome.cache, time.perf_counter() - started, outcome.timings
+            )
         finally:
             del self._flights[qhash]
 
@@ -233,8 +250,11 @@ class AnswerEngine:
                 log.warning("research failed for %r: %s", text[:80], exc, exc_info=True)
                 raise ResearchFailed(f"research failed: {exc}") from exc
             self._remember(answer)
+            freshness = draft.freshness
+            if not answer.sources:
+                freshness = min(freshness or UNCOVERED_FRESHNESS, UNCOVERED_FRESHNESS)
             with contextlib.suppress(StoreUnavailable):
-                await self.cache.save(qhash, answer)
+                await self.cache.save(qhash, answer, freshness=freshness)
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()
@@ -243,7 +263,7 @@ class AnswerEngine:
             if token is not None:
                 await self._release(qhash, token)
         await flight.progress(Progress(Stage.DONE))
-        return AskOutcome(answer, "miss", time.perf_counter() - started)
+        return AskOutcome(answer, "miss", time.perf_counter() - started, dict(flight.timings))
 
     async def _keep_lock(self, qhash: str, token: bytes) -> None:
         interval = self.cache.lock_ttl / 3

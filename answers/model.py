@@ -10,7 +10,7 @@ that share a URL and drops the ones never cited.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Annotated, Self
 
@@ -186,7 +186,8 @@ class Draft:
     follow_ups: tuple[str, ...]
     engine: EngineInfo
     title: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    # Serve this draft's answer for at most this long (a degraded answer, e.g. the LLM was down).
+    freshness: timedelta | None = None
 
     def finalize(
         self,

@@ -65,7 +65,7 @@ QUESTION_FILLER = frozenset(
     happen happens happened happening mean means meant work works explain describe tell know
     show find give list difference differences exactly actually really possible ok okay way ways
     thing things kind kinds type types example examples please thanks anyone someone something
-    anything much many long use using
+    anything much many long use using according regarding concerning
     """.split()
 )
 

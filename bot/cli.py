@@ -76,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         settings = load_settings()
+        if args.command != "run" and "log_level" not in settings.model_fields_set:
+            settings = settings.model_copy(update={"log_level": "WARNING"})  # a quiet terminal
         configure_logging(settings)
         return asyncio.run(_dispatch(args, settings))
     except UsageError as exc:

@@ -108,6 +108,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, validation_alias=_env("LLM_BASE_URL"))
     llm_api_key: SecretStr | None = Field(None, validation_alias=_env("LLM_API_KEY"))
     llm_model: str = Field("gpt-4o-mini", validation_alias=_env("LLM_MODEL"))
+    llm_plan_queries: bool = Field(False, validation_alias=_env("LLM_PLAN_QUERIES"))
     llm_timeout: timedelta = Field(timedelta(seconds=60), validation_alias=_env("LLM_TIMEOUT"))
     fetch_allow_hosts: str = Field("", validation_alias=_env("FACTBOT_FETCH_ALLOW_HOSTS"))
     page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))

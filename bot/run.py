@@ -148,7 +148,9 @@ async def run_adapters(
     for adapter in adapters:
         adapter.mount(web_app)
     if "api" not in chosen:  # /healthz and /metrics are served whatever runs
-        add_ops_routes(web_app, health=_health(services, adapters), metrics=services.metrics.registry)
+        add_ops_routes(
+            web_app, health=_health(services, adapters), metrics=services.metrics.registry
+        )
     grace = settings.shutdown_grace.total_seconds()
     runner = web.AppRunner(web_app, shutdown_timeout=grace, handle_signals=False)
     await runner.setup()

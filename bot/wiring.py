@@ -10,6 +10,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
+
 from adapters.desk import QuestionDesk
 from answers import (
     AnswerEngine,
@@ -22,7 +24,7 @@ from answers import (
     connect_redis,
 )
 from answers.backends.base import Backend
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.metrics import FactbotMetrics
 
 if TYPE_CHECKING:
@@ -53,12 +55,36 @@ def build_store(settings: Settings) -> Store:
 
 def build_backend(settings: Settings, store: Store) -> Backend:
     if settings.backend == "research":
-        from bot.research_wiring import build_research_backend
-
         return build_research_backend(settings, store)
     from answers.corpus import CorpusBackend
 
     return CorpusBackend(settings.corpus, index_path=settings.corpus_index)
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def build_research_backend(settings: Settings, store: Store) -> Backend:
+    from answers.research import make_research_backend
+
+    try:
+        return make_research_backend(
+            store=store,
+            search_provider=settings.search_provider,
+            searxng_url=settings.searxng_url,
+            brave_api_key=_secret(settings.brave_api_key),
+            brave_api_url=settings.brave_api_url,
+            llm_base_url=settings.llm_base_url,
+            llm_api_key=_secret(settings.llm_api_key),
+            llm_model=settings.llm_model,
+            llm_timeout=settings.llm_timeout.total_seconds(),
+            fetch_allow_hosts=settings.fetch_allow_host_list,
+            page_ttl=settings.page_ttl.total_seconds(),
+            plan_with_llm=settings.llm_plan_queries,
+        )
+    except ValueError as exc:  # names the missing variable, e.g. SEARXNG_URL
+        raise ConfigError(str(exc)) from None
 
 
 def build(

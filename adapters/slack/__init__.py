@@ -73,7 +73,11 @@ class SlackAdapter:
             desk=desk,
             client=self.client,
             tasks=self.tasks,
-            style=AskingStyle(sections, placeholder_delay, progress_interval),
+            style=AskingStyle(
+                sections=sections,
+                placeholder_delay=placeholder_delay,
+                progress_interval=progress_interval,
+            ),
             status=AssistantStatus(),
         )
         # Socket Mode needs no signing secret: Slack's WebSocket is authenticated by the app token.

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 PLACEHOLDER_DELAY_SECONDS = 0.7  # a cached answer comes well inside this: no placeholder flash
+QUICK_ANSWER_SECONDS = 0.25  # once research starts, a placeholder shows after this at the latest
 PROGRESS_INTERVAL_SECONDS = 1.0  # Slack's chat.update is Tier 3; once a second is plenty
 CANCELLED_REPLY_SECONDS = 0.8  # how long a cancelled task may spend replacing its placeholder
 
@@ -51,10 +52,11 @@ class Ask:
     asked_by: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AskingStyle:
     sections: SectionsMode = "container"
     placeholder_delay: float = PLACEHOLDER_DELAY_SECONDS
+    quick_answer: float = QUICK_ANSWER_SECONDS
     progress_interval: float = PROGRESS_INTERVAL_SECONDS
 
 
@@ -107,7 +109,8 @@ async def _show_progress(
     ask: Ask,
     style: AskingStyle,
 ) -> None:
-    """Until the research ends: the placeholder once it is worth showing, then progress."""
+    """Until the research ends: the placeholder once it is worth showing (research started a
+    moment ago, or the answer is slow to come), then progress at most once an interval."""
     loop = asyncio.get_running_loop()
     placeholder_at = loop.time() + style.placeholder_delay
     shown_at: float | None = None
@@ -132,8 +135,9 @@ async def _show_progress(
         now = loop.time()
         latest = progress.latest
         if shown_at is None:
-            is_working = latest is not None and latest.stage is not Stage.DONE
-            if is_working or now >= placeholder_at:
+            if latest is not None and latest.stage is not Stage.DONE:  # researching: not a hit
+                placeholder_at = min(placeholder_at, now + style.quick_answer)
+            if now >= placeholder_at:
                 await reply.send(render_working(ask.question, latest, asked_by=ask.asked_by))
                 await reply.show_status()
                 shown_at, shown = loop.time(), latest

@@ -104,18 +104,13 @@ class CorpusBackend:
             ),
         )
         await report(progress, Progress(Stage.WRITING))
-        notes = (
-            (f"{found.skipped} files in the corpus could not be read and were left out.",)
-            if found.skipped
-            else ()
-        )
         return await asyncio.to_thread(
             write_extractive,
             question,
             found.passages,
             engine=ENGINE,
             documents_searched=found.documents,
-            notes=notes,
+            notes=_skipped_note(found.skipped),
         )
 
     def _find(self, question: str) -> _Found:
@@ -144,6 +139,15 @@ class CorpusBackend:
 
     async def aclose(self) -> None:
         await asyncio.to_thread(self.index.close)
+
+
+def _skipped_note(skipped: int) -> tuple[str, ...]:
+    """A limitation when files of the corpus were left out (too large, unreadable)."""
+    if not skipped:
+        return ()
+    if skipped == 1:
+        return ("1 file in the corpus could not be read and was left out.",)
+    return (f"{skipped} files in the corpus could not be read and were left out.",)
 
 
 def index_corpus(folder: Path, *, index_path: Path | None = None) -> CorpusIndexReport:

@@ -12,10 +12,11 @@ extractive writer builds the report from the same evidence, and the report's
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from answers.evidence import Passage
@@ -41,6 +42,9 @@ from answers.writers.extractive import write_extractive
 from answers.writers.llm import LLMBadOutput, LLMError, LLMUnavailable, LLMWriter
 
 __all__ = ["BACKEND_VERSION", "ResearchBackend", "make_research_backend"]
+
+# How long an extractive stand-in for a failed LLM answer is served before trying the LLM again.
+FALLBACK_FRESHNESS = timedelta(minutes=15)
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +128,16 @@ class ResearchBackend:
             draft = await self._write_with_llm(question, evidence, reading, notes)
         if draft is not None:
             return draft
-        return write_extractive(
+        fallback = write_extractive(
             question,
             evidence,
             engine=self.engine_for("extractive"),
             documents_searched=len(reading.pages),
             notes=skipped,  # the extractive writer states its own reach and absence lines
         )
+        if self.writer is not None:  # the LLM failed: serve this stand-in briefly, then retry
+            fallback = dataclasses.replace(fallback, freshness=FALLBACK_FRESHNESS)
+        return fallback
 
     async def aclose(self) -> None:
         closers = [self.search.aclose(), self.fetcher.aclose()]

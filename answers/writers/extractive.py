@@ -39,7 +39,7 @@ from answers.writers.reading import Reading, Sentence, read_passages
 
 __all__ = ["MIN_COVERAGE", "write_extractive"]
 
-MIN_COVERAGE = 0.5  # the weighted share of the question's terms the passages must mention
+MIN_COVERAGE = 0.55  # the weighted share of the question's terms the passages must mention
 MIN_SENTENCES = MIN_SECTIONS  # one quotable sentence per section at the very least
 MIN_SUMMARY_CLAIMS = 2
 MAX_SUMMARY_CLAIMS = 4
@@ -49,6 +49,7 @@ SAME_PASSAGE_LIKENESS = 0.3  # two sentences of one passage count as this alike,
 SUMMARY_CUTOFF = 0.5  # past the minimum, stop when a candidate scores under this share of the best
 LEAD_FOCUS = 0.75  # a passage whose heading holds this much of the question: its opening leads
 LEAD_SENTENCES = 2
+LEAD_STRENGTH = 0.75  # ...and whose best sentence scores this share of the best sentence overall
 SECTION_FLOOR = 0.6  # past the minimum, a section's best sentence scores this share of the best
 SECTION_SPREAD = 0.25  # a section quotes sentences within this score of its best one
 MAX_HEADING_CHARS = 120
@@ -154,8 +155,12 @@ def _lead_sentences(reading: Reading) -> list[Sentence]:
     """The opening sentences of the most relevant passage whose heading (or, at a document's
     opening, title) is the question, if any: a text's own opening sums it up best."""
     order = reading.relevant()
+    top = max((s.score for s in reading.sentences), default=0.0)
+    best_in: dict[int, float] = {}
+    for sentence in reading.sentences:
+        best_in[sentence.passage] = max(best_in.get(sentence.passage, sentence.score), sentence.score)
     for i in sorted(order, key=lambda i: (-reading.focus[i], order.index(i))):
-        if reading.focus[i] >= LEAD_FOCUS:
+        if reading.focus[i] >= LEAD_FOCUS and best_in.get(i, 0.0) >= LEAD_STRENGTH * top:
             opening = [s for s in reading.sentences if s.passage == i and not s.is_dependent]
             return sorted(opening, key=lambda s: s.start)[:LEAD_SENTENCES]
     return []
@@ -329,7 +334,7 @@ def _section_heading(group: _Group, reading: Reading) -> str:
     heading = group.heading
     if heading and not is_generic(heading):
         return _shorten(heading, MAX_HEADING_CHARS)
-    topic = _topic(group, reading)
+    topic = _topic(group, reading) if heading else ""  # a page's opening is what its title says
     return _shorten(f"{title}: {topic}" if topic else title, MAX_HEADING_CHARS)
 
 

@@ -3,8 +3,9 @@
 A heading that is already a question stays one ("How do I add factbot to
 Slack?"); "When Redis is down" becomes "What happens when Redis is down?";
 "How factbot caches answers" becomes "Can you explain how factbot caches
-answers?"; "Refreshing an answer" becomes "What does refreshing an answer
-involve?"; any other heading becomes "What should I know about <heading>?".
+answers?"; "Add factbot to Slack" becomes "How do I add factbot to Slack?"; any other
+heading becomes "What should I know about <heading>?" ("...about refreshing
+an answer?").
 Each one is a search the same sources can answer on its own.
 """
 
@@ -84,8 +85,9 @@ GENERIC_HEADINGS = frozenset(
 
 CODE_MARKS = ("/", "--", "`", "=", "{", "<", "()", "$")
 
-_NUMBERING = re.compile(
-    r"^\s*(?:(?:step|part|chapter|section)\s+\d+[.:)]?|\d+(?:\.\d+)*[.):]?)\s+", re.IGNORECASE
+_NUMBERING = re.compile(  # "2.1 ", "3) ", "Step 3: ", "Item 4: "; not a year ("2024 in review")
+    r"^\s*(?:(?:step|part|chapter|section|item)\s+\d+[.:)]?|\d{1,3}(?:\.\d{1,3})*[.):]?)\s+",
+    re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
 
@@ -93,7 +95,8 @@ _SPACE = re.compile(r"\s+")
 def clean_heading(heading: str) -> str:
     """A heading on one line without its numbering ("2.1 ", "Step 3: ") or trailing colon."""
     text = _SPACE.sub(" ", heading).strip()
-    text = _NUMBERING.sub("", text).strip()
+    while (unnumbered := _NUMBERING.sub("", text, count=1).strip()) != text:
+        text = unnumbered
     return text.rstrip(" :;.-–—").strip()
 
 
@@ -134,8 +137,6 @@ def as_question(heading: str, *, is_common_word: Callable[[str], bool]) -> str |
         question = f"Can you explain {_lower_first(text)}?"  # "How factbot caches answers"
     elif word in IMPERATIVES:
         question = f"How do I {_lower_first(text)}?"
-    elif word.endswith("ing") and len(word) > 4 and word.isalpha():
-        question = f"What does {_lower_first(text)} involve?"
     else:
         lowered = _lower_first(text) if is_common_word(word) else text
         question = f"What should I know about {lowered}?"

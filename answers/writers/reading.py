@@ -123,7 +123,8 @@ def read_passages(question: str, passages: Sequence[Passage]) -> Reading:
         else 0.0
         for i, score in enumerate(raw)
     )
-    unseen = math.log(1 + (len(passages) + 0.5) / 0.5)  # the weight of a term no passage has
+    # A term no passage has weighs as much as one that only a single passage has: the most.
+    unseen = math.log(1 + (max(len(passages), 1) - 0.5) / 1.5)
     weights = {t.term: (bm25.idf(t.term) or unseen) for t in asked}
     relevant = [i for i, r in enumerate(relevance) if r > 0]
     seen: set[str] = set()

@@ -63,7 +63,10 @@ def test_plain_text_headings_paragraphs_and_lists() -> None:
         "Coffee beans are roasted at 190 to 240 degrees Celsius until they crack. Light roasts "
         "keep more of the bean's acidity, and dark roasts taste of the roast itself.",
     ) in blocks
-    assert ("prose", "Roasted beans keep their flavour for about a month in an airtight jar.") in blocks
+    assert (
+        "prose",
+        "Roasted beans keep their flavour for about a month in an airtight jar.",
+    ) in blocks
 
 
 def test_html_skips_furniture_and_reads_head_details() -> None:
@@ -74,11 +77,15 @@ def test_html_skips_furniture_and_reads_head_details() -> None:
     assert "Eyjafjallajökull" in doc.text  # entities decoded
     for furniture in ("script text", "Navigation text", "Footer text", "color: red"):
         assert furniture not in doc.text
-    assert ("heading", "Why Iceland has so many volcanoes") in [(b.kind, b.text) for b in doc.blocks]
+    assert ("heading", "Why Iceland has so many volcanoes") in [
+        (b.kind, b.text) for b in doc.blocks
+    ]
 
 
 def test_html_without_title_uses_its_first_heading_and_charset() -> None:
-    html = '<meta charset="iso-8859-1"><h1>Caf\xe9 notes</h1><p>Na\xefve text.</p>'.encode("latin-1")
+    html = '<meta charset="iso-8859-1"><h1>Caf\xe9 notes</h1><p>Na\xefve text.</p>'.encode(
+        "latin-1"
+    )
     doc = read_document("page.htm", html, folder_name="kb")
     assert doc.title == "Café notes"
     assert "Naïve text." in doc.text
@@ -87,7 +94,7 @@ def test_html_without_title_uses_its_first_heading_and_charset() -> None:
 def test_byte_order_marks_and_bad_bytes_never_fail() -> None:
     utf16 = codecs.BOM_UTF16_LE + "# Titre\n\nÉté.\n".encode("utf-16-le")
     assert read_document("x.md", utf16, folder_name="kb").title == "Titre"
-    utf8 = codecs.BOM_UTF8 + "# Title\n\nBody.\n".encode()
+    utf8 = codecs.BOM_UTF8 + b"# Title\n\nBody.\n"
     assert read_document("x.md", utf8, folder_name="kb").title == "Title"
     broken = b"# Broken \xff\xfe bytes\n\nText with \x00 a NUL and \x1b[31m escapes.\n"
     doc = read_document("x.md", broken, folder_name="kb")

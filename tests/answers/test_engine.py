@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import shutil
@@ -19,7 +20,10 @@ import redis.asyncio as aioredis
 from answers import (
     AnswerEngine,
     AnswerNotFound,
+    Draft,
+    DraftClaim,
     EmptyQuestion,
+    EngineInfo,
     MemoryStore,
     Progress,
     QuestionTooLong,
@@ -30,7 +34,7 @@ from answers import (
 )
 from answers.cache import answer_key, question_key
 from answers.question import normalise_question, question_hash
-from tests.answers.backends import ScriptedBackend
+from tests.answers.backends import ScriptedBackend, draft_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -155,7 +159,10 @@ async def test_progress_reports_each_stage(redis_store: RedisStore) -> None:
     async def record(event: Progress) -> None:
         seen.append(event)
 
-    await engine_on(redis_store, ScriptedBackend()).ask("Is fire hot?", progress=record)
+    outcome = await engine_on(redis_store, ScriptedBackend()).ask_traced(
+        "Is fire hot?", progress=record
+    )
+    assert set(outcome.timings) == {"searching", "reading", "writing"}
     assert [e.stage for e in seen] == [Stage.SEARCHING, Stage.READING, Stage.WRITING, Stage.DONE]
     assert seen[1].describe() == "Reading sources (2 of 2)…"
 
@@ -412,3 +419,33 @@ async def test_a_joiner_takes_over_when_the_researching_task_is_cancelled(
     outcome = await asyncio.wait_for(joiner, timeout=5)
     assert outcome.cache == "miss"
     assert backend.runs == 2
+
+
+class UncoveredBackend(ScriptedBackend):
+    async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+        self.runs += 1
+        return Draft(
+            summary=(DraftClaim("The sources do not cover this question."),),
+            sections=(),
+            limitations=(),
+            sources=(),
+            follow_ups=("A?", "B?", "C?"),
+            engine=EngineInfo(backend="scripted", writer="test", version="1"),
+        )
+
+
+async def test_degraded_answers_are_served_for_a_shorter_time(
+    redis_store: RedisStore, redis_client: aioredis.Redis, namespace: str
+) -> None:
+    engine = engine_on(redis_store, UncoveredBackend())
+    await engine.ask("Nothing covers this?")
+    qhash = question_hash(normalise_question("Nothing covers this?"), namespace="scripted")
+    assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 600
+
+    class BriefBackend(ScriptedBackend):
+        async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+            return dataclasses.replace(draft_for(question), freshness=timedelta(seconds=90))
+
+    await engine_on(redis_store, BriefBackend()).ask("Briefly cached?")
+    qhash = question_hash(normalise_question("Briefly cached?"), namespace="scripted")
+    assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 90

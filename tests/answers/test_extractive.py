@@ -1,0 +1,264 @@
+"""The extractive writer on passages in memory, as the web research backend hands them over."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from answers.evidence import Passage
+from answers.model import (
+    MAX_FOLLOW_UPS,
+    MAX_SECTIONS,
+    MIN_FOLLOW_UPS,
+    MIN_SECTIONS,
+    Answer,
+    Draft,
+    DraftSource,
+    EngineInfo,
+)
+from answers.ranking import rank_passages
+from answers.writers import write_extractive
+from answers.writers.follow_ups import as_question
+
+ENGINE = EngineInfo(backend="test", writer="extractive", version="1")
+CHECKED_ON = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+REUTERS = DraftSource(
+    title="Bridge reopens after repairs",
+    url="https://news.example.com/bridge",
+    publisher="Example News",
+    published=date(2026, 5, 2),
+)
+COUNCIL = DraftSource(title="City council minutes", url="https://city.example.gov/minutes")
+BLOG = DraftSource(title="A cyclist's diary", url="https://blog.example.net/diary")
+
+PAGES = [
+    (
+        REUTERS,
+        "",
+        "The Elm Street bridge reopened on 1 May after eight months of repairs. "
+        "Engineers replaced the deck and strengthened both piers.",
+    ),
+    (
+        REUTERS,
+        "What the repairs cost",
+        "The repairs cost 4.2 million euros, about a fifth more "
+        "than planned. The city paid for the overrun from its road budget.",
+    ),
+    (
+        COUNCIL,
+        "Item 4: Elm Street bridge",
+        "The council approved the bridge repair budget in "
+        "September. Councillors asked for a cycle lane on the reopened bridge.",
+    ),
+    (
+        COUNCIL,
+        "Item 5: Parks",
+        "The council agreed to plant forty trees in Riverside Park. "
+        "Volunteers will water them during the first summer.",
+    ),
+    (
+        BLOG,
+        "Riding across",
+        "I rode across the reopened bridge on its first morning. "
+        "The new cycle lane is wide and the surface is smooth.",
+    ),
+    (
+        BLOG,
+        "Spring rides",
+        "Spring rides along the canal are the best of the year. "
+        "The towpath dries out by the middle of April.",
+    ),
+]
+
+
+def passages(question: str) -> list[Passage]:
+    candidates = [
+        Passage(evidence_id="", text=text, source=source, score=0.0, heading=heading)
+        for source, heading, text in PAGES
+    ]
+    ranked = rank_passages(question, candidates)
+    return [Passage(f"E{i}", p.text, p.source, p.score, p.heading) for i, p in enumerate(ranked, 1)]
+
+
+def finalize(draft: Draft, question: str) -> Answer:
+    return draft.finalize(
+        question=question, question_key="k", checked_on=CHECKED_ON, disclaimer="Check sources."
+    )
+
+
+def assert_claims_quote_their_passages(draft: Draft, given: list[Passage]) -> None:
+    texts: dict[str, list[str]] = {}
+    for p in given:
+        texts.setdefault(p.source.url, []).append(p.text)
+    for claim in (*draft.summary, *(c for s in draft.sections for c in s.claims)):
+        assert len(claim.cites) == 1
+        url = draft.sources[claim.cites[0]].url
+        assert any(claim.text in text for text in texts[url]), claim.text
+
+
+def test_a_report_from_several_sources() -> None:
+    question = "When did the Elm Street bridge reopen after repairs?"
+    given = passages(question)
+    draft = write_extractive(question, given, engine=ENGINE, documents_searched=3)
+    answer = finalize(draft, question)
+    assert 2 <= len(answer.summary) <= 4
+    assert MIN_SECTIONS <= len(answer.sections) <= MAX_SECTIONS
+    assert MIN_FOLLOW_UPS <= len(answer.follow_ups) <= MAX_FOLLOW_UPS
+    assert {s.url for s in answer.sources} >= {REUTERS.url, COUNCIL.url}
+    assert answer.summary[0].text.startswith("The Elm Street bridge reopened on 1 May")
+    assert_claims_quote_their_passages(draft, given)
+    headings = [s.heading for s in answer.sections]
+    assert "What the repairs cost" in headings
+    assert all(not h.lower().startswith("section") for h in headings)
+    assert answer.engine == ENGINE
+
+
+def test_headings_say_what_each_group_shows() -> None:
+    question = "What did the bridge repairs cost?"
+    draft = write_extractive(question, passages(question), engine=ENGINE, documents_searched=3)
+    headings = [s.heading for s in draft.sections]
+    assert headings[0] == "What the repairs cost"
+    assert "Elm Street bridge" in headings  # the page's own heading, its numbering dropped
+    assert "Bridge reopens after repairs" in headings  # a page's opening: the page's title
+
+
+def test_limitations_are_computed_from_the_evidence() -> None:
+    question = "When did the Elm Street bridge reopen after repairs by the mayor?"
+    draft = write_extractive(
+        question,
+        passages(question),
+        engine=ENGINE,
+        documents_searched=3,
+        notes=["2 pages could not be fetched."],
+    )
+    lines = [c.text for c in draft.limitations]
+    assert lines[0] == (
+        "No passage found mentions “mayor”, so this report says nothing about it."
+    )
+    assert any(line.startswith("Searched 3 documents;") for line in lines)
+    assert "2 pages could not be fetched." in lines
+    assert any("2026-05-02" in line for line in lines)  # the one dated source
+    assert "not evidence that it is false" in lines[-1]
+    assert all(not c.cites for c in draft.limitations)
+
+
+def test_follow_ups_come_from_headings_the_report_did_not_use() -> None:
+    question = "What did the bridge repairs cost?"
+    draft = write_extractive(question, passages(question), engine=ENGINE, documents_searched=3)
+    used = {s.heading for s in draft.sections}
+    for follow_up in draft.follow_ups:
+        assert follow_up.endswith("?")
+        assert not any(h and h in follow_up for h in used)
+
+
+def test_a_question_the_passages_do_not_cover_gets_the_honest_report() -> None:
+    question = "Who designed the Eiffel Tower?"
+    given = passages(question)
+    draft = write_extractive(question, given, engine=ENGINE, documents_searched=3)
+    answer = finalize(draft, question)
+    assert answer.sources == () and answer.sections == ()
+    assert all(not c.cites for c in answer.all_claims())
+    text = " ".join(c.text for c in answer.summary)
+    assert "do not cover this question" in text
+    assert "“designed”, “eiffel” or “tower”" in text
+    assert MIN_FOLLOW_UPS <= len(answer.follow_ups) <= MAX_FOLLOW_UPS
+
+
+def test_the_not_covered_report_suggests_what_the_sources_do_cover() -> None:
+    question = "Who designed the Eiffel Tower?"
+    context = [
+        Passage(f"E{i}", text, source, 0.0, heading)
+        for i, (source, heading, text) in enumerate(PAGES, 1)
+    ]
+    draft = write_extractive(question, context, engine=ENGINE, documents_searched=3)
+    assert draft.sources == ()
+    assert "What should I know about spring rides?" in draft.follow_ups
+    assert "What should I know about riding across?" in draft.follow_ups
+
+
+def test_a_single_mention_is_too_little_to_report_on() -> None:
+    question = "Does the bridge have a cycle lane?"
+    thin = [p for p in passages(question) if p.source.url == BLOG.url][:1]
+    draft = write_extractive(question, thin, engine=ENGINE, documents_searched=1)
+    assert draft.sources == ()
+    assert "The one document searched does not cover" in draft.summary[0].text
+    assert any(BLOG.url in c.text for c in draft.limitations)  # where the closest passage is
+
+
+def test_no_passages_and_no_searchable_words() -> None:
+    for question, given in (("What is the bridge?", []), ("What is it?", passages("bridge"))):
+        draft = write_extractive(question, given, engine=ENGINE, documents_searched=len(given))
+        answer = finalize(draft, question)
+        assert answer.sources == ()
+        assert MIN_FOLLOW_UPS <= len(answer.follow_ups)
+    draft = write_extractive("What is it?", [], engine=ENGINE, documents_searched=0)
+    assert draft.summary[0].text.startswith("There were no documents to search")
+    assert "only common words" in draft.summary[1].text
+
+
+def test_the_same_input_gives_the_same_report() -> None:
+    question = "When did the Elm Street bridge reopen after repairs?"
+    first = finalize(
+        write_extractive(question, passages(question), engine=ENGINE, documents_searched=3),
+        question,
+    )
+    second = finalize(
+        write_extractive(question, passages(question), engine=ENGINE, documents_searched=3),
+        question,
+    )
+    assert first.to_json() == second.to_json()
+
+
+def test_markup_huge_and_odd_text_is_quoted_safely() -> None:
+    markup = DraftSource(title="<script>alert(1)</script> @everyone", url="https://x.example/m")
+    odd = DraftSource(title="Ünïcödé \u202e", url="https://x.example/u")
+    huge = DraftSource(title="Huge", url="https://x.example/h")
+    given = [
+        Passage(
+            "E1",
+            "<!channel> The bridge *reopened* on 1 May. @everyone <@U123> was there. "
+            "Bridge tolls were `dropped` for [a week](https://evil.example).",
+            markup,
+            1.0,
+            "Bridge <b>news</b>",
+        ),
+        Passage(
+            "E2",
+            "The bridge 🌉 reopened with a ribbon, e\u0301 and \u200b zero widths. "
+            "Bridge traffic returned the same afternoon.",
+            odd,
+            0.9,
+            "",
+        ),
+        Passage("E3", "bridge " * 50_000, huge, 0.8, "Bridge"),  # one endless sentence
+        Passage("E4", "The old bridge stood for ninety years. " * 400, huge, 0.7, "History"),
+    ]
+    question = "When did the bridge reopen?"
+    draft = write_extractive(question, given, engine=ENGINE, documents_searched=3)
+    answer = finalize(draft, question)
+    assert answer.sources
+    assert_claims_quote_their_passages(draft, given)
+    for claim in answer.all_claims():
+        assert len(claim.text) <= 2000
+
+
+def test_as_question_turns_headings_into_questions() -> None:
+    def common(word: str) -> bool:
+        return word not in {"slack", "redis"}
+
+    cases = {
+        "When Redis is down": "What happens when Redis is down?",
+        "How factbot caches answers": "Can you explain how factbot caches answers?",
+        "How does caching work": "How does caching work?",
+        "Refreshing an answer": "What should I know about refreshing an answer?",
+        "Add factbot to Slack": "How do I add factbot to Slack?",
+        "Freshness and retention": "What should I know about freshness and retention?",
+        "Slack settings": "What should I know about Slack settings?",
+        "2.1 Step 3: Brewing temperature:": "What should I know about brewing temperature?",
+        "2024 in review": "What should I know about 2024 in review?",
+        "Is it free?": "Is it free?",
+    }
+    for heading, expected in cases.items():
+        assert as_question(heading, is_common_word=common) == expected
+    for poor in ("", "Overview", "See also", "Health: GET /healthz", "x " * 40, "123"):
+        assert as_question(poor, is_common_word=common) is None
