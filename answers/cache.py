@@ -25,8 +25,11 @@ def question_key(question_hash: str) -> str:
     return f"q:{question_hash}"
 
 
+ANSWER_PREFIX = "a:"
+
+
 def answer_key(answer_id: str) -> str:
-    return f"a:{answer_id}"
+    return f"{ANSWER_PREFIX}{answer_id}"
 
 
 def lock_key(question_hash: str) -> str:
@@ -59,9 +62,9 @@ class AnswerCache:
         return unpack_answer(raw) if raw else None
 
     async def lookup(self, question_hash: str) -> Answer | None:
-        """The fresh answer to a question, if one is cached."""
-        answer_id = await self.answer_id_for(question_hash)
-        return await self.load(answer_id) if answer_id else None
+        """The fresh answer to a question, if one is cached (one round trip)."""
+        raw = await self.store.get_via(question_key(question_hash), prefix=ANSWER_PREFIX)
+        return unpack_answer(raw) if raw else None
 
     async def save(
         self, question_hash: str, answer: Answer, *, freshness: timedelta | None = None

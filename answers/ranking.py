@@ -8,18 +8,22 @@ and the web research backend ranks the paragraphs of fetched pages with it.
 `rank_passages` returns the passages that share at least one search term with
 the question, best first, each with `score` set to its BM25 score (the ties
 keep their input order, so the result is deterministic). Words are folded
-(NFKC, case, accents), stop words dropped and English endings stripped by a
-light stemmer (`stem`), so "caching", "caches" and "cache" match.
+(NFKC, case, accents), stop words dropped and English endings stripped by the
+Snowball stemmer (`stem`), so "caching", "caches" and "cache" match, much as
+SQLite's porter tokenizer matches them in the corpus index.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+
+import snowballstemmer  # type: ignore[import-untyped]
 
 from answers.evidence import Passage
 
@@ -65,7 +69,7 @@ QUESTION_FILLER = frozenset(
     happen happens happened happening mean means meant work works explain describe tell know
     show find give list difference differences exactly actually really possible ok okay way ways
     thing things kind kinds type types example examples please thanks anyone someone something
-    anything much many long use using according regarding concerning
+    anything much many long use used using according regarding concerning
     """.split()
 )
 
@@ -81,35 +85,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
 
 
-def _undouble(word: str) -> str:
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouslz":
-        return word[:-1]
-    return word
+_ENGLISH = snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light English stemmer: plural, -ed, -ing and a final -e go, so cache/caches/caching/cached
-    share 'cach'. Words that are not plain ASCII letters, or are short, are left alone."""
-    if len(word) < 4 or not word.isascii() or not word.isalpha():
+    """The Snowball (Porter 2) English stem of a folded word, so cache/caches/caching/cached share
+    'cach' and eruption/erupt share 'erupt'. Numbers and one- and two-letter words stay as they are."""
+    if len(word) < 3 or not word.isalpha():
         return word
-    if word.endswith("ies") and len(word) > 4:
-        word = word[:-3] + "y"
-    elif word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith(("ches", "shes", "xes", "zes")):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("ied") and len(word) > 4:
-        word = word[:-3] + "y"
-    else:
-        for suffix in ("ingly", "edly", "ing", "ed"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                word = _undouble(word[: -len(suffix)])
-                break
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    return word
+    stemmed: str = _ENGLISH.stemWord(word)
+    return stemmed
 
 
 def terms(text: str) -> list[str]:

@@ -58,6 +58,10 @@ class Store(Protocol):
         """Store `value`; with `only_new`, only if the key is absent. True if stored."""
         ...
 
+    async def get_via(self, key: str, *, prefix: str) -> bytes | None:
+        """The value at `prefix + <value of key>`, in one round trip (a pointer, then its target)."""
+        ...
+
     async def delete(self, key: str, *, if_value: bytes | None = None) -> bool: ...
 
     async def extend(self, key: str, *, ttl: float, if_value: bytes) -> bool:
@@ -77,6 +81,11 @@ class Store(Protocol):
     async def aclose(self) -> None: ...
 
 
+_GET_VIA = """
+local target = redis.call('GET', KEYS[1])
+if not target then return false end
+return redis.call('GET', ARGV[1] .. target)
+"""
 _COMPARE_DELETE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -162,6 +171,12 @@ class RedisStore:
 
     async def get(self, key: str) -> bytes | None:
         value = await self._call(lambda: self.client.get(self._k(key)))
+        return cast("bytes | None", value)
+
+    async def get_via(self, key: str, *, prefix: str) -> bytes | None:
+        value = await self._call(
+            lambda: self.client.eval(_GET_VIA, 1, self._k(key), self._k(prefix))
+        )
         return cast("bytes | None", value)
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
@@ -250,6 +265,10 @@ class MemoryStore:
     async def get(self, key: str) -> bytes | None:
         value = self._live(key)
         return value if isinstance(value, bytes) else None
+
+    async def get_via(self, key: str, *, prefix: str) -> bytes | None:
+        target = await self.get(key)
+        return await self.get(prefix + target.decode()) if target else None
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
         if only_new and self._live(key) is not None:

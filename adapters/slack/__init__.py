@@ -109,7 +109,7 @@ class SlackAdapter:
         self._socket = AsyncSocketModeHandler(self.app, self.app_token, web_client=self.client)
         # Ask for the WebSocket URL here, so a bad app token fails loudly instead of retrying.
         self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
-        await self._socket.connect_async()
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack: Socket Mode connected")
 
     async def drain(self) -> None:
@@ -117,12 +117,12 @@ class SlackAdapter:
         self.tasks.accepting = False
         if self._socket is not None:
             self._socket.client.auto_reconnect_enabled = False
-            await self._socket.disconnect_async()
+            await self._socket.disconnect_async()  # type: ignore[no-untyped-call]
 
     async def aclose(self) -> None:
         """Close the Socket Mode connection; `bot` drained the answers under way before."""
         if self._socket is not None:
-            await self._socket.close_async()
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
 
     def is_healthy(self) -> bool:

@@ -34,7 +34,7 @@ from answers.model import (
     DraftSource,
     EngineInfo,
 )
-from answers.writers.follow_ups import clean_heading, is_generic, pick_follow_ups
+from answers.writers.follow_ups import clean_heading, is_vague, pick_follow_ups
 from answers.writers.reading import Reading, Sentence, read_passages
 
 __all__ = ["MIN_COVERAGE", "write_extractive"]
@@ -88,17 +88,19 @@ def write_extractive(
     `notes` are extra limitations from the caller, e.g. "3 pages could not be fetched".
     """
     reading = read_passages(question, passages)
+    if len(reading.sentences) < MIN_SENTENCES:  # a short answer, with its sources' context
+        reading = reading.with_context()
     if not _is_answerable(reading):
         return _not_covered(reading, engine=engine, documents=documents_searched, notes=notes)
     summary = _pick_summary(reading)
-    used = {(s.passage, s.start) for s in summary}
+    used = {s.text for s in summary}  # by text: two pages may carry the same sentence
     groups = _groups(reading)
     sections = _pick_sections(groups, used)
     section_claims: list[tuple[str, list[list[Sentence]]]] = []
     headings: list[str] = []
     for group in sections:
         runs = _section_runs(group, used)
-        used.update((s.passage, s.start) for run in runs for s in run)
+        used.update(s.text for run in runs for s in run)
         title = passages[group.passages[0]].source.title
         heading = _unique(_section_heading(group, reading), headings, group, title)
         headings.append(heading)
@@ -138,6 +140,7 @@ def _is_answerable(reading: Reading) -> bool:
     return (
         bool(reading.terms)
         and reading.coverage >= MIN_COVERAGE
+        and any(s.overlap > 0 for s in reading.sentences)
         and len(reading.sentences) >= MIN_SENTENCES
     )
 
@@ -158,8 +161,10 @@ def _lead_sentences(reading: Reading) -> list[Sentence]:
     top = max((s.score for s in reading.sentences), default=0.0)
     best_in: dict[int, float] = {}
     for sentence in reading.sentences:
-        best_in[sentence.passage] = max(best_in.get(sentence.passage, sentence.score), sentence.score)
-    for i in sorted(order, key=lambda i: (-reading.focus[i], order.index(i))):
+        best_in[sentence.passage] = max(
+            best_in.get(sentence.passage, sentence.score), sentence.score
+        )
+    for _, i in sorted(enumerate(order), key=lambda item: (-reading.focus[item[1]], item[0])):
         if reading.focus[i] >= LEAD_FOCUS and best_in.get(i, 0.0) >= LEAD_STRENGTH * top:
             opening = [s for s in reading.sentences if s.passage == i and not s.is_dependent]
             return sorted(opening, key=lambda s: s.start)[:LEAD_SENTENCES]
@@ -172,23 +177,25 @@ def _pick_summary(reading: Reading) -> list[Sentence]:
     independent = [s for s in reading.sentences if not s.is_dependent]
     pool = independent if len(independent) >= MIN_SUMMARY_CLAIMS else list(reading.sentences)
     candidates = sorted(pool, key=lambda s: (-s.score, s.passage, s.start))
+    rank = {(s.passage, s.start): n for n, s in enumerate(candidates)}
     picked = [s for s in _lead_sentences(reading) if s in candidates]
-    for sentence in picked:
-        candidates.remove(sentence)
-    while candidates and len(picked) < MAX_SUMMARY_CLAIMS:
+    while len(picked) < MAX_SUMMARY_CLAIMS:
+        quoted = {p.text for p in picked}
+        candidates = [s for s in candidates if s not in picked and s.text not in quoted]
+        if not candidates:
+            break
         best = max(
             candidates,
             key=lambda s: (
                 (1 - SUMMARY_DIVERSITY) * s.score
                 - SUMMARY_DIVERSITY * max((_likeness(s, p) for p in picked), default=0.0),
-                -candidates.index(s),
+                -rank[(s.passage, s.start)],
             ),
         )
         top = max(p.score for p in picked) if picked else best.score
         if len(picked) >= MIN_SUMMARY_CLAIMS and best.score < SUMMARY_CUTOFF * top:
             break
         picked.append(best)
-        candidates.remove(best)
     # Read sentences of one passage in their own order, passages in the order first picked.
     first_pick = {s.passage: n for n, s in reversed(list(enumerate(picked)))}
     return sorted(picked, key=lambda s: (first_pick[s.passage], s.start))
@@ -226,7 +233,7 @@ def _groups(reading: Reading) -> list[_Group]:
     return with_sentences + without
 
 
-def _pick_sections(groups: list[_Group], used: set[tuple[int, int]]) -> list[_Group]:
+def _pick_sections(groups: list[_Group], used: set[str]) -> list[_Group]:
     """The strong groups (best first) with something the summary has not quoted, 3 to 8 of them;
     weaker or already-quoted groups only when needed to reach three."""
     quotable = [g for g in groups if g.sentences]
@@ -234,8 +241,7 @@ def _pick_sections(groups: list[_Group], used: set[tuple[int, int]]) -> list[_Gr
     strong = [
         g
         for g in quotable
-        if g.score >= SECTION_FLOOR * best
-        and any((s.passage, s.start) not in used for s in g.sentences)
+        if g.score >= SECTION_FLOOR * best and any(s.text not in used for s in g.sentences)
     ]
     picked = strong[:MAX_SECTIONS]
     for group in quotable:
@@ -263,13 +269,13 @@ def _split(group: _Group) -> list[_Group]:
     ]
 
 
-def _section_runs(group: _Group, used: set[tuple[int, int]]) -> list[list[Sentence]]:
+def _section_runs(group: _Group, used: set[str]) -> list[list[Sentence]]:
     """The group's best sentences (not already quoted, if it has others), in reading order,
     adjacent ones joined into one claim."""
     pool = sorted(
         group.sentences, key=lambda s: (-s.score, group.passages.index(s.passage), s.start)
     )
-    fresh = [s for s in pool if (s.passage, s.start) not in used]
+    fresh = [s for s in pool if s.text not in used]
     floor = (fresh or pool)[0].score - SECTION_SPREAD
     chosen = [s for s in fresh if s.score >= floor][:MAX_CLAIMS_PER_SECTION] or pool[:1]
     for sentence in list(chosen):  # a sentence leaning on the one before it brings that one along
@@ -332,7 +338,7 @@ def _section_heading(group: _Group, reading: Reading) -> str:
     source = reading.passages[group.passages[0]].source
     title = _shorten(" ".join(source.title.split()), MAX_TITLE_IN_HEADING)
     heading = group.heading
-    if heading and not is_generic(heading):
+    if heading and not is_vague(heading):
         return _shorten(heading, MAX_HEADING_CHARS)
     topic = _topic(group, reading) if heading else ""  # a page's opening is what its title says
     return _shorten(f"{title}: {topic}" if topic else title, MAX_HEADING_CHARS)
@@ -389,8 +395,9 @@ def _limitations(
         )
     bearing = len({reading.passages[i].source.url for i in reading.relevant()})
     lines.append(
-        f"Searched {_count(documents, 'document')}; {bearing} mention some of the question's "
-        f"words and {len(cited)} {'is' if len(cited) == 1 else 'are'} quoted here."
+        f"Searched {_count(documents, 'document')}; {bearing} "
+        f"{'mentions' if bearing == 1 else 'mention'} some of the question's words and "
+        f"{len(cited)} {'is' if len(cited) == 1 else 'are'} quoted here."
     )
     if len(cited) == 1:
         lines.append("Every quote comes from one document, so no second source confirms it.")

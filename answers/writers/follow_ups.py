@@ -36,52 +36,43 @@ IMPERATIVES = frozenset(
     reply turn switch limit tune back restore rotate
     """.split()
 )
-GENERIC_HEADINGS = frozenset(
-    {
-        "introduction",
-        "overview",
-        "summary",
-        "background",
-        "contents",
-        "table of contents",
-        "details",
-        "notes",
-        "note",
-        "more",
-        "read more",
-        "related",
-        "related articles",
-        "conclusion",
-        "conclusions",
-        "about",
-        "faq",
-        "home",
-        "main",
-        "untitled",
-        "references",
-        "see also",
-        "further reading",
-        "advertisement",
-        "share",
-        "comments",
-        "menu",
-        "navigation",
-        "where to read next",
-        "what to read next",
-        "next steps",
-        "what's next",
-        "learn more",
-        "getting help",
-        "license",
-        "changelog",
-        "contributing",
-        "acknowledgements",
-        "credits",
-        "documentation",
-        "the rest of the documentation",
-        "more documentation",
-    }
+# Headings that say nothing about their section's content.
+VAGUE_HEADINGS = frozenset(
+    "introduction overview summary background contents details notes note more misc untitled "
+    "main home about general other".split()
 )
+# Headings that make no question worth asking next.
+NAVIGATION_HEADINGS = VAGUE_HEADINGS | {
+    "table of contents",
+    "related",
+    "related articles",
+    "read more",
+    "learn more",
+    "see also",
+    "further reading",
+    "references",
+    "conclusion",
+    "conclusions",
+    "faq",
+    "advertisement",
+    "share",
+    "comments",
+    "menu",
+    "navigation",
+    "where to read next",
+    "what to read next",
+    "next steps",
+    "what's next",
+    "getting help",
+    "license",
+    "changelog",
+    "contributing",
+    "acknowledgements",
+    "credits",
+    "documentation",
+    "the rest of the documentation",
+    "more documentation",
+}
 
 CODE_MARKS = ("/", "--", "`", "=", "{", "<", "()", "$")
 
@@ -100,8 +91,14 @@ def clean_heading(heading: str) -> str:
     return text.rstrip(" :;.-–—").strip()
 
 
-def is_generic(heading: str) -> bool:
-    return clean_heading(heading).casefold() in GENERIC_HEADINGS
+def is_vague(heading: str) -> bool:
+    """A heading that does not say what its section holds ("Overview", "Notes")."""
+    return clean_heading(heading).casefold() in VAGUE_HEADINGS
+
+
+def is_navigation(heading: str) -> bool:
+    """A heading no one would ask about ("See also", "Next steps", "License")."""
+    return clean_heading(heading).casefold() in NAVIGATION_HEADINGS
 
 
 def _lower_first(text: str) -> str:
@@ -120,7 +117,7 @@ def as_question(heading: str, *, is_common_word: Callable[[str], bool]) -> str |
     text = clean_heading(heading)
     if not text or not any(ch.isalpha() for ch in text):
         return None
-    if len(text.split()) > MAX_HEADING_WORDS or is_generic(text):
+    if len(text.split()) > MAX_HEADING_WORDS or is_navigation(text):
         return None
     if any(mark in text for mark in CODE_MARKS):
         return None  # "Health: GET /healthz" makes no question a person would ask

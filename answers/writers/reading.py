@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from answers.evidence import Passage
 from answers.ranking import Bm25, QuestionTerm, passage_terms, question_terms, terms, words
@@ -23,6 +23,9 @@ MIN_CLAIM_WORDS = 4
 MAX_CLAIM_CHARS = 600
 ARRIVAL_WEIGHT = 0.4  # how much the caller's order counts against our own BM25
 ARRIVAL_DECAY = 5.0  # the passage at this position gets half the arrival credit of the first
+CONTEXT_SCORE = -1.0  # below every sentence of a relevant passage
+CONTEXT_ORDER = 0.001
+CONTEXT_RELEVANCE = 1e-6
 POSITION_PENALTY = 0.02  # later sentences of a paragraph say its point less often
 FOCUS_BONUS = 0.25  # a passage whose heading (or, at a document's opening, title) is the question
 DEPENDENT_PENALTY = 0.15  # "It does so too." means little once quoted on its own
@@ -63,6 +66,7 @@ class Reading:
     matched: tuple[QuestionTerm, ...]
     missing: tuple[QuestionTerm, ...]
     sentences: tuple[Sentence, ...]  # quotable sentences of the relevant passages
+    context: tuple[Sentence, ...] = ()  # quotable sentences of the same sources' other passages
 
     @property
     def coverage(self) -> float:
@@ -71,6 +75,16 @@ class Reading:
         if not total:
             return 0.0
         return sum(self.weights[t.term] for t in self.matched) / total
+
+    def with_context(self) -> Reading:
+        """The same reading with the context sentences counted in (their passages last)."""
+        relevance = list(self.relevance)
+        for sentence in self.context:
+            i = sentence.passage
+            relevance[i] = CONTEXT_RELEVANCE / (1 + i)
+        return replace(
+            self, relevance=tuple(relevance), sentences=self.sentences + self.context, context=()
+        )
 
     def relevant(self) -> list[int]:
         """Indexes of the passages that bear on the question, most relevant first."""
@@ -132,8 +146,6 @@ def read_passages(question: str, passages: Sequence[Passage]) -> Reading:
         seen.update(passage_terms(passages[i]))
     matched = tuple(t for t in asked if t.term in seen)
     missing = tuple(t for t in asked if t.term not in seen)
-    matched_weight = sum(weights[t.term] for t in matched) or 1.0
-
     total_weight = sum(weights.values()) or 1.0
     focus = tuple(
         sum(weights[t.term] for t in asked if t.term in _focus_terms(p)) / total_weight
@@ -141,36 +153,18 @@ def read_passages(question: str, passages: Sequence[Passage]) -> Reading:
     )
     sentences: list[Sentence] = []
     for i in relevant:
-        text = passages[i].text
         bonus = FOCUS_BONUS * focus[i]
-        for position, span in enumerate(sentence_spans(text)):
-            quote = text[span.start : span.end]
-            if not is_quotable(quote):
-                continue
-            found = frozenset(terms(quote))
-            overlap = sum(weights[t.term] for t in matched if t.term in found) / matched_weight
-            is_dependent = leans_on_context(quote)
-            score = (
-                0.5 * overlap
-                + 0.5 * relevance[i]
-                + bonus
-                - POSITION_PENALTY * min(position, 5)
-                - (DEPENDENT_PENALTY if is_dependent else 0.0)
-            )
-            sentences.append(
-                Sentence(
-                    i,
-                    span.line,
-                    position,
-                    span.start,
-                    span.end,
-                    quote,
-                    found,
-                    overlap,
-                    round(score, 9),
-                    is_dependent,
-                )
-            )
+        for sentence in _quotable(i, passages[i].text, matched, weights):
+            score = 0.5 * sentence.overlap + 0.5 * relevance[i] + bonus + sentence.score
+            sentences.append(replace(sentence, score=round(score, 9)))
+    # Other passages of the same sources: quoted only when the relevant ones are too few.
+    sources = {passages[i].source.url for i in relevant}
+    context: list[Sentence] = []
+    for i, passage in enumerate(passages):
+        if relevance[i] == 0 and passage.source.url in sources:
+            for sentence in _quotable(i, passage.text, matched, weights):
+                score = CONTEXT_SCORE + sentence.score - CONTEXT_ORDER * i
+                context.append(replace(sentence, score=round(score, 9)))
     return Reading(
         question=question,
         passages=passages,
@@ -181,4 +175,36 @@ def read_passages(question: str, passages: Sequence[Passage]) -> Reading:
         matched=matched,
         missing=missing,
         sentences=tuple(sentences),
+        context=tuple(context),
     )
+
+
+def _quotable(
+    index: int, text: str, matched: Sequence[QuestionTerm], weights: dict[str, float]
+) -> list[Sentence]:
+    """The passage's quotable sentences; `score` holds only their own penalties so far."""
+    matched_weight = sum(weights[t.term] for t in matched) or 1.0
+    found_sentences: list[Sentence] = []
+    for position, span in enumerate(sentence_spans(text)):
+        quote = text[span.start : span.end]
+        if not is_quotable(quote):
+            continue
+        found = frozenset(terms(quote))
+        overlap = sum(weights[t.term] for t in matched if t.term in found) / matched_weight
+        is_dependent = leans_on_context(quote)
+        penalty = POSITION_PENALTY * min(position, 5) + (DEPENDENT_PENALTY if is_dependent else 0)
+        found_sentences.append(
+            Sentence(
+                index,
+                span.line,
+                position,
+                span.start,
+                span.end,
+                quote,
+                found,
+                overlap,
+                -penalty,
+                is_dependent,
+            )
+        )
+    return found_sentences

@@ -385,8 +385,11 @@ async def test_broadcast_mentions_in_a_question_never_reach_slack_raw(
 async def test_an_engine_failure_becomes_an_error_with_try_again(
     make_harness: BuildHarness,
 ) -> None:
-    h: SlackHarness = await make_harness(backend=ScriptedBackend(fail_times=1))
+    gate = asyncio.Event()
+    h: SlackHarness = await make_harness(backend=ScriptedBackend(gate=gate, fail_times=1))
     await h.mention(f"<@{BOT_USER}> will this fail <!channel>?")
+    await h.fake.wait_for(lambda: h.fake.posts(), what="the placeholder")
+    gate.set()
 
     failed = await h.fake.wait_for(
         lambda: [u for u in h.fake.updates() if "Try again" in texts(u)], what="the error"
@@ -404,13 +407,13 @@ async def test_an_engine_failure_becomes_an_error_with_try_again(
         block_actions(
             user="U1",
             channel="C1",
-            message=as_message(failed[0], failed[0]["ts"], MENTION_TS),
+            message=as_message(failed[0], FIRST_TS, MENTION_TS),
             action=retry,
             response_url=h.fake.response_url("retry"),
         )
     )
     report = await h.report_post()
-    assert report["ts"] == failed[0]["ts"]
+    assert report["ts"] == FIRST_TS
     assert h.backend.runs == 2
 
 
