@@ -212,6 +212,9 @@ class AnswerEngine:
             shared = await self._wait_for_holder(qhash, refresh=refresh, since=waited_since)
             if shared is not None:
                 return AskOutcome(shared, "shared", 0.0)
+            if time.monotonic() - waited_since >= MAX_WAIT_SECONDS:
+                # The holder is alive but stuck: answer this person without the lock.
+                return await self._research(text, qhash, flight=flight, token=None)
 
     async def _wait_for_holder(self, qhash: str, *, refresh: bool, since: float) -> Answer | None:
         """Poll until the holder stores an answer (returned) or lets the lock go (None)."""

@@ -202,7 +202,7 @@ class CorpusIndex:
         self._conn: sqlite3.Connection | None = None
         self._is_in_memory = False
         self._has_fts = True
-        self._synced: dict[str, tuple[int, int]] = {}  # path -> (size, mtime_ns) at last sync
+        self._synced: dict[str, tuple[int, int]] | None = None  # path -> (size, mtime_ns)
         self._racy_until = 0.0
 
     @property
@@ -277,12 +277,13 @@ class CorpusIndex:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            self._synced = None  # an index kept in memory is gone: the next use syncs again
 
     # --- keeping up with the folder -----------------------------------------------------
 
     def is_current(self) -> bool:
         """True if no file was added, removed or touched since the last `sync` (stat only)."""
-        if not self._synced or time.time() < self._racy_until:
+        if self._synced is None or time.time() < self._racy_until:
             return False
         scanned = scan_folder(self.folder)
         return {f.path: (f.size, f.mtime_ns) for f in scanned} == self._synced

@@ -94,13 +94,16 @@ def write_extractive(
         return _not_covered(reading, engine=engine, documents=documents_searched, notes=notes)
     summary = _pick_summary(reading)
     used = {s.text for s in summary}  # by text: two pages may carry the same sentence
+    in_sections: set[str] = set()
     groups = _groups(reading)
     sections = _pick_sections(groups, used)
     section_claims: list[tuple[str, list[list[Sentence]]]] = []
     headings: list[str] = []
     for group in sections:
-        runs = _section_runs(group, used)
-        used.update(s.text for run in runs for s in run)
+        runs = _section_runs(group, used, in_sections)
+        quoted = {s.text for run in runs for s in run}
+        used |= quoted
+        in_sections |= quoted
         title = passages[group.passages[0]].source.title
         heading = _unique(_section_heading(group, reading), headings, group, title)
         headings.append(heading)
@@ -179,7 +182,9 @@ def _pick_summary(reading: Reading) -> list[Sentence]:
     candidates = sorted(pool, key=lambda s: (-s.score, s.passage, s.start))
     rank = {(s.passage, s.start): n for n, s in enumerate(candidates)}
     picked = [s for s in _lead_sentences(reading) if s in candidates]
-    while len(picked) < MAX_SUMMARY_CLAIMS:
+    distinct = len({s.text for s in reading.sentences})
+    limit = min(MAX_SUMMARY_CLAIMS, max(MIN_SUMMARY_CLAIMS, distinct - MIN_SECTIONS))
+    while len(picked) < limit:
         quoted = {p.text for p in picked}
         candidates = [s for s in candidates if s not in picked and s.text not in quoted]
         if not candidates:
@@ -269,15 +274,16 @@ def _split(group: _Group) -> list[_Group]:
     ]
 
 
-def _section_runs(group: _Group, used: set[str]) -> list[list[Sentence]]:
-    """The group's best sentences (not already quoted, if it has others), in reading order,
-    adjacent ones joined into one claim."""
+def _section_runs(group: _Group, used: set[str], in_sections: set[str]) -> list[list[Sentence]]:
+    """The group's best sentences not quoted yet (else its best one no other section quotes), in
+    reading order, adjacent ones joined into one claim."""
     pool = sorted(
         group.sentences, key=lambda s: (-s.score, group.passages.index(s.passage), s.start)
     )
     fresh = [s for s in pool if s.text not in used]
     floor = (fresh or pool)[0].score - SECTION_SPREAD
-    chosen = [s for s in fresh if s.score >= floor][:MAX_CLAIMS_PER_SECTION] or pool[:1]
+    spare = [s for s in pool if s.text not in in_sections] or pool
+    chosen = [s for s in fresh if s.score >= floor][:MAX_CLAIMS_PER_SECTION] or spare[:1]
     for sentence in list(chosen):  # a sentence leaning on the one before it brings that one along
         if sentence.is_dependent:
             before = [

@@ -128,7 +128,8 @@ def _focus_terms(passage: Passage) -> frozenset[str]:
 def read_passages(question: str, passages: Sequence[Passage]) -> Reading:
     asked = tuple(question_terms(question))
     query = [t.term for t in asked]
-    bm25 = Bm25([passage_terms(p) for p in passages])
+    searched = [passage_terms(p) for p in passages]
+    bm25 = Bm25(searched)
     raw = bm25.scores(query) if passages else []
     top = max(raw, default=0.0) or 1.0
     relevance = tuple(
@@ -143,7 +144,7 @@ def read_passages(question: str, passages: Sequence[Passage]) -> Reading:
     relevant = [i for i, r in enumerate(relevance) if r > 0]
     seen: set[str] = set()
     for i in relevant:
-        seen.update(passage_terms(passages[i]))
+        seen.update(searched[i])
     matched = tuple(t for t in asked if t.term in seen)
     missing = tuple(t for t in asked if t.term not in seen)
     total_weight = sum(weights.values()) or 1.0

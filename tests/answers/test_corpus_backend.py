@@ -89,8 +89,18 @@ async def test_an_uncovered_question_gets_the_honest_report(corpus: Path, tmp_pa
     assert "The 4 documents searched do not cover this question" in answer.summary[0].text
     assert "“1930”" in answer.summary[1].text and "“football”" in answer.summary[1].text
     # The follow-ups point at what the corpus does cover, from its own headings.
-    headings = ("green tea", "brewing temperature", "steeping time", "caffeine", "grinding",
-                "storing beans", "brakes", "volcano", "coffee", "bicycle")
+    headings = (
+        "green tea",
+        "brewing temperature",
+        "steeping time",
+        "caffeine",
+        "grinding",
+        "storing beans",
+        "brakes",
+        "volcano",
+        "coffee",
+        "bicycle",
+    )
     assert all(any(h in f.lower() for h in headings) for f in answer.follow_ups)
     assert 3 <= len(answer.follow_ups) <= 5
 
@@ -136,9 +146,20 @@ asyncio.run(main())
     outputs = []
     for seed in ("1", "2"):
         result = subprocess.run(
-            [sys.executable, "-c", script, str(corpus), str(tmp_path / f"{seed}.sqlite3"),
-             *COVERED[:3], "Who won the 1930 football final?"],
-            capture_output=True, text=True, check=True, cwd=REPO, timeout=60,
+            [
+                sys.executable,
+                "-c",
+                script,
+                str(corpus),
+                str(tmp_path / f"{seed}.sqlite3"),
+                *COVERED[:3],
+                "Who won the 1930 football final?",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=REPO,
+            timeout=60,
             env={**os.environ, "PYTHONHASHSEED": seed},
         )
         outputs.append(result.stdout)
@@ -214,14 +235,19 @@ async def test_documents_with_markup_huge_and_odd_text(tmp_path: Path) -> None:
     )
     paragraph = "The kettle heats water for tea quickly and safely every single morning. "
     (folder / "huge.md").write_text(
-        "# Huge kettle manual\n\n" + "\n\n".join(paragraph * 5 for _ in range(3000))
-        + "\n\n" + "kettle " * 100_000 + "\n",
+        "# Huge kettle manual\n\n"
+        + "\n\n".join(paragraph * 5 for _ in range(3000))
+        + "\n\n"
+        + "kettle " * 100_000
+        + "\n",
         encoding="utf-8",
     )
     (folder / "odd.txt").write_bytes(
         "Ünïcödé kettle notes\n\nThe kettle 🫖 whistles\u200b loudly at 100 °C, e\u0301 "
-        "\u202eevil\u202c text included.\n\nA kettle \x00 with \x1b[2J bad bytes \xff works too.\n"
-        .encode("utf-8", errors="surrogateescape") + b"\xff\xfe"
+        "\u202eevil\u202c text included.\n\nA kettle \x00 with \x1b[2J bad bytes \xff works too.\n".encode(
+            "utf-8", errors="surrogateescape"
+        )
+        + b"\xff\xfe"
     )
     engine = engine_for(folder, tmp_path / "index.sqlite3")
     answer = await engine.ask("How do I use a kettle safely?")
@@ -252,3 +278,16 @@ async def test_refresh_reports_what_it_indexed(corpus: Path, tmp_path: Path) -> 
     again = await backend.refresh()
     assert not again.rebuilt
     await backend.aclose()
+
+
+async def test_an_index_in_memory_answers_and_survives_aclose(corpus: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the index folder should be")
+    backend = CorpusBackend(corpus, index_path=blocker / "index.sqlite3")
+    engine = AnswerEngine(backend, MemoryStore(), clock=lambda: CHECKED_ON)
+    first = await engine.ask("How is green tea brewed?")
+    assert backend.index.is_in_memory and first.sources
+    await engine.aclose()
+    again = await engine.ask("How long should green tea steep?")  # rebuilt in memory on use
+    assert again.sources
+    await engine.aclose()

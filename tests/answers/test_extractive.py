@@ -132,9 +132,7 @@ def test_limitations_are_computed_from_the_evidence() -> None:
         notes=["2 pages could not be fetched."],
     )
     lines = [c.text for c in draft.limitations]
-    assert lines[0] == (
-        "No passage found mentions “mayor”, so this report says nothing about it."
-    )
+    assert lines[0] == ("No passage found mentions “mayor”, so this report says nothing about it.")
     assert any(line.startswith("Searched 3 documents;") for line in lines)
     assert "2 pages could not be fetched." in lines
     assert any("2026-05-02" in line for line in lines)  # the one dated source
@@ -262,3 +260,67 @@ def test_as_question_turns_headings_into_questions() -> None:
         assert as_question(heading, is_common_word=common) == expected
     for poor in ("", "Overview", "See also", "Health: GET /healthz", "x " * 40, "123"):
         assert as_question(poor, is_common_word=common) is None
+
+
+def test_a_sentence_two_pages_share_is_quoted_once() -> None:
+    wire = "The Elm Street bridge reopened on 1 May after eight months of repairs."
+    copies = [
+        Passage(
+            f"E{i}",
+            f"{wire} Page {i} adds its own closing remark about the bridge.",
+            DraftSource(title=f"Copy {i}", url=f"https://copy{i}.example/bridge"),
+            1.0,
+            "",
+        )
+        for i in range(1, 4)
+    ]
+    draft = write_extractive(
+        "When did the bridge reopen?", copies, engine=ENGINE, documents_searched=3
+    )
+    summary = [c.text for c in draft.summary]
+    sections = [c.text for s in draft.sections for c in s.claims]
+    assert sum(wire in text for text in summary) == 1
+    assert sum(wire in text for text in sections) <= 1  # never again in another section
+    assert len({s.heading for s in draft.sections}) == len(draft.sections)
+
+
+def test_many_sources_give_at_most_eight_distinct_sections() -> None:
+    given = [
+        Passage(
+            f"E{i}",
+            f"The bridge inspection number {i} found the bridge sound. "
+            f"Inspectors of team {i} measured every bridge cable.",
+            DraftSource(title=f"Inspection {i}", url=f"https://insp.example/{i}"),
+            1.0,
+            f"Inspection {i} results",
+        )
+        for i in range(1, 21)
+    ]
+    draft = write_extractive(
+        "What did the bridge inspections find?", given, engine=ENGINE, documents_searched=20
+    )
+    answer = finalize(draft, "What did the bridge inspections find?")
+    assert len(answer.sections) == MAX_SECTIONS
+    assert len({s.heading for s in answer.sections}) == MAX_SECTIONS
+    assert len(answer.follow_ups) == MAX_FOLLOW_UPS  # from the inspections left out
+    assert_claims_quote_their_passages(draft, given)
+
+
+def test_a_sentence_that_leans_on_the_one_before_brings_it_along() -> None:
+    text = (
+        "The bridge deck was replaced in March. It had rusted through in two places. "
+        "The bridge deck now carries a cycle lane."
+    )
+    given = [
+        Passage("E1", text, REUTERS, 1.0, "The deck"),
+        Passage("E2", "Bridge deck repairs ran late by a month.", COUNCIL, 0.9, "Delays"),
+        Passage("E3", "The bridge deck is smooth to ride on.", BLOG, 0.8, "Riding"),
+    ]
+    draft = write_extractive(
+        "Why was the bridge deck replaced?", given, engine=ENGINE, documents_searched=3
+    )
+    deck = next(s for s in draft.sections if s.heading == "The deck")
+    assert [c.text for c in deck.claims] == [
+        "The bridge deck was replaced in March. It had rusted through in two places."
+    ]
+    assert all(not c.text.startswith("It ") for c in draft.summary)

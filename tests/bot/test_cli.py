@@ -22,7 +22,13 @@ def factbot(
     base = {k: v for k, v in os.environ.items() if not k.startswith(CLEAN_ENV_PREFIXES)}
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
-        env={**base, "PYTHONPATH": str(ROOT), "COLUMNS": "100", **(env or {})},
+        env={
+            **base,
+            "PYTHONPATH": str(ROOT),
+            "COLUMNS": "100",
+            "XDG_CACHE_HOME": str(EMPTY_DIR),
+            **(env or {}),
+        },
         cwd=cwd or EMPTY_DIR,
         capture_output=True,
         text=True,
