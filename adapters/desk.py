@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from adapters.background import BackgroundTasks
 from answers import (
@@ -23,9 +24,12 @@ from answers import (
     FeedbackTally,
     ProgressCallback,
     RateLimiter,
+    Store,
     Vote,
 )
+from answers.cache import DEFAULT_RETENTION
 from answers.question import check_question
+from answers.ratelimit import DEFAULT_PER_MINUTE
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +48,23 @@ class QuestionDesk:
     )  # answers under way, all adapters
     on_answer: list[AskObserver] = field(default_factory=list)
     on_error: list[ErrorObserver] = field(default_factory=list)
+
+    @classmethod
+    def over(
+        cls,
+        engine: AnswerEngine,
+        store: Store,
+        *,
+        per_minute: int = DEFAULT_PER_MINUTE,
+        retention: timedelta = DEFAULT_RETENTION,
+    ) -> QuestionDesk:
+        """A desk whose dedupe, rate limits and feedback all live in `store`."""
+        return cls(
+            engine=engine,
+            limiter=RateLimiter(store, per_window=per_minute),
+            dedupe=EventDedupe(store),
+            feedback=FeedbackStore(store, retention=retention),
+        )
 
     async def first_time(self, platform: str, event_id: str) -> bool:
         """False when the platform delivers an event it already delivered (a retry)."""

@@ -14,10 +14,9 @@ import time
 import uuid
 from pathlib import Path
 
-from answers.corpus import CorpusBackend
-
 from answers import AnswerEngine, RedisStore, connect_redis
 from answers.cache import answer_key
+from answers.corpus import CorpusBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = "redis://127.0.0.1:6379/14"

@@ -15,10 +15,7 @@ from pydantic import SecretStr
 from adapters.desk import QuestionDesk
 from answers import (
     AnswerEngine,
-    EventDedupe,
-    FeedbackStore,
     MemoryStore,
-    RateLimiter,
     RedisStore,
     Store,
     connect_redis,
@@ -95,11 +92,8 @@ def build(
     engine = AnswerEngine(
         backend, store, freshness=settings.freshness, retention=settings.retention
     )
-    desk = QuestionDesk(
-        engine=engine,
-        limiter=RateLimiter(store, per_window=settings.rate_limit_per_minute),
-        dedupe=EventDedupe(store),
-        feedback=FeedbackStore(store, retention=settings.retention),
+    desk = QuestionDesk.over(
+        engine, store, per_minute=settings.rate_limit_per_minute, retention=settings.retention
     )
     metrics = FactbotMetrics()
     metrics.watch(desk)

@@ -19,11 +19,8 @@ from answers import (
     DraftSection,
     DraftSource,
     EngineInfo,
-    EventDedupe,
-    FeedbackStore,
     Progress,
     ProgressCallback,
-    RateLimiter,
     RedisStore,
     Stage,
 )
@@ -92,12 +89,7 @@ def backend() -> DraftBackend:
 
 @pytest.fixture
 def desk(backend: DraftBackend, redis_store: RedisStore) -> QuestionDesk:
-    return QuestionDesk(
-        engine=AnswerEngine(backend, redis_store),
-        limiter=RateLimiter(redis_store),
-        dedupe=EventDedupe(redis_store),
-        feedback=FeedbackStore(redis_store),
-    )
+    return QuestionDesk.over(AnswerEngine(backend, redis_store), redis_store)
 
 
 @pytest.fixture

@@ -25,10 +25,7 @@ from answers import (
     DraftSection,
     DraftSource,
     EngineInfo,
-    EventDedupe,
-    FeedbackStore,
     ProgressCallback,
-    RateLimiter,
     RedisStore,
     Store,
 )
@@ -101,12 +98,7 @@ async def serve_api(
     """Everything `factbot run api` builds, wired the way the runner wires it."""
     backend = backend or ScriptedBackend()
     engine = AnswerEngine(backend, store)
-    desk = QuestionDesk(
-        engine=engine,
-        limiter=RateLimiter(store, per_window=per_minute),
-        dedupe=EventDedupe(store),
-        feedback=FeedbackStore(store),
-    )
+    desk = QuestionDesk.over(engine, store, per_minute=per_minute)
     metrics = FactbotMetrics()
     metrics.watch(desk)
     health = HealthCheck(store)

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.desk import QuestionDesk
 from adapters.slack import EVENTS_PATH, SlackAdapter
-from answers import AnswerEngine, EventDedupe, FeedbackStore, RateLimiter, RedisStore
+from answers import AnswerEngine, RedisStore
 from tests.adapters.slack.fake_slack import (
     SIGNING_SECRET,
     FakeSlack,
@@ -141,12 +141,7 @@ async def make_harness(
         backend = backend or ScriptedBackend()
         clock = Clock()
         engine = AnswerEngine(backend, redis_store, clock=clock, freshness=timedelta(hours=24))
-        desk = QuestionDesk(
-            engine=engine,
-            limiter=RateLimiter(redis_store, per_window=per_minute),
-            dedupe=EventDedupe(redis_store),
-            feedback=FeedbackStore(redis_store),
-        )
+        desk = QuestionDesk.over(engine, redis_store, per_minute=per_minute)
         adapter = SlackAdapter(
             desk,
             bot_token="xoxb-test",

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from adapters.desk import QuestionDesk
 from adapters.slack import SlackAdapter
-from answers import AnswerEngine, EventDedupe, FeedbackStore, RateLimiter, RedisStore
+from answers import AnswerEngine, RedisStore
 from tests.adapters.slack.fake_slack import BOT_USER, TEAM, FakeSlack
 from tests.answers.backends import ScriptedBackend
 
@@ -65,9 +65,7 @@ async def test_socket_mode_answers_a_mention_and_acknowledges_the_envelope(
 ) -> None:
     fake, socket = socket_slack
     engine = AnswerEngine(ScriptedBackend(), redis_store)
-    desk = QuestionDesk(
-        engine, RateLimiter(redis_store), EventDedupe(redis_store), FeedbackStore(redis_store)
-    )
+    desk = QuestionDesk.over(engine, redis_store)
     adapter = SlackAdapter(
         desk, bot_token="xoxb-test", app_token="xapp-test", signing_secret=None, api_url=fake.base
     )
