@@ -30,3 +30,4 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	bash .ci/ensure-redis
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_research.py

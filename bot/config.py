@@ -133,7 +133,9 @@ class Settings(BaseSettings):
     @classmethod
     def _corpus_exists(cls, value: Path) -> Path:
         if not value.is_dir():
-            raise ValueError(f"no such folder: {value}")
+            raise ValueError(
+                f"no such folder: {value} (point it at a folder of .md, .txt or .html)"
+            )
         return value
 
     @property
