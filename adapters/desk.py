@@ -82,7 +82,7 @@ class QuestionDesk:
         """Research (or fetch) an answer for a person; raises `QuestionError`, `RateLimited`,
         `ResearchFailed`."""
         try:
-            check_question(question, limit=self.engine.max_question_chars)
+            self.check(question)
             await self.limiter.check(platform, user)
             outcome = await self.engine.ask_traced(question, refresh=refresh, progress=progress)
         except Exception as exc:
@@ -102,6 +102,11 @@ class QuestionDesk:
         for observe in self.on_answer:
             observe(platform, outcome)
         return outcome
+
+    def check(self, question: str) -> str:
+        """The question as it will be researched; raises `QuestionError` when it is empty (no
+        word in it either) or too long, before any rate limit or research."""
+        return check_question(question, limit=self.engine.max_question_chars)
 
     async def answer(self, answer_id: str) -> Answer:
         """A stored answer for a button; raises `AnswerNotFound`."""

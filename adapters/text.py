@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 ELLIPSIS = "…"
 WEB_SCHEMES = ("http", "https")
+# C0 controls but tab and newline, DEL, and C1 controls (ESC starts a terminal's escape codes).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+ZWJ = "\u200d"
+_REGIONAL_INDICATORS = ("\U0001f1e6", "\U0001f1ff")  # two make a flag
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (a carriage return or form feed becomes a space)."""
+    return _CONTROL.sub(lambda m: " " if m[0] in "\r\x0b\x0c" else "", text)
 
 
 def cut(text: str, limit: int) -> str:
@@ -14,11 +25,39 @@ def cut(text: str, limit: int) -> str:
         return text
     if limit <= len(ELLIPSIS):
         return ELLIPSIS[:limit]
-    head = text[: limit - len(ELLIPSIS)]
+    head = text[: _whole_characters_end(text, limit - len(ELLIPSIS))]
     space = head.rfind(" ")
     if space >= len(head) * 0.6:
         head = head[:space]
     return head.rstrip() + ELLIPSIS
+
+
+def _joins_previous(ch: str) -> bool:
+    """Whether `ch` belongs to the character before it: an accent, a joiner, an emoji's
+    variation selector or skin tone."""
+    return (
+        unicodedata.combining(ch) > 0
+        or unicodedata.category(ch) in ("Mn", "Me")
+        or ch in (ZWJ, "\ufe0e", "\ufe0f")
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+    )
+
+
+def _is_regional_indicator(ch: str) -> bool:
+    return _REGIONAL_INDICATORS[0] <= ch <= _REGIONAL_INDICATORS[1]
+
+
+def _whole_characters_end(text: str, end: int) -> int:
+    """`end` moved back so that `text[:end]` does not stop inside what a reader sees as one
+    character (an accented letter, a ZWJ emoji family, a flag)."""
+    while 0 < end < len(text) and (_joins_previous(text[end]) or text[end - 1] == ZWJ):
+        end -= 1
+    pairs = 0
+    while pairs < end and _is_regional_indicator(text[end - 1 - pairs]):
+        pairs += 1
+    if pairs % 2 and end < len(text) and _is_regional_indicator(text[end]):
+        end -= 1
+    return end
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -47,6 +47,8 @@ def describe_error(exc: BaseException) -> str:
     return "Sorry, something went wrong on my side. Please try again."
 
 
+NO_TEXT_TO_CHECK = "That message has no text I can fact-check."
+
 RESTARTING = (
     "I'm restarting right now, so I can't take new questions. Please ask again in a minute."
 )

@@ -7,12 +7,15 @@ lock:<question hash> -> holder token      TTL = lock_ttl, renewed while research
 
 from __future__ import annotations
 
+import logging
 import zlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from answers.model import Answer
 from answers.store import Store
+
+log = logging.getLogger(__name__)
 
 DEFAULT_FRESHNESS = timedelta(hours=24)
 DEFAULT_RETENTION = timedelta(days=30)
@@ -40,8 +43,14 @@ def pack_answer(answer: Answer) -> bytes:
     return zlib.compress(answer.to_json().encode(), 6)
 
 
-def unpack_answer(data: bytes) -> Answer:
-    return Answer.from_json(zlib.decompress(data))
+def unpack_answer(data: bytes) -> Answer | None:
+    """The stored answer, or None for a value that is not one (damaged, or from an older
+    schema): a miss to research again, never an error on every ask of that question."""
+    try:
+        return Answer.from_json(zlib.decompress(data))
+    except (zlib.error, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        log.warning("ignoring an unreadable cached answer (%s)", type(exc).__name__)
+        return None
 
 
 @dataclass

@@ -14,13 +14,26 @@ _PUNCTUATION = re.compile(r"[^\w\s]+", re.UNICODE)
 _SPACE = re.compile(r"\s+", re.UNICODE)
 
 
+# Control characters (C0, DEL, C1) go, so they never reach titles, logs or terminals: tabs and
+# line breaks stay, the other separators become a space, the rest (NUL, BEL, ESC...) are dropped.
+_CONTROL_TABLE: dict[int, str | None] = {
+    code: " " if chr(code).isspace() else None
+    for code in (*range(0x00, 0x20), *range(0x7F, 0xA0))
+    if chr(code) not in "\t\n\r"
+}
+
+
 def check_question(question: str, *, limit: int = MAX_QUESTION_CHARS) -> str:
-    """The question trimmed, or a `QuestionError` saying why it cannot be asked."""
-    text = question.strip()
+    """The question trimmed and without control characters, or a `QuestionError` saying why it
+    cannot be asked. A question with no letters or digits ("???", "🙂") counts as empty: there
+    is nothing to search for, and its cache key would be everyone else's."""
+    text = question.translate(_CONTROL_TABLE).strip()
     if not text:
         raise EmptyQuestion()
     if len(text) > limit:
         raise QuestionTooLong(len(text), limit)
+    if not normalise_question(text):
+        raise EmptyQuestion()
     return text
 
 

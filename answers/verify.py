@@ -35,6 +35,7 @@ from answers.model import (
     DraftSource,
     EngineInfo,
 )
+from answers.question import normalise_question
 from answers.ranking import question_terms
 from answers.research.search import canonical_url
 from answers.writers.llm import WrittenClaim, WrittenReport
@@ -45,10 +46,12 @@ MAX_SUMMARY_CLAIMS = 4
 MAX_SECTION_CLAIMS = 5
 MAX_HEADING_CHARS = 200
 MAX_FOLLOW_UP_CHARS = 300
+MAX_TEMPLATE_TOPIC_CHARS = 120
 MAX_DROPPED_SHARE = 1 / 3  # drop more than this and the report is sent back for one repair
 _MAX_PROBLEMS = 8
 
 _CITE = re.compile(r"^\s*\[?\s*(?:E\s*)?(\d{1,4})\s*\]?\s*$", re.IGNORECASE)
+_CITE_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+(?=\[?E\d)|\s+and\s+", re.IGNORECASE)
 _ID_LIST = r"E?\s*\d{1,4}(?:\s*[,;]\s*E?\s*\d{1,4})*"
 _MARK = re.compile(
     rf"\s*(?:\[\s*({_ID_LIST})\s*\]|【\s*({_ID_LIST})\s*】|\(\s*(E\s*\d{{1,4}}(?:\s*[,;]\s*E\s*\d{{1,4}})*)\s*\))",
@@ -85,6 +88,12 @@ class Verification:
 def _evidence_id(raw: str) -> str | None:
     match = _CITE.match(raw)
     return f"E{int(match.group(1))}" if match else None
+
+
+def _cite_parts(raw: str) -> list[str]:
+    """One cite as the model wrote it, split when it names several ids ("E1, E3")."""
+    parts = [p for p in _CITE_SEPARATOR.split(raw) if p.strip()]
+    return parts if len(parts) > 1 else [raw]
 
 
 def _split_marks(text: str) -> tuple[str, list[str]]:
@@ -139,7 +148,7 @@ class _Checker:
 
     def claim(self, claim: WrittenClaim, *, needs_cite: bool) -> DraftClaim | None:
         text, marked = _split_marks(claim.text)
-        raw_cites = [*claim.cites, *marked]
+        raw_cites = [part for raw in (*claim.cites, *marked) for part in _cite_parts(raw)]
         if not any(ch.isalnum() for ch in text):
             return None  # nothing but citation marks or punctuation
         ids: list[str] = []
@@ -175,6 +184,11 @@ class _Checker:
 def template_follow_ups(question: str) -> list[str]:
     """Questions that stand on their own, for when the writer gave too few."""
     topic = " ".join(t.word for t in question_terms(question)[:6]) or question.strip().rstrip("?")
+    if len(topic) > MAX_TEMPLATE_TOPIC_CHARS:  # a very long word must not push them past the cap
+        topic = (
+            topic[:MAX_TEMPLATE_TOPIC_CHARS].rsplit(" ", 1)[0].rstrip()
+            or topic[:MAX_TEMPLATE_TOPIC_CHARS]
+        )
     return [
         f"What do official records say about {topic}?",
         f"Which sources disagree about {topic}, and why?",
@@ -184,19 +198,27 @@ def template_follow_ups(question: str) -> list[str]:
     ]
 
 
+def _is_question(text: str) -> bool:
+    return text.rstrip(" \"'”’»)").endswith(("?", "？", "؟", "\u037e"))  # Latin, CJK, Arabic, Greek
+
+
 def _follow_ups(written: Sequence[str], question: str, checker: _Checker) -> tuple[str, ...]:
+    """Questions only, each asking something new: two that would share a cache key (or the
+    question's own) are one."""
     chosen: list[str] = []
-    seen = {question.strip().casefold()}
+    seen = {normalise_question(question)}
     for raw in [*written, *template_follow_ups(question)]:
         text, _ = _split_marks(raw)
+        key = normalise_question(text)
         if (
-            not any(ch.isalnum() for ch in text)
+            not key
+            or not _is_question(text)
             or len(text) > MAX_FOLLOW_UP_CHARS
             or checker.unfetched_url(text) is not None
-            or text.casefold() in seen
+            or key in seen
         ):
             continue
-        seen.add(text.casefold())
+        seen.add(key)
         chosen.append(text)
         if len(chosen) >= MAX_FOLLOW_UPS:
             break

@@ -15,11 +15,14 @@ from pydantic import SecretStr
 from bot.config import Settings
 
 REDACTED = "[redacted]"
-# Token shapes that must never reach a log even when they are not ours (Slack, Discord, bearer).
+# Token shapes that must never reach a log even when they are not ours: Slack and Discord
+# tokens, bearer headers, and capability URLs (Discord interaction webhooks, Slack response URLs).
 TOKEN_PATTERNS = re.compile(
     r"(xox[abpors]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}"
     r"|[MNO][A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"
-    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,})"
+    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}"
+    r"|(?<=/webhooks/)\d+/[A-Za-z0-9_.-]{20,}"
+    r"|(?<=hooks\.slack\.com/)[A-Za-z0-9_/.-]{10,})"
 )
 # Fields a record may carry through `extra=` that belong in the JSON line.
 EXTRA_FIELDS = ("platform", "answer_id", "cache", "seconds", "stage", "adapter", "timings")

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from adapters.console.render import render_answer
 from adapters.desk import QuestionDesk
+from adapters.text import printable
 from adapters.wording import describe_error
 from answers import Answer, FactbotError, Progress
 
@@ -41,7 +42,7 @@ async def ask_and_show(
     with console.status("Researching…") as status:
 
         async def show(event: Progress) -> None:
-            status.update(event.describe())
+            status.update(printable(event.describe()))
 
         outcome = await desk.ask(PLATFORM, USER, question, refresh=refresh, progress=show)
     console.print(render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer)))
@@ -61,7 +62,7 @@ async def run_chat(
             continue
         question = pick_question(line, last)
         if question != line.strip():
-            console.print(f"Asking: {question}", style="dim", markup=False)
+            console.print(f"Asking: {printable(question)}", style="dim", markup=False)
         try:
             last = await ask_and_show(desk, question, console)
         except FactbotError as exc:

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
+from rich.style import Style
 from rich.text import Text
 
+from adapters.text import is_web_link, printable
 from answers import Answer, Claim
 
-LINK_SCHEMES = ("http://", "https://")
+CITE = Style(color="cyan")
 
 
-def _is_link(url: str) -> bool:
-    return url.startswith(LINK_SCHEMES)
+def _text(text: str, style: str | Style = "") -> Text:
+    """Text from a person, a document or a model: no terminal escape codes get through."""
+    return Text(printable(text), style=style)
+
+
+def _linked(style: Style, url: str) -> Style:
+    """`style` linked to `url` (terminals that can), if it is a plain web URL."""
+    return style + Style(link=url) if is_web_link(url) else style
 
 
 def _claims(answer: Answer, claims: tuple[Claim, ...]) -> Text:
@@ -21,26 +29,25 @@ def _claims(answer: Answer, claims: tuple[Claim, ...]) -> Text:
     for i, claim in enumerate(claims):
         if i:
             text.append(" ")
-        text.append(claim.text)
+        text.append(printable(claim.text))
         for n in claim.cites:
-            url = answer.source(n).url
             text.append(" ")
-            text.append(f"[{n}]", style=f"cyan link {url}" if _is_link(url) else "cyan")
+            text.append(f"[{n}]", style=_linked(CITE, answer.source(n).url))
     return text
 
 
 def render_answer(answer: Answer, *, is_stale: bool = False) -> RenderableType:
     """The whole report; `Text` objects throughout, so markup in a document is printed, not run."""
     parts: list[RenderableType] = [
-        Text(answer.title, style="bold"),
+        _text(answer.title, style="bold"),
         Text(f"Checked on {answer.checked_on:%B %-d, %Y at %H:%M %Z}", style="dim"),
-        Text(answer.disclaimer, style="dim italic"),
+        _text(answer.disclaimer, style="dim italic"),
     ]
     if is_stale:
         parts.append(Text("This answer may be out of date: ask again with --refresh.", "yellow"))
     parts += [Text(""), Text("Summary", style="bold underline"), _claims(answer, answer.summary)]
     for i, section in enumerate(answer.sections, start=1):
-        parts += [Text(""), Text(f"{i}. {section.heading}", style="bold")]
+        parts += [Text(""), _text(f"{i}. {section.heading}", style="bold")]
         parts.append(_claims(answer, section.claims))
     if answer.limitations:
         parts += [Text(""), Text("Limitations", style="bold underline")]
@@ -49,14 +56,14 @@ def render_answer(answer: Answer, *, is_stale: bool = False) -> RenderableType:
         parts += [Text(""), Text("Sources", style="bold underline")]
         for source in answer.sources:
             line = Text(f"[{source.n}] ")
-            line.append(source.title, style=f"link {source.url}" if _is_link(source.url) else "")
+            line.append(printable(source.title), style=_linked(Style(), source.url))
             if source.publisher:
-                line.append(f" — {source.publisher}", style="dim")
-            line.append(f"  {source.url}", style="dim")
+                line.append(f" — {printable(source.publisher)}", style="dim")
+            line.append(f"  {printable(source.url)}", style="dim")
             parts.append(line)
     parts += [Text(""), Text("Want to dive deeper?", style="bold underline")]
     for i, question in enumerate(answer.follow_ups, start=1):
-        parts.append(Text(f"  {i}. {question}"))
+        parts.append(_text(f"  {i}. {question}"))
     parts += [
         Rule(style="dim"),
         Text(

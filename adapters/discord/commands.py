@@ -15,8 +15,8 @@ from discord import app_commands
 
 from adapters.discord.handlers import handlers_for
 from adapters.discord.reply import say_privately
-from adapters.discord.translate import question_text
-from adapters.wording import describe_error
+from adapters.discord.translate import target_text
+from adapters.wording import NO_TEXT_TO_CHECK, describe_error
 from answers.question import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,11 @@ async def fact_check_message(
 ) -> None:
     bot_id = interaction.client.user.id if interaction.client.user else 0
     # The target message's text arrives even without the message-content intent.
-    await handlers_for(interaction).ask(interaction, question_text(message, bot_id), private=False)
+    question = target_text(message, bot_id)
+    if not question:
+        await say_privately(interaction, NO_TEXT_TO_CHECK)
+        return
+    await handlers_for(interaction).ask(interaction, question, private=False)
 
 
 class FactbotCommands(app_commands.CommandTree[Any]):

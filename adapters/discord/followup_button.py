@@ -18,6 +18,7 @@ MAX_LABEL_CHARS = 80
 
 
 def follow_up_label(question: str) -> str:
+    """The question on one line, cut to fit; empty when nothing visible is left."""
     return cut(one_line(question), MAX_LABEL_CHARS)
 
 

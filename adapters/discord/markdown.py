@@ -13,7 +13,7 @@ from datetime import datetime
 
 from discord.utils import escape_markdown, escape_mentions
 
-from adapters.text import ELLIPSIS, cut, is_web_link
+from adapters.text import ELLIPSIS, cut, is_web_link, printable
 from answers import Answer, Claim
 
 MAX_LINK_URL_CHARS = 512  # a longer URL is shown unlinked rather than eat the text budget
@@ -22,7 +22,8 @@ _URL_QUOTES = {"<": "%3C", ">": "%3E", "(": "%28", ")": "%29", "[": "%5B", "]": 
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """`text` on one line, without control characters."""
+    return " ".join(printable(text).split())
 
 
 def escape(text: str) -> str:

@@ -93,11 +93,14 @@ def render_answer(answer: Answer, *, is_stale: bool = False) -> ui.LayoutView:
         room = MAX_TEXT_CHARS - used - len(DIVE_DEEPER)
         listing, is_shortened = _sources(answer.sources, room)
         box.add_item(text(listing))
-    box.add_item(text(DIVE_DEEPER))
-    follow_ups = ui.ActionRow[Any]()
-    for i, question in enumerate(answer.follow_ups[:MAX_BUTTONS_PER_ROW]):
-        follow_ups.add_item(FollowUpButton(answer.id, i, label=follow_up_label(question)))
-    box.add_item(follow_ups)
+    labels = [follow_up_label(q) for q in answer.follow_ups[:MAX_BUTTONS_PER_ROW]]
+    if any(labels):
+        box.add_item(text(DIVE_DEEPER))
+        follow_ups = ui.ActionRow[Any]()
+        for i, label in enumerate(labels):
+            if label:  # a blank follow-up would be a button Discord refuses
+                follow_ups.add_item(FollowUpButton(answer.id, i, label=label))
+        box.add_item(follow_ups)
     controls = ui.ActionRow[Any](FeedbackButton(answer.id, "up"), FeedbackButton(answer.id, "down"))
     if is_shortened:
         controls.add_item(SourcesButton(answer.id))

@@ -44,6 +44,12 @@ class ProgressThrottle:
         return event.stage is not Stage.DONE and self.clock() - self._last >= self.interval
 
 
+def is_closed_to_us(exc: discord.HTTPException) -> bool:
+    """Discord will take nothing more through this interaction or channel: the token expired
+    (404 Unknown Webhook/Interaction) or factbot lacks the permission (403)."""
+    return isinstance(exc, discord.NotFound | discord.Forbidden)
+
+
 class InteractionReply:
     def __init__(
         self,
@@ -57,6 +63,9 @@ class InteractionReply:
         self.private = private
         self._throttle = ProgressThrottle(progress_interval, clock=clock)
         self._is_finished = False
+        self._shows_progress = True
+        # Discord refused this interaction for good (expired, forbidden): one warning, then quiet.
+        self._is_closed = False
         self._lock = asyncio.Lock()  # a late progress edit must never land over the report
 
     async def defer(self) -> None:
@@ -64,33 +73,71 @@ class InteractionReply:
         self._throttle.mark()
 
     async def progress(self, event: Progress) -> None:
-        if self._is_finished or not self._throttle.is_due(event):
+        """Edit the progress in; never raises (the research goes on whatever Discord says)."""
+        if self._is_finished or not self._shows_progress or not self._throttle.is_due(event):
             return
         self._throttle.mark()
         async with self._lock:
-            if not self._is_finished:
-                notice = render_notice(f"⏳ {escape(event.describe())}")
+            if self._is_finished or self._is_closed:
+                return
+            notice = render_notice(f"⏳ {escape(event.describe())}")
+            try:
                 await self.interaction.edit_original_response(view=notice)
+            except discord.HTTPException as exc:
+                self._shows_progress = False
+                if is_closed_to_us(exc):
+                    self._close(exc)
+                else:
+                    log.warning("Discord refused a progress edit; showing no more: %s", exc)
 
     async def report(self, view: ui.LayoutView) -> None:
+        """Put the report in place; raises `discord.HTTPException` when Discord refuses it for
+        any reason but a closed interaction (which is logged once)."""
         async with self._lock:
             self._is_finished = True
-            await self.interaction.edit_original_response(view=view)
+            if self._is_closed:
+                return
+            try:
+                await self.interaction.edit_original_response(view=view)
+            except discord.HTTPException as exc:
+                if not is_closed_to_us(exc):
+                    raise
+                self._close(exc)
 
     async def error(self, text: str) -> None:
         """Tell only the asker: a private reply is edited; a public "thinking…" is swapped for an
         ephemeral message (Discord keeps the first reply's visibility, so it is deleted first)."""
         async with self._lock:
             self._is_finished = True
-            if not self.private:
-                try:
-                    await self.interaction.delete_original_response()
-                except discord.HTTPException:
-                    log.warning("could not delete the thinking message; editing it instead")
-                else:
-                    await self.interaction.followup.send(text, ephemeral=True)
-                    return
-            await self.interaction.edit_original_response(view=render_notice(text))
+            if self._is_closed:
+                return
+            try:
+                await self._replace_with_error(text)
+            except discord.HTTPException as exc:
+                if not is_closed_to_us(exc):
+                    raise
+                self._close(exc)
+
+    async def _replace_with_error(self, text: str) -> None:
+        if not self.private:
+            try:
+                await self.interaction.delete_original_response()
+            except discord.HTTPException as exc:
+                if is_closed_to_us(exc):
+                    raise
+                log.warning("could not delete the thinking message; editing it instead")
+            else:
+                await self.interaction.followup.send(text, ephemeral=True)
+                return
+        await self.interaction.edit_original_response(view=render_notice(text))
+
+    def _close(self, exc: discord.HTTPException) -> None:
+        self._is_closed = True
+        log.warning(
+            "Discord takes no more replies to interaction %s (%s); the asker sees no answer",
+            self.interaction.id,
+            exc,
+        )
 
 
 async def send_page(interaction: discord.Interaction[Any], page: ReaderPage) -> None:
@@ -114,6 +161,7 @@ async def say_privately(interaction: discord.Interaction[Any], text: str) -> Non
 class MessageReply:
     def __init__(self, message: discord.Message) -> None:
         self.message = message
+        self.channel_id = message.channel.id
         # If the question is deleted meanwhile, the report is still posted (just not as a reply).
         self._reference = message.to_reference(fail_if_not_exists=False)
 

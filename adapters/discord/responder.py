@@ -22,6 +22,7 @@ from adapters.discord.reply import (
     PROGRESS_EDIT_SECONDS,
     InteractionReply,
     MessageReply,
+    is_closed_to_us,
     say_privately,
     send_page,
 )
@@ -30,7 +31,6 @@ from adapters.discord.translate import read_message
 from adapters.text import ELLIPSIS
 from adapters.wording import RESTARTING, describe_error, thanks_for_vote, usage
 from answers import AnswerNotFound, FactbotError, QuestionError, Vote
-from answers.question import check_question
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Responder:
             await self._guarded(say_privately(interaction, RESTARTING))
             return
         try:
-            check_question(question, limit=self.desk.engine.max_question_chars)
+            self.desk.check(question)
         except QuestionError as exc:  # no Redis needed: say so as the first response
             await self._guarded(say_privately(interaction, describe_error(exc)))
             return
@@ -134,7 +134,7 @@ class Responder:
         except Exception as exc:
             await self._private_error(interaction, exc)
             return
-        await self._guarded(send_page(interaction, page))
+        await self._delivered_privately(interaction, send_page(interaction, page))
 
     async def show_sources(self, interaction: discord.Interaction[Any], answer_id: str) -> None:
         if not await self._defer_privately(interaction):
@@ -144,7 +144,7 @@ class Responder:
         except Exception as exc:
             await self._private_error(interaction, exc)
             return
-        await self._guarded(send_page(interaction, page))
+        await self._delivered_privately(interaction, send_page(interaction, page))
 
     async def vote(self, interaction: discord.Interaction[Any], answer_id: str, vote: Vote) -> None:
         if not await self._defer_privately(interaction):
@@ -155,7 +155,8 @@ class Responder:
         except Exception as exc:
             await self._private_error(interaction, exc)
             return
-        await self._guarded(interaction.followup.send(thanks_for_vote(vote, tally), ephemeral=True))
+        thanks = interaction.followup.send(thanks_for_vote(vote, tally), ephemeral=True)
+        await self._delivered_privately(interaction, thanks)
 
     # --- steps ----------------------------------------------------------------------
 
@@ -194,7 +195,12 @@ class Responder:
             self._log_unexpected(exc)
             await self._guarded(reply.error(describe_error(exc)))
             return
-        await self._guarded(reply.report(view))
+        try:
+            await reply.report(view)
+        except discord.HTTPException as exc:
+            # Never leave "factbot is thinking…" behind: the asker hears something went wrong.
+            log.warning("Discord refused a report (%s); telling the asker instead", exc)
+            await self._guarded(reply.error(describe_error(exc)))
 
     async def _follow_up(
         self, reply: InteractionReply, user: str, answer_id: str, index: int, *, label: str | None
@@ -230,7 +236,30 @@ class Responder:
                 self._log_unexpected(exc)
                 await self._guarded(reply.text(describe_error(exc)))
                 return
-        await self._guarded(reply.report(view))
+        try:
+            await reply.report(view)
+        except discord.HTTPException as exc:
+            if is_closed_to_us(exc):  # no permission to post here: nothing else would get through
+                log.warning("could not post a report in channel %s: %s", reply.channel_id, exc)
+                return
+            log.warning("Discord refused a report (%s); saying so instead", exc)
+            await self._guarded(reply.text(describe_error(exc)))
+
+    async def _delivered_privately(
+        self, interaction: discord.Interaction[Any], sending: Awaitable[object]
+    ) -> None:
+        """Send the private answer to a click; if Discord refuses it, an error takes the place of
+        the private "thinking…"."""
+        try:
+            await sending
+        except discord.HTTPException as exc:
+            if is_closed_to_us(exc):
+                log.warning(
+                    "Discord takes no more replies to interaction %s (%s)", interaction.id, exc
+                )
+                return
+            log.warning("Discord refused a private reply (%s); saying so instead", exc)
+            await self._guarded(say_privately(interaction, describe_error(exc)))
 
     async def _private_error(self, interaction: discord.Interaction[Any], exc: Exception) -> None:
         self._log_unexpected(exc)

@@ -26,7 +26,7 @@ def section_options(answer: Answer) -> list[discord.SelectOption]:
         discord.SelectOption(
             label=cut(f"{i + 1}. {one_line(section.heading)}", MAX_OPTION_CHARS),
             value=str(i),
-            description=cut(one_line(section.claims[0].text), MAX_OPTION_CHARS),
+            description=cut(one_line(section.claims[0].text), MAX_OPTION_CHARS) or None,
         )
         for i, section in enumerate(answer.sections[:MAX_OPTIONS])
     ]

@@ -18,6 +18,7 @@ from adapters.discord.markdown import one_line
 CHAT_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 _USER_MENTION = re.compile(r"<@!?([0-9]{15,20})>")
 _ROLE_MENTION = re.compile(r"<@&([0-9]{15,20})>")
+_ANY_MENTION = re.compile(r"<(?:@[!&]?|#)[0-9]+>|@everyone|@here")
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,19 @@ def own_role_id(message: discord.Message) -> int | None:
 
 
 def mentions_bot(message: discord.Message, bot_id: int) -> bool:
-    if any(user.id == bot_id for user in message.mentions) or bot_id in message.raw_mentions:
+    """A mention written in the text. A reply to factbot's message also lists factbot in
+    `mentions` (the reply's ping) without asking it anything, as a thread reply in Slack."""
+    if bot_id in message.raw_mentions:
         return True
     role_id = own_role_id(message)
     return role_id is not None and role_id in message.raw_role_mentions
 
 
 def question_text(message: discord.Message, bot_id: int) -> str:
-    """The message's text without the bot's mentions, on one line."""
+    """The message's text without the bot's mentions, on one line; empty when only mentions
+    and marks are left ("@factbot @Bob": nothing to research)."""
+    if not any(ch.isalnum() for ch in _ANY_MENTION.sub(" ", message.content)):
+        return ""
     role_id = own_role_id(message)
     names = {user.id: user.display_name for user in message.mentions}
     roles = {role.id: role.name for role in message.role_mentions}
@@ -72,6 +78,16 @@ def question_text(message: discord.Message, bot_id: int) -> str:
 
     text = _ROLE_MENTION.sub(role, _USER_MENTION.sub(user, message.content))
     return one_line(text)
+
+
+def target_text(message: discord.Message, bot_id: int) -> str:
+    """What the context menu checks: the message's text, else what its embeds say (a news
+    bot's post may be embeds alone); empty for an image alone."""
+    text = question_text(message, bot_id)
+    if text:
+        return text
+    parts = [part for embed in message.embeds for part in (embed.title, embed.description) if part]
+    return one_line(" ".join(parts))
 
 
 def read_message(message: discord.Message, bot_id: int) -> MessageQuestion | None:

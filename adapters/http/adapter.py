@@ -44,6 +44,12 @@ def caller_of(request: web.Request) -> str:
     return request.remote or "unknown"
 
 
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
 def answer_body(answer: Answer, **extra: object) -> dict[str, Any]:
     return {**answer.model_dump(mode="json"), **extra}
 
@@ -119,6 +125,14 @@ class HttpApiAdapter:
                 "shutting_down",
                 "This server is shutting down; ask again in a moment.",
                 headers={"Retry-After": str(SHUTTING_DOWN_RETRY_SECONDS)},
+            )
+        if not is_json(request.content_type):
+            # A browser sends text/plain or a form across sites without asking first (CORS):
+            # only JSON, which it must ask about, may start research.
+            raise ApiError(
+                415,
+                "unsupported_media_type",
+                "Send the question as JSON, with the header 'Content-Type: application/json'.",
             )
         ask = parse_ask_request(await request.read())
         outcome = await self._ask(caller_of(request), ask)

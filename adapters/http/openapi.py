@@ -87,6 +87,7 @@ def _paths() -> dict[str, Any]:
                     "400": _error("The body is not valid JSON."),
                     "401": unauthorized,
                     "413": _error("The body is larger than the server accepts."),
+                    "415": _error("The body is not sent as application/json."),
                     "422": _error(
                         "The body has the wrong shape, or the question is empty or over the "
                         "limit (codes invalid_request, empty_question, question_too_long)."

@@ -21,7 +21,7 @@ from adapters.slack import translate
 from adapters.slack.asking import PLATFORM, Ask, SlackAnswering
 from adapters.slack.clicks import register_clicks
 from adapters.slack.render import render_notice
-from adapters.wording import RESTARTING, usage
+from adapters.wording import NO_TEXT_TO_CHECK, RESTARTING, usage
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ COMMAND = "/factcheck"
 SHORTCUT_CALLBACK_ID = "factcheck_message"
 HOW_TO_MENTION = "@factbot QUESTION"
 HOW_TO_COMMAND = f"{COMMAND} QUESTION"
-NO_TEXT_TO_CHECK = "That message has no text I can fact-check."
 
 Payload = dict[str, Any]
 
@@ -73,8 +72,14 @@ def _drop_repeats(desk: QuestionDesk) -> Callable[..., Awaitable[BoltResponse | 
 def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
     @app.event("app_mention")
     async def on_mention(event: Payload, context: AsyncBoltContext) -> None:
-        if translate.is_from_bot(event) or translate.is_direct_channel(event["channel"]):
+        if translate.is_from_bot(event) or not event.get("user"):
+            return  # no person asked
+        if translate.is_direct_channel(event["channel"]):
             return  # a DM arrives as message.im too: answered there
+        # Editing a mention makes Slack send app_mention again, with a new event id.
+        if not await answering.desk.first_time(PLATFORM, translate.message_key(event)):
+            log.info("dropped a repeated mention in message %s", event.get("ts"))
+            return
         reply = answering.reply(
             channel=event["channel"], user=event["user"], thread_ts=translate.reply_thread(event)
         )
@@ -93,7 +98,7 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
 
     @app.command(COMMAND)
     async def on_command(ack: AsyncAck, command: Payload) -> None:
-        question = translate.plain_text(command.get("text", ""))
+        question = translate.question_from_mention(command.get("text", ""), None)
         if not question:
             await ack(text=usage(HOW_TO_COMMAND))
             return
@@ -111,7 +116,7 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
     async def on_shortcut(ack: AsyncAck, shortcut: Payload, respond: AsyncRespond) -> None:
         await ack()
         message = shortcut.get("message") or {}
-        question = translate.plain_text(message.get("text", ""))
+        question = translate.message_text(message)
         if not question or not answering.tasks.accepting:
             text = RESTARTING if question else f"{NO_TEXT_TO_CHECK} {usage(HOW_TO_COMMAND)}"
             await respond(text=render_notice(text)["text"], response_type="ephemeral")

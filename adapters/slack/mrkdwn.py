@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.text import cut, is_web_link
+from adapters.text import cut, is_web_link, printable
 
 MAX_LINK_URL_CHARS = 2000  # longer URLs are shown as plain text rather than linked
 
 
 def escape(text: str) -> str:
-    """`text` with Slack's three control characters replaced by their entities."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """`text` with Slack's three control characters replaced by their entities (and no
+    terminal-style control characters, which no Slack text needs)."""
+    return printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def fit(text: str, limit: int) -> str:

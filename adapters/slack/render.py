@@ -78,6 +78,7 @@ SOURCES_CHARS = 3000
 DISCLAIMER_CHARS = 300
 SOURCE_TITLE_CHARS = 120
 SOURCE_PUBLISHER_CHARS = 60
+TOGGLE_HEADING_CHARS = 300  # a heading beside Show details; cut ones are whole when opened
 MAX_BODY_BLOCKS = 3  # section blocks per report section body
 MIN_CUT_CHARS = 40  # a claim cut shorter than this is left out instead
 WORKING_QUESTION_CHARS = 500
@@ -257,12 +258,10 @@ def _containers(answer: Answer, budget: int, ids: _BlockIds) -> list[Block]:
 
 
 def _toggles(answer: Answer, view: ReportView, budget: int, ids: _BlockIds) -> list[Block]:
-    headings = [
-        section(
-            f"*{fit(f'{i + 1}. {s.heading}', MAX_SECTION_TEXT_CHARS - 2)}*", ids(f"section-{i}")
-        )
-        for i, s in enumerate(answer.sections)
+    titles = [
+        fit(f"{i + 1}. {s.heading}", TOGGLE_HEADING_CHARS) for i, s in enumerate(answer.sections)
     ]
+    headings = [section(f"*{title}*", ids(f"section-{i}")) for i, title in enumerate(titles)]
     for i, heading in enumerate(headings):
         is_open = i in view.open_sections
         heading["accessory"] = _button(
@@ -273,10 +272,16 @@ def _toggles(answer: Answer, view: ReportView, budget: int, ids: _BlockIds) -> l
     budget -= text_size(headings)
     opened = [i for i in range(len(answer.sections)) if i in view.open_sections]
     caps = share(
-        [_section_need(answer.sections[i].claims, answer, None, None) for i in opened], budget
+        [
+            _section_need(answer.sections[i].claims, answer, answer.sections[i].heading, titles[i])
+            for i in opened
+        ],
+        budget,
     )
     bodies = {
-        i: _section_body(i, answer.sections[i].claims, None, None, answer, cap, ids)
+        i: _section_body(
+            i, answer.sections[i].claims, answer.sections[i].heading, titles[i], answer, cap, ids
+        )
         for i, cap in zip(opened, caps, strict=True)
     }
     blocks = []
@@ -298,7 +303,7 @@ def _section_need(
 
 
 def _full_heading(heading: str | None, title: str | None) -> str | None:
-    """The whole heading, repeated inside a container whose title had to be cut."""
+    """The whole heading, repeated inside a section whose title had to be cut."""
     if heading is None or title is None or not title.endswith("…"):
         return None
     return f"*{fit(heading, MAX_SECTION_TEXT_CHARS - 2)}*"
@@ -315,7 +320,9 @@ def _section_body(
 ) -> list[Block]:
     full_heading = _full_heading(heading, title)
     if full_heading is not None:
-        full_heading = full_heading if len(full_heading) < cap // 3 else None
+        # Whole when heading and body both fit; else only while it takes under a third.
+        fits = len(full_heading) + 1 + _section_need(claims, answer, None, None) <= cap
+        full_heading = full_heading if fits or len(full_heading) < cap // 3 else None
     lines = _claim_lines(
         claims, answer, cap=cap - (len(full_heading or "") + 1), bullet="• ", joiner="\n"
     )
@@ -370,7 +377,10 @@ def _follow_ups(answer: Answer, ids: _BlockIds) -> list[Block]:
     buttons = [
         _button(question, FOLLOW_UP.format(index=i), FollowUpRef(answer.id, i).encode())
         for i, question in enumerate(answer.follow_ups)
+        if fit(question, MAX_BUTTON_TEXT_CHARS).strip()  # Slack refuses a blank button
     ]
+    if not buttons:
+        return []
     return [
         section("*Want to dive deeper?*", ids("follow-ups-title")),
         {"type": "actions", "block_id": ids("follow-ups"), "elements": buttons},

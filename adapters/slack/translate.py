@@ -18,6 +18,8 @@ __all__ = [
     "is_direct_channel",
     "is_dm_question",
     "is_from_bot",
+    "message_key",
+    "message_text",
     "plain_text",
     "question_from_mention",
     "reply_thread",
@@ -26,6 +28,7 @@ __all__ = [
 Payload = Mapping[str, Any]
 
 _ANGLE = re.compile(r"<([^<>]*)>")
+_MENTION = re.compile(r"<(?:[@#]|!(?:channel|here|everyone|subteam\^))[^<>]*>")
 _DM_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
@@ -54,10 +57,43 @@ def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def message_text(message: Payload) -> str:
+    """The words of a message for the shortcut: its text, else what its attachments and blocks
+    say (an app's message may carry no top-level text); empty for an image alone."""
+    text = plain_text(str(message.get("text") or ""))
+    if text:
+        return text
+    parts: list[str] = []
+    for attachment in message.get("attachments") or []:
+        if isinstance(attachment, Mapping):
+            fields = [attachment.get(k) for k in ("pretext", "title", "text")]
+            parts += [str(f) for f in fields if f] or [str(attachment.get("fallback") or "")]
+    parts += _block_texts(message.get("blocks") or [])
+    return " ".join(" ".join(plain_text(part) for part in parts).split())
+
+
+def _block_texts(value: Any) -> list[str]:
+    """Every `text` string in blocks (section, header, context, rich text), in order."""
+    if isinstance(value, list):
+        return [text for item in value for text in _block_texts(item)]
+    if not isinstance(value, Mapping):
+        return []
+    found: list[str] = []
+    for key, item in value.items():
+        if key == "text" and isinstance(item, str):
+            found.append(item)
+        elif key in ("text", "elements", "fields") or isinstance(item, list):
+            found += _block_texts(item)
+    return found
+
+
 def question_from_mention(text: str, bot_user_id: str | None) -> str:
-    """The question in a message that mentions the bot, without the mention."""
+    """The question in a message that mentions the bot, without the mention; empty when only
+    mentions and marks are left ("@factbot @ana": nothing to research)."""
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+    if not any(ch.isalnum() for ch in plain_text(_MENTION.sub(" ", text))):
+        return ""
     return re.sub(r"[ \t]+", " ", plain_text(text)).strip()
 
 
@@ -76,6 +112,11 @@ def is_dm_question(event: Payload) -> bool:
         and not is_from_bot(event)
         and bool(event.get("user"))
     )
+
+
+def message_key(event: Payload) -> str:
+    """One message's identity: the same after an edit, unlike the event id."""
+    return f"message:{event.get('channel')}:{event.get('ts')}"
 
 
 def reply_thread(event: Payload) -> str:

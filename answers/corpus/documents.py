@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
@@ -29,11 +30,13 @@ __all__ = [
     "Document",
     "DocumentPassage",
     "decode",
+    "format_of",
+    "looks_binary",
     "passages",
     "read_document",
 ]
 
-PARSER_VERSION = "1"  # bump when parsing changes, so every index is rebuilt
+PARSER_VERSION = "2"  # bump when parsing changes, so every index is rebuilt
 FORMATS = {
     ".md": "markdown",
     ".markdown": "markdown",
@@ -45,7 +48,10 @@ FORMATS = {
 PASSAGE_WORDS = 160  # paragraphs are merged up to about this many words
 MAX_BLOCK_WORDS = 320  # a longer paragraph is split at sentence ends
 MAX_TITLE_CHARS = 200
+BINARY_SAMPLE_BYTES = 8192
+BINARY_CONTROL_SHARE = 0.05
 
+_WORD_RUN = re.compile(r"\S+")
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -98,6 +104,18 @@ def decode(raw: bytes, *, is_html: bool = False) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
+def looks_binary(raw: bytes, *, is_html: bool = False) -> bool:
+    """A file that is not text whatever its name (an image or archive saved as .md), judged on
+    its first BINARY_SAMPLE_BYTES: control characters (NUL...) are common, or most bytes do not
+    decode. A text file with a stray NUL, or in a legacy 8-bit encoding, is still text."""
+    sample = decode(raw[:BINARY_SAMPLE_BYTES], is_html=is_html)
+    if not sample:
+        return False
+    undecodable = sample.count("\ufffd")
+    controls = sum(1 for ch in sample if ch not in "\t\n\r\f" and unicodedata.category(ch) == "Cc")
+    return controls > BINARY_CONTROL_SHARE * len(sample) or undecodable > len(sample) / 2
+
+
 def title_from_path(path: str) -> str:
     stem = PurePosixPath(path).stem.replace("-", " ").replace("_", " ").strip()
     return (stem[:1].upper() + stem[1:]) if stem else path
@@ -110,9 +128,14 @@ def short_title(text: str) -> str:
     return text
 
 
+def format_of(path: str) -> str:
+    """The file's format from its name: "markdown", "text" or "html"."""
+    return FORMATS.get(PurePosixPath(path).suffix.lower(), "text")
+
+
 def read_document(path: str, raw: bytes, *, folder_name: str) -> Document:
     """Parse one file of the corpus; `path` is relative to the folder and picks the format."""
-    kind = FORMATS.get(PurePosixPath(path).suffix.lower(), "text")
+    kind = format_of(path)
     text = clean_text(decode(raw, is_html=kind == "html"))
     if kind == "html":
         page = read_html(text)
@@ -136,6 +159,19 @@ def read_document(path: str, raw: bytes, *, folder_name: str) -> Document:
     )
 
 
+def _units(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, words) of each sentence; a sentence over MAX_BLOCK_WORDS (text with no full
+    stops, such as a data dump) comes as runs of PASSAGE_WORDS words, so no passage is huge."""
+    for span in sentence_spans(text):
+        words = [m.span() for m in _WORD_RUN.finditer(text, span.start, span.end)]
+        if len(words) <= MAX_BLOCK_WORDS:
+            yield span.start, span.end, len(words)
+            continue
+        for i in range(0, len(words), PASSAGE_WORDS):
+            run = words[i : i + PASSAGE_WORDS]
+            yield run[0][0], run[-1][1], len(run)
+
+
 def _split_long(text: str) -> list[str]:
     """A paragraph over MAX_BLOCK_WORDS as slices of about PASSAGE_WORDS, cut at sentence ends."""
     if len(text.split()) <= MAX_BLOCK_WORDS:
@@ -143,12 +179,11 @@ def _split_long(text: str) -> list[str]:
     pieces: list[str] = []
     start = end = 0
     count = 0
-    for span in sentence_spans(text):
-        words = len(text[span.start : span.end].split())
+    for unit_start, unit_end, words in _units(text):
         if count and count + words > PASSAGE_WORDS:
             pieces.append(text[start:end])
-            start, count = span.start, 0
-        end = span.end
+            start, count = unit_start, 0
+        end = unit_end
         count += words
     pieces.append(text[start:end] if end > start else text[start:])
     return [p for p in pieces if p.strip()]

@@ -27,9 +27,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 from typing import Literal
 
-from answers.corpus.documents import FORMATS, PARSER_VERSION, passages, read_document
+from answers.corpus.documents import (
+    FORMATS,
+    PARSER_VERSION,
+    format_of,
+    looks_binary,
+    passages,
+    read_document,
+)
 from answers.evidence import Passage
 from answers.model import DraftSource
 from answers.ranking import question_words, rank_passages
@@ -105,7 +113,7 @@ def resolve_index_path(folder: Path, index_path: Path | None) -> Path:
 @dataclass(frozen=True)
 class ScannedFile:
     path: str  # relative to the folder, forward slashes
-    absolute: Path
+    absolute: Path  # the file read: the link's target for a link inside the folder
     size: int
     mtime_ns: int
 
@@ -115,8 +123,13 @@ def _is_hidden(name: str) -> bool:
 
 
 def scan_folder(folder: Path) -> list[ScannedFile]:
-    """Every .md, .txt and .html file under `folder` (hidden files and folders skipped), sorted."""
+    """Every .md, .txt and .html file under `folder` (hidden files and folders skipped), sorted.
+
+    A symbolic link counts only when it points inside the folder: a link to a file elsewhere
+    (`notes.md -> ~/.ssh/id_rsa`) must not put that file in answers. Links to folders are not
+    followed at all (`os.walk`'s default)."""
     found: list[ScannedFile] = []
+    real_folder = folder.resolve()
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and d != "__pycache__")
         for name in sorted(names):
@@ -124,12 +137,17 @@ def scan_folder(folder: Path) -> list[ScannedFile]:
                 continue
             absolute = Path(root) / name
             try:
-                stat = absolute.stat()
-            except OSError:
+                stat = absolute.lstat()
+                if S_ISLNK(stat.st_mode):
+                    absolute = absolute.resolve(strict=True)
+                    if not absolute.is_relative_to(real_folder):
+                        continue
+                    stat = absolute.stat()
+            except (OSError, RuntimeError):  # gone, or a loop of links
                 continue
-            if not absolute.is_file():
+            if not S_ISREG(stat.st_mode):
                 continue
-            relative = absolute.relative_to(folder).as_posix()
+            relative = (Path(root) / name).relative_to(folder).as_posix()
             found.append(ScannedFile(relative, absolute, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda f: f.path)
     return found
@@ -358,6 +376,11 @@ class CorpusIndex:
         except OSError as exc:
             self._forget(conn, file.path)
             return IndexedFile(file.path, "skipped", note=f"could not be read: {exc.strerror}")
+        if looks_binary(raw, is_html=format_of(file.path) == "html"):
+            self._forget(conn, file.path)
+            return IndexedFile(
+                file.path, "skipped", note="not text (binary, or not UTF-8 or UTF-16)"
+            )
         sha = hashlib.sha256(raw).hexdigest()
         if known is not None and known.sha256 == sha:
             conn.execute(

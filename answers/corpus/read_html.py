@@ -140,6 +140,8 @@ class _PageReader(HTMLParser):
         if tag == "title" and not self.page.title:
             self._title = []
             return
+        if self._title is not None and (tag in BLOCKS or tag in HEADINGS):
+            self._end_title()  # an unclosed <title> must not swallow the whole page
         if self._skipping or tag in SKIPPED:
             if tag not in VOID:
                 self._skipping.append(tag)
@@ -166,10 +168,13 @@ class _PageReader(HTMLParser):
         elif tag == "br" and not self._skipping:
             self._buffer.append("\n" if self._kind == "code" else " ")
 
+    def _end_title(self) -> None:
+        self.page.title = collapse("".join(self._title or ()))
+        self._title = None
+
     def handle_endtag(self, tag: str) -> None:
         if tag == "title" and self._title is not None:
-            self.page.title = collapse("".join(self._title))
-            self._title = None
+            self._end_title()
             return
         if self._skipping:
             if tag in self._skipping:
@@ -200,6 +205,8 @@ class _PageReader(HTMLParser):
 
     def close(self) -> None:
         super().close()
+        if self._title is not None:
+            self._end_title()
         self._flush()
         meta = self._meta
         url = meta.get("canonical") or meta.get("og:url") or ""

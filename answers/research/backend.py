@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
+# A module import, not a name: `answers.verify` imports this package, so names may not exist yet.
+from answers import verify
 from answers.evidence import Passage
 from answers.model import Draft, DraftSource, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
@@ -37,7 +39,6 @@ from answers.research.search import (
     search_all,
 )
 from answers.store import Store
-from answers.verify import verify_report
 from answers.writers.extractive import write_extractive
 from answers.writers.llm import LLMBadOutput, LLMError, LLMUnavailable, LLMWriter
 
@@ -158,7 +159,9 @@ class ResearchBackend:
                 )
                 is_down = isinstance(exc, LLMUnavailable) and not exc.is_retryable
                 return plan_queries(question, limit=self.max_queries), is_down
-            return list(dict.fromkeys([question, *planned]))[: self.max_queries], False
+            # The question itself first, trimmed as without an LLM (providers refuse long queries).
+            asked = plan_queries(question, limit=1)
+            return list(dict.fromkeys([*asked, *planned]))[: self.max_queries], False
         return plan_queries(question, limit=self.max_queries), False
 
     async def _read(
@@ -217,7 +220,7 @@ class ResearchBackend:
                 log.warning("LLM writer attempt %d: %s", attempt, exc)
                 repair, previous = str(exc), exc.reply
                 continue
-            verification = verify_report(
+            verification = verify.verify_report(
                 written.report,
                 evidence,
                 question=question,

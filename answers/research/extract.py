@@ -62,6 +62,7 @@ _INSTRUCTIONS = re.compile(
 )
 _INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\x00-\x08\x0b-\x1f\x7f]")
 _SPACE = re.compile(r"\s+")
+_UNSEEN_XPATHS = ["//*[@hidden]", "//template"]
 
 
 class UnreadablePage(Exception):
@@ -141,6 +142,9 @@ def extract_html(
         include_tables=False,
         include_images=False,
         include_links=False,
+        # trafilatura drops display:none and aria-hidden itself, not the `hidden` attribute:
+        # text a reader never sees must not become evidence (a way to plant instructions).
+        prune_xpath=_UNSEEN_XPATHS,
     )
     if document is None or isinstance(document, dict):
         raise UnreadablePage("no main text found")

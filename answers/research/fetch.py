@@ -12,6 +12,7 @@ goes on with the pages that arrived.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -67,9 +68,38 @@ class FetchOutcome:
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Labels servers send by default whatever the page is in (HTTP/1.1's old default and kin).
+_DEFAULT_LABELS = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
 def decode_body(data: bytes, charset: str | None) -> str:
-    """Text from the header's charset, else UTF-8, else the page's <meta charset>, else cp1252."""
-    candidates = [charset] if charset else []
+    """Text from a byte-order mark, else the header's charset, else UTF-8, else the page's
+    <meta charset>, else cp1252. Two header charsets are second-guessed: a Latin-1 one when the
+    body is valid UTF-8 (a server default, not the page's), and UTF-16/32 when the body has no
+    NUL byte (it cannot be)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace")
+    codec = _codec(charset) if charset else None
+    candidates: list[str] = []
+    if charset and codec in _DEFAULT_LABELS:
+        candidates += ["utf-8", charset]
+    elif charset and codec is not None and codec.startswith(("utf-16", "utf-32")):
+        candidates += [charset] if b"\x00" in data[:4096] else []
+    elif charset:
+        candidates.append(charset)
     candidates.append("utf-8")
     meta = _META_CHARSET.search(data[:4096])
     if meta:
@@ -80,6 +110,12 @@ def decode_body(data: bytes, charset: str | None) -> str:
         except (LookupError, UnicodeDecodeError):
             continue
     return data.decode("cp1252", errors="replace")
+
+
+def _looks_like_html(text: str) -> bool:
+    """A page served as text/plain that is really HTML (a misconfigured server)."""
+    head = text[:1024].lstrip("\ufeff \t\r\n").lower()
+    return head.startswith(("<!doctype html", "<html", "<head", "<?xml"))
 
 
 OnFetched = Callable[[FetchOutcome], Awaitable[None]]
@@ -224,7 +260,7 @@ class PageFetcher:
     @staticmethod
     def _extract(result: SearchResult, body: _Body) -> Page:
         text = decode_body(body.data, body.charset)
-        if body.content_type in TEXT_TYPES:
+        if body.content_type in TEXT_TYPES and not _looks_like_html(text):
             return extract_text(
                 text,
                 url=result.url,

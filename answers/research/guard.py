@@ -45,11 +45,16 @@ _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", "metadata.google
 # NAT64 and IPv4-translated (SIIT) prefixes embed an IPv4 address in the low 32 bits.
 _NAT64 = (
     ipaddress.IPv6Network("64:ff9b::/96"),
-    ipaddress.IPv6Network("64:ff9b:1::/48"),
     ipaddress.IPv6Network("::ffff:0:0:0/96"),
 )
 # Python counts this benchmarking range as global (RFC 6890 says not globally reachable).
 _EXTRA_BLOCKED = (ipaddress.IPv4Network("198.18.0.0/15"),)
+# Python 3.11 counts these as global too: local-use NAT64 (RFC 8215, maps into whatever the site
+# chooses, private ranges included) and the IPv6 documentation range (RFC 9637).
+_EXTRA_BLOCKED_V6 = (
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("3fff::/20"),
+)
 
 
 class BlockedAddress(OSError):
@@ -77,14 +82,19 @@ def is_public_address(address: IPAddress) -> bool:
 
     Refuses loopback, private (RFC 1918, ULA), link-local (169.254.169.254),
     carrier-grade NAT (100.64/10), multicast, reserved and unspecified ranges,
-    and IPv6 forms that embed any of those.
+    IPv6 site-local and documentation ranges, local-use NAT64, and IPv6 forms
+    that embed any of those.
     """
     if isinstance(address, ipaddress.IPv6Address):
-        if address.scope_id:
+        if address.scope_id or any(address in net for net in _EXTRA_BLOCKED_V6):
             return False
         inner = _embedded_ipv4(address)
         if inner is not None:
             return is_public_address(inner)
+        # Site-local (fec0::/10, deprecated but still routed by some networks) and the ranges
+        # outside 2000::/3 that are not assigned for unicast (e.g. 5f00::/16 SRv6) are not public.
+        if address.is_site_local or address.is_reserved:
+            return False
     elif any(address in net for net in _EXTRA_BLOCKED):
         return False
     return address.is_global and not address.is_multicast
@@ -172,7 +182,9 @@ class FetchGuard:
         address = parse_ip_host(name)
         if address is not None and not is_public_address(address):
             raise BlockedAddress(f"{name} is not a public address")
-        if address is None and name.replace(".", "").isdigit():
+        if address is None and (name.replace(".", "").isdigit() or any(c in name for c in ":%")):
+            # aiohttp connects to a host with a colon as a literal, past the resolver check;
+            # no DNS name holds a colon or a percent-escape.
             raise BlockedAddress(f"{name} is not a valid address")
 
     def check_resolved(self, host: str, addresses: Iterable[str]) -> None:

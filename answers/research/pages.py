@@ -78,8 +78,8 @@ class Page:
                 published=date.fromisoformat(published) if published else None,
                 blocks=tuple(TextBlock(text=str(t), heading=str(h)) for h, t in body["blocks"]),
             )
-        except (zlib.error, ValueError, KeyError, TypeError):
-            return None
+        except (zlib.error, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+            return None  # AttributeError: JSON that is not an object
 
 
 def page_key(url: str) -> str:

@@ -26,6 +26,15 @@ MAX_EVIDENCE = 16
 PER_SOURCE = 4
 
 
+def _word_runs(sentence: str) -> list[str]:
+    """The sentence, or runs of TARGET_WORDS words when it is over MAX_WORDS (text with no full
+    stops): one passage must not fill the LLM's context."""
+    words = sentence.split()
+    if len(words) <= MAX_WORDS:
+        return [sentence]
+    return [" ".join(words[i : i + TARGET_WORDS]) for i in range(0, len(words), TARGET_WORDS)]
+
+
 def _split_long(text: str) -> list[str]:
     """Cut a long paragraph at sentence ends into pieces of at most about MAX_WORDS words."""
     if len(text.split()) <= MAX_WORDS:
@@ -34,13 +43,13 @@ def _split_long(text: str) -> list[str]:
     current: list[str] = []
     words = 0
     for span in sentence_spans(text):
-        sentence = text[span.start : span.end]
-        count = len(sentence.split())
-        if current and words + count > TARGET_WORDS:
-            pieces.append(" ".join(current))
-            current, words = [], 0
-        current.append(sentence)
-        words += count
+        for sentence in _word_runs(text[span.start : span.end]):
+            count = len(sentence.split())
+            if current and words + count > TARGET_WORDS:
+                pieces.append(" ".join(current))
+                current, words = [], 0
+            current.append(sentence)
+            words += count
     if current:
         pieces.append(" ".join(current))
     return pieces

@@ -34,7 +34,12 @@ from answers.model import (
     DraftSource,
     EngineInfo,
 )
-from answers.writers.follow_ups import clean_heading, is_vague, pick_follow_ups
+from answers.writers.follow_ups import (
+    MAX_FOLLOW_UP_CHARS,
+    clean_heading,
+    is_vague,
+    pick_follow_ups,
+)
 from answers.writers.reading import Reading, Sentence, read_passages
 
 __all__ = ["MIN_COVERAGE", "write_extractive"]
@@ -54,6 +59,7 @@ SECTION_FLOOR = 0.6  # past the minimum, a section's best sentence scores this s
 SECTION_SPREAD = 0.25  # a section quotes sentences within this score of its best one
 MAX_HEADING_CHARS = 120
 MAX_TITLE_IN_HEADING = 60
+FALLBACK_HEADING = "What the sources say"
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 _MID_SENTENCE_NAME = re.compile(r"(?<=[a-z,;] )([A-Z][a-z]+)")
@@ -347,7 +353,9 @@ def _section_heading(group: _Group, reading: Reading) -> str:
     if heading and not is_vague(heading):
         return _shorten(heading, MAX_HEADING_CHARS)
     topic = _topic(group, reading) if heading else ""  # a page's opening is what its title says
-    return _shorten(f"{title}: {topic}" if topic else title, MAX_HEADING_CHARS)
+    named = f"{title}: {topic}" if title and topic else title
+    # A source with a blank title must not leave a blank heading (the report would not validate).
+    return _shorten(named or _topic(group, reading) or FALLBACK_HEADING, MAX_HEADING_CHARS)
 
 
 def _unique(heading: str, taken: list[str], group: _Group, title: str) -> str:
@@ -462,7 +470,8 @@ def _follow_ups(
     for fallback in _fallback_follow_ups(reading):
         if len(picked) >= MIN_FOLLOW_UPS:
             break
-        if fallback not in picked:
+        # A question of one 1000-letter word makes no follow-up anyone could read on a button.
+        if fallback not in picked and len(fallback) <= MAX_FOLLOW_UP_CHARS:
             picked.append(fallback)
     return tuple(picked)
 

@@ -88,6 +88,25 @@ class _Lenient(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
+def _claim_items(value: object) -> object:
+    """Claims as the model wrote them, made readable: null is none, a bare string is an uncited
+    claim (cite marks typed into it still count), a null text is empty, anything else is dropped."""
+    if value is None:
+        return []
+    if isinstance(value, str | dict):
+        value = [value]
+    if not isinstance(value, list):
+        return value
+    claims: list[object] = []
+    for item in value:
+        if isinstance(item, str):
+            claims.append({"text": item, "cites": []})
+        elif isinstance(item, dict):
+            text = item.get("text")
+            claims.append({**item, "text": text if isinstance(text, str) else ""})
+    return claims
+
+
 class WrittenClaim(_Lenient):
     text: str
     cites: list[str] = Field(default_factory=list)
@@ -108,6 +127,16 @@ class WrittenSection(_Lenient):
     heading: str
     claims: list[WrittenClaim]
 
+    @field_validator("heading", mode="before")
+    @classmethod
+    def _heading_as_text(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @field_validator("claims", mode="before")
+    @classmethod
+    def _readable_claims(cls, value: object) -> object:
+        return _claim_items(value)
+
 
 class WrittenReport(_Lenient):
     summary: list[WrittenClaim]
@@ -115,12 +144,28 @@ class WrittenReport(_Lenient):
     limitations: list[WrittenClaim] = Field(default_factory=list)
     follow_ups: list[str] = Field(default_factory=list)
 
-    @field_validator("limitations", mode="before")
+    @field_validator("summary", "limitations", mode="before")
     @classmethod
-    def _plain_limitations(cls, value: object) -> object:
+    def _readable_claims(cls, value: object) -> object:
         # Limitations often come back as plain strings; they need no cites.
+        return _claim_items(value)
+
+    @field_validator("sections", mode="before")
+    @classmethod
+    def _readable_sections(cls, value: object) -> object:
+        if value is None:
+            return []
         if isinstance(value, list):
-            return [{"text": v, "cites": []} if isinstance(v, str) else v for v in value]
+            return [item for item in value if isinstance(item, dict)]
+        return value
+
+    @field_validator("follow_ups", mode="before")
+    @classmethod
+    def _text_follow_ups(cls, value: object) -> object:
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [item for item in value if isinstance(item, str)]
         return value
 
 
@@ -215,47 +260,49 @@ def evidence_document(question: str, passages: Sequence[Passage], *, today: date
     return json.dumps(document, ensure_ascii=False, indent=1)
 
 
+_DECODER = json.JSONDecoder()
+MAX_JSON_STARTS = 200  # `{`s tried as the start of the object; a real reply needs a handful
+
+
 def extract_json(text: str) -> Any:
-    """The first JSON object in `text`: the whole text, a fenced block, or a balanced {...}."""
+    """The first JSON object in `text`: the whole text, a fenced block, or the first `{` that
+    starts one. Each try is the C decoder, which stops at the first error, so a reply of
+    thousands of stray braces cannot stall the event loop."""
     stripped = text.strip()
     try:
         return json.loads(stripped)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     start = stripped.find("{")
-    while start != -1:
-        end = _matching_brace(stripped, start)
-        if end is not None:
-            try:
-                return json.loads(stripped[start : end + 1])
-            except ValueError:
-                pass
-        start = stripped.find("{", start + 1)
+    for _ in range(MAX_JSON_STARTS):
+        if start == -1:
+            break
+        try:
+            value, _end = _DECODER.raw_decode(stripped, start)
+        except (ValueError, RecursionError):
+            start = stripped.find("{", start + 1)
+            continue
+        return value
     raise LLMBadOutput("the reply holds no JSON object")
 
 
-def _matching_brace(text: str, start: int) -> int | None:
-    depth = 0
-    in_string = False
-    escaped = False
-    for i in range(start, len(text)):
-        ch = text[i]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
+def _unwrap_report(data: Any) -> Any:
+    """The report itself when the model wrapped it (`{"fact_check": {...}}`) or sent it as a
+    JSON string; anything else unchanged, for validation to describe."""
+    found = data
+    for _ in range(3):
+        if isinstance(found, dict) and "summary" not in found and len(found) == 1:
+            (found,) = found.values()
+        if isinstance(found, str):
+            try:
+                found = extract_json(found)
+            except LLMBadOutput:
+                return data
+        if not isinstance(found, dict):
+            return data
+        if "summary" in found:
+            return found
+    return data
 
 
 def chat_completions_url(base_url: str) -> str:
@@ -351,7 +398,7 @@ class LLMWriter:
             )
         reply = await self._complete(messages, schema=REPORT_SCHEMA, schema_name="fact_check")
         try:
-            report = WrittenReport.model_validate(extract_json(reply.content))
+            report = WrittenReport.model_validate(_unwrap_report(extract_json(reply.content)))
         except LLMBadOutput as exc:
             raise LLMBadOutput(str(exc), reply=reply.content) from exc
         except ValidationError as exc:
@@ -382,12 +429,15 @@ class LLMWriter:
     async def _complete(
         self, messages: list[dict[str, str]], *, schema: dict[str, Any], schema_name: str
     ) -> _Reply:
-        """POST the chat; on HTTP 400 step down the output modes before giving up."""
+        """POST the chat; on HTTP 400 step down the output modes before giving up.
+
+        A mode is kept for later calls only once a server has accepted it: when every mode is
+        refused the request itself was at fault (too long, unknown model), not the mode."""
+        mode = self.output_mode
         while True:
             body: dict[str, Any] = {"model": self.model, "messages": messages, "stream": False}
             if self.temperature is not None:
                 body["temperature"] = self.temperature
-            mode = self.output_mode
             if mode == "json_schema":
                 body["response_format"] = {
                     "type": "json_schema",
@@ -396,24 +446,25 @@ class LLMWriter:
             elif mode == "json_object":
                 body["response_format"] = {"type": "json_object"}
             status, data = await self._post(body)
-            if status in (400, 422) and _NEXT_MODE[mode] is not None:
-                next_mode = _NEXT_MODE[mode]
-                assert next_mode is not None
+            next_mode = _NEXT_MODE[mode]
+            if status in (400, 422) and next_mode is not None:
                 log.info(
                     "LLM refused response_format %s (HTTP %s); trying %s", mode, status, next_mode
                 )
-                self.output_mode = next_mode
+                mode = next_mode
                 continue
+            if status not in (400, 422):
+                self.output_mode = mode
             return self._reply(status, data, prompt_chars=sum(len(m["content"]) for m in messages))
 
     async def _post(self, body: dict[str, Any]) -> tuple[int, Any]:
         self.usage.calls += 1
         try:
             async with self._open().post(self.url, json=body) as response:
-                text = await response.text()
+                text = await response.text(errors="replace")
                 try:
                     data = json.loads(text) if text else None
-                except ValueError:
+                except (ValueError, RecursionError):
                     data = None
                 return response.status, data
         except TimeoutError as exc:
@@ -436,15 +487,30 @@ class LLMWriter:
         if not isinstance(data, dict):
             raise LLMUnavailable("the LLM answered something that is not JSON", is_retryable=True)
         usage = data.get("usage")
-        if isinstance(usage, dict) and isinstance(usage.get("prompt_tokens"), int):
-            self.usage.prompt_tokens += usage["prompt_tokens"]
-            self.usage.completion_tokens += int(usage.get("completion_tokens") or 0)
+        counts = usage if isinstance(usage, dict) else {}
+        prompt_tokens, completion_tokens = (
+            counts.get("prompt_tokens"),
+            counts.get("completion_tokens"),
+        )
+        if isinstance(prompt_tokens, int):
+            self.usage.prompt_tokens += prompt_tokens
+            self.usage.completion_tokens += (
+                completion_tokens if isinstance(completion_tokens, int) else 0
+            )
         else:
             self.usage.prompt_tokens += prompt_chars // CHARS_PER_TOKEN
         try:
             content = data["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError):
             content = None
+        if isinstance(content, list):  # content parts (some servers): their text, in order
+            content = "".join(
+                part["text"]
+                for part in content
+                if isinstance(part, dict)
+                and part.get("type") == "text"
+                and isinstance(part.get("text"), str)
+            )
         if not isinstance(content, str) or not content.strip():
             raise LLMBadOutput("the reply has no message content")
         return _Reply(content)

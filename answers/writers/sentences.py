@@ -19,6 +19,8 @@ ABBREVIATIONS = frozenset(
     "vol pp ed eds jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k a.m p.m".split()
 )
 
+LOOK_AROUND_CHARS = 40  # how far a full stop looks back (the word) and ahead (the next letter)
+
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？]+[\"'”’」』)\]]*")
 _LAST_WORD = re.compile(r"(\S+)$")
 
@@ -38,11 +40,14 @@ def _is_boundary(text: str, match: re.Match[str], line_start: int) -> bool:
         return True
     if match.end() >= len(text) or text[match.end()] == "\n":
         return True
-    starts_lower = text[match.end() :].lstrip()[:1].islower()
+    starts_lower = text[match.end() : match.end() + LOOK_AROUND_CHARS].lstrip()[:1].islower()
     if starts_lower and (mark[-1] in "\"'”’»)]" or mark[0] in "?!…"):
         return False  # a quoted question or an aside inside the sentence: '"Why?" and then'
     if mark.startswith(".") and len(mark.rstrip("\"'”’»)]")) == 1:
-        before = _LAST_WORD.search(text, line_start, match.start())
+        # A short window: an abbreviation is short, and searching back to the line's start
+        # for every full stop made one long paragraph cost quadratic time.
+        window = max(line_start, match.start() - LOOK_AROUND_CHARS)
+        before = _LAST_WORD.search(text, window, match.start())
         word = before.group(1).lstrip("(\"'“‘").lower() if before else ""
         if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             return False  # "e.g. such", "J. Smith"

@@ -5,7 +5,9 @@ from __future__ import annotations
 import codecs
 from datetime import date
 
-from answers.corpus.documents import passages, read_document
+import pytest
+
+from answers.corpus.documents import MAX_BLOCK_WORDS, passages, read_document
 from tests.answers.corpus_samples import BIKES_MD, COFFEE_TXT, TEA_MD, VOLCANO_HTML
 
 
@@ -91,6 +93,15 @@ def test_html_without_title_uses_its_first_heading_and_charset() -> None:
     assert "Naïve text." in doc.text
 
 
+def test_an_unclosed_title_does_not_swallow_the_page() -> None:
+    # Everything after "<title>" used to become the (never finished) title: no text, no title.
+    html = b"<html><head><title>Tea notes<body><p>Green tea holds caffeine.</p></body></html>"
+    doc = read_document("notes.html", html, folder_name="kb")
+    assert doc.title == "Tea notes"
+    assert doc.text == "Green tea holds caffeine."
+    assert read_document("t.html", b"<title>Only a title", folder_name="kb").title == "Only a title"
+
+
 def test_byte_order_marks_and_bad_bytes_never_fail() -> None:
     utf16 = codecs.BOM_UTF16_LE + "# Titre\n\nÉté.\n".encode("utf-16-le")
     assert read_document("x.md", utf16, folder_name="kb").title == "Titre"
@@ -134,3 +145,23 @@ def test_long_paragraphs_are_cut_at_sentence_ends() -> None:
     for p in found:
         assert p.text.endswith("steeping.")
         assert p.text in doc.text
+
+
+@pytest.mark.timeout(20)
+def test_one_huge_paragraph_is_cut_in_linear_time_into_bounded_passages() -> None:
+    # 1 MB on one line: sentence splitting used to look back to the line's start at every full
+    # stop (ten minutes here; a 10 MB file, days). A hang guard, not a timing assertion.
+    text = ("Caffeine is a stimulant found in tea and coffee. " * 20_000).encode()
+    found = passages(read_document("one.md", text, folder_name="kb"))
+    assert len(found) > 100
+    assert max(len(p.text.split()) for p in found) <= MAX_BLOCK_WORDS
+
+
+def test_a_paragraph_without_full_stops_is_cut_into_bounded_slices() -> None:
+    # A data dump with no sentence ends used to become one passage as long as the file.
+    text = " ".join(f"w{i}" for i in range(5000))
+    doc = read_document("dump.txt", text.encode(), folder_name="kb")
+    found = passages(doc)
+    assert len(found) > 10
+    assert max(len(p.text.split()) for p in found) <= MAX_BLOCK_WORDS
+    assert all(line in doc.text for p in found for line in p.text.split("\n"))  # still slices

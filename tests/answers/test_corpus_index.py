@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import sqlite3
 import threading
@@ -136,6 +137,39 @@ def test_hidden_files_other_formats_and_huge_files_are_left_out(
     assert paths["huge.txt"].status == "skipped"
     assert report.skipped == (paths["huge.txt"],)
     assert report.documents == 4
+
+
+def test_a_link_to_a_file_outside_the_folder_is_never_indexed(corpus: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "private" / "secret.md"
+    secret.parent.mkdir()
+    secret.write_text("# Secret\n\nThe vault code is swordfish, the keeper said.\n")
+    (corpus / "leak.md").symlink_to(secret)  # used to be indexed, and quoted in answers
+    (corpus / "private").symlink_to(secret.parent, target_is_directory=True)
+    (corpus / "again.md").symlink_to(corpus / "tea.md")  # inside the folder: fine
+    (corpus / "broken.md").symlink_to(tmp_path / "nowhere.md")
+    (corpus / "loop.md").symlink_to(corpus / "loop.md")
+    index = CorpusIndex(corpus, index_path=tmp_path / "index.sqlite3")
+    report = index.sync()
+    paths = [f.path for f in report.files]
+    assert "leak.md" not in paths and not any(p.startswith("private/") for p in paths)
+    assert "broken.md" not in paths and "loop.md" not in paths
+    assert "again.md" in paths
+    assert index.search("What is the vault code?", limit=10) == []
+    assert all("Secret" not in p.source.title for p in index.overview(limit=100))
+
+
+def test_binary_files_named_like_text_are_skipped_but_stray_nuls_are_not(
+    corpus: Path, tmp_path: Path
+) -> None:
+    (corpus / "photo.md").write_bytes(bytes(range(256)) * 40)  # an image saved as .md
+    (corpus / "archive.txt").write_bytes(gzip.compress(b"compressed words " * 2000))
+    (corpus / "nul.md").write_bytes(b"# Nul\n\nA stray\x00 NUL byte leaves the rest readable.\n")
+    (corpus / "latin.txt").write_bytes("Caf\xe9 cr\xe8me, a text in Latin-1.".encode("latin-1"))
+    report = index_corpus(corpus, index_path=tmp_path / "index.sqlite3")
+    status = {f.path: (f.status, f.note) for f in report.files}
+    assert status["photo.md"][0] == status["archive.txt"][0] == "skipped"
+    assert "not text" in status["photo.md"][1]
+    assert status["nul.md"][0] == status["latin.txt"][0] == "added"
 
 
 def test_search_ranks_the_document_about_the_question_first(corpus: Path, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import zlib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ from answers import (
     connect_redis,
 )
 from answers.cache import answer_key, question_key
-from answers.question import normalise_question, question_hash
+from answers.question import check_question, normalise_question, question_hash
 from tests.answers.backends import ScriptedBackend, draft_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +86,28 @@ def test_normalisation_folds_case_space_punctuation_and_width() -> None:
     assert normalise_question("Are A and B friends?") != normalise_question("Are A and B enemies?")
 
 
+@pytest.mark.parametrize("question", ["???", "🙂", "…!", "___", "\x00\x07"])
+async def test_a_question_without_letters_or_digits_is_refused(
+    redis_store: RedisStore, question: str
+) -> None:
+    # Each of these used to normalise to "" and share one cache entry: "🙂" got the answer to "???".
+    backend = ScriptedBackend()
+    with pytest.raises(EmptyQuestion):
+        await engine_on(redis_store, backend).ask(question)
+    assert backend.runs == 0
+
+
+async def test_control_characters_never_reach_the_question_or_the_title(
+    redis_store: RedisStore,
+) -> None:
+    backend = ScriptedBackend()
+    answer = await engine_on(redis_store, backend).ask("Is\x00 green\x07 tea\x1b[31m\x0bhot?\x7f")
+    assert answer.question == "Is green tea[31m hot?"
+    assert backend.questions == ["Is green tea[31m hot?"]
+    assert answer.title == "Is green tea[31m hot?"
+    assert check_question("Two\tlines\r\nkept\x85too") == "Two\tlines\r\nkept too"
+
+
 # --- cache ----------------------------------------------------------------------------
 
 
@@ -105,6 +128,32 @@ async def test_miss_then_hit_in_the_documented_keys(
     a_ttl = await redis_client.ttl(namespace + answer_key(first.answer.id))
     assert 86_000 < q_ttl <= 86_400
     assert 30 * 86_400 - 100 < a_ttl <= 30 * 86_400
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b"not zlib at all",
+        zlib.compress(b"not json"),
+        zlib.compress(b"\xff\xfe not utf-8"),
+        zlib.compress(b'{"id": "0123456789abcdef", "schema": "an older one"}'),
+    ],
+    ids=["not-zlib", "not-json", "not-utf8", "older-schema"],
+)
+async def test_an_unreadable_cached_answer_is_a_miss_not_an_error(
+    redis_store: RedisStore, redis_client: aioredis.Redis, namespace: str, stored: bytes
+) -> None:
+    backend = ScriptedBackend()
+    first = await engine_on(redis_store, backend).ask("Is the cache damaged?")
+    await redis_client.set(namespace + answer_key(first.id), stored)
+
+    engine = engine_on(redis_store, backend)  # a new process: nothing remembered in memory
+    with pytest.raises(AnswerNotFound):
+        await engine.get(first.id)
+    again = await engine.ask_traced("Is the cache damaged?")
+    assert again.cache == "miss"  # researched again rather than failing every ask
+    assert (await engine.ask_traced("Is the cache damaged?")).cache == "hit"
+    assert backend.runs == 2
 
 
 async def test_freshness_expiry_researches_again_but_old_ids_still_resolve(
@@ -251,6 +300,25 @@ def _worker(redis_url: str, namespace: str, question: str, **opts: float) -> sub
 
 async def _runs(client: aioredis.Redis, namespace: str) -> int:
     return int(await client.get(namespace + "test-runs") or 0)
+
+
+async def test_the_heartbeat_keeps_the_lock_through_research_longer_than_its_ttl(
+    redis_store: RedisStore,
+) -> None:
+    # The lock lives 0.3 s; research takes 1 s. Without renewals the second engine would take
+    # the lock and research the same question again.
+    gate = asyncio.Event()
+    backend_a, backend_b = ScriptedBackend(gate=gate), ScriptedBackend()
+    engine_a = engine_on(redis_store, backend_a, lock_ttl=0.3)
+    engine_b = engine_on(redis_store, backend_b, lock_ttl=0.3)
+    first = asyncio.create_task(engine_a.ask_traced("Slow to research?"))
+    await asyncio.sleep(0.05)
+    second = asyncio.create_task(engine_b.ask_traced("Slow to research?"))
+    await asyncio.sleep(1.0)
+    gate.set()
+    a, b = await asyncio.gather(first, second)
+    assert (backend_a.runs, backend_b.runs) == (1, 0)
+    assert (a.cache, b.cache) == ("miss", "shared")
 
 
 async def test_two_processes_research_once_and_share_the_answer(

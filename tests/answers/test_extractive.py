@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from answers.evidence import Passage
@@ -17,7 +18,7 @@ from answers.model import (
 )
 from answers.ranking import rank_passages
 from answers.writers import write_extractive
-from answers.writers.follow_ups import as_question
+from answers.writers.follow_ups import MAX_FOLLOW_UP_CHARS, as_question
 
 ENGINE = EngineInfo(backend="test", writer="extractive", version="1")
 CHECKED_ON = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -324,3 +325,24 @@ def test_a_sentence_that_leans_on_the_one_before_brings_it_along() -> None:
         "The bridge deck was replaced in March. It had rusted through in two places."
     ]
     assert all(not c.text.startswith("It ") for c in draft.summary)
+
+
+def test_follow_ups_stay_readable_for_a_question_of_one_huge_word() -> None:
+    # "What do other sources say about <1000 letters>?" used to be offered as a follow-up.
+    question = "Is " + "x" * 1000 + " real?"
+    answer = finalize(write_extractive(question, [], engine=ENGINE, documents_searched=0), question)
+    assert MIN_FOLLOW_UPS <= len(answer.follow_ups)
+    assert all(len(f) <= MAX_FOLLOW_UP_CHARS for f in answer.follow_ups)
+
+
+def test_a_source_with_a_blank_title_still_gets_headings() -> None:
+    # Its untitled passages' sections used to get an empty heading, so the report failed
+    # validation (the research failed) instead of being written.
+    question = "When did the Elm Street bridge reopen after repairs?"
+    given = [
+        replace(p, source=replace(p.source, title=" "), heading="") for p in passages(question)
+    ]
+    answer = finalize(
+        write_extractive(question, given, engine=ENGINE, documents_searched=3), question
+    )
+    assert answer.sections and all(s.heading.strip() for s in answer.sections)

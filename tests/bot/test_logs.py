@@ -31,7 +31,9 @@ def test_secrets_are_scrubbed_from_messages_arguments_and_tracebacks(
     settings_with_secrets,
     log_format: str,  # type: ignore[no-untyped-def]
 ) -> None:
-    settings = settings_with_secrets.model_copy(update={"log_format": log_format})
+    settings = settings_with_secrets.model_copy(
+        update={"log_format": log_format, "log_level": "DEBUG"}
+    )
     out = io.StringIO()
     handler = configure_logging(settings, stream=out)
     log = logging.getLogger("bot.test_logs")
@@ -40,6 +42,10 @@ def test_secrets_are_scrubbed_from_messages_arguments_and_tracebacks(
         log.warning(f"secret {SIGNING_SECRET} and discord {DISCORD_TOKEN}")
         log.error("header Authorization: Bearer %s", LLM_KEY)
         log.warning("someone else's token xoxb-9999999999-zzzzzzzzzzzz leaked")
+        log.debug(
+            "PATCH https://discord.com/api/v10/webhooks/1234567890/aW50ZXJhY3Rpb246MTIzNDU2Nzg5"
+            "/messages/@original and POST https://hooks.slack.com/commands/T1/5555/sEcReTpArT99"
+        )
         try:
             raise RuntimeError(f"request failed with key {LLM_KEY}")
         except RuntimeError:
@@ -48,7 +54,15 @@ def test_secrets_are_scrubbed_from_messages_arguments_and_tracebacks(
     finally:
         logging.getLogger().removeHandler(handler)
     text = out.getvalue()
-    for secret in (BOT_TOKEN, SIGNING_SECRET, DISCORD_TOKEN, LLM_KEY, "xoxb-9999999999"):
+    for secret in (
+        BOT_TOKEN,
+        SIGNING_SECRET,
+        DISCORD_TOKEN,
+        LLM_KEY,
+        "xoxb-9999999999",
+        "aW50ZXJhY3Rpb246MTIzNDU2Nzg5",
+        "sEcReTpArT99",
+    ):
         assert secret not in text
     assert text.count(REDACTED) >= 6
     if log_format == "json":

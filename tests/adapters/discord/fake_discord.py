@@ -83,11 +83,27 @@ def _json(payload: Any, status: int = 200) -> web.Response:
     )
 
 
+@dataclass
+class Refusal:
+    """An error Discord answers to the calls `matches` picks (after recording them)."""
+
+    matches: Callable[[Call], bool]
+    status: int
+    code: int
+    message: str
+
+
+UNKNOWN_WEBHOOK = (404, 10015, "Unknown Webhook")  # an interaction token past its 15 minutes
+MISSING_PERMISSIONS = (403, 50013, "Missing Permissions")
+INVALID_FORM_BODY = (400, 50035, "Invalid Form Body")
+
+
 class FakeDiscord:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.identified: list[dict[str, Any]] = []
         self.unauthorized_tokens: set[str] = set()
+        self.refusals: list[Refusal] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._ids = itertools.count(1_500_000_000_000_000_000)
         self._sequence = itertools.count(1)
@@ -194,7 +210,13 @@ class FakeDiscord:
         token = request.headers.get("Authorization", "").removeprefix("Bot ")
         if token in self.unauthorized_tokens:
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        for refusal in self.refusals:
+            if refusal.matches(call):
+                return _json({"message": refusal.message, "code": refusal.code}, refusal.status)
         return self._answer(call)
+
+    def refuse(self, matches: Callable[[Call], bool], error: tuple[int, int, str]) -> None:
+        self.refusals.append(Refusal(matches, *error))
 
     def _answer(self, call: Call) -> web.StreamResponse:
         method, path, body = call.method, call.path, call.body or {}

@@ -164,8 +164,8 @@ def slash_command(question: str, *, private: bool | None = None) -> dict[str, An
     return _interaction(2, {"id": COMMAND_ID, "name": "factcheck", "type": 1, "options": options})
 
 
-def context_menu(target_content: str) -> dict[str, Any]:
-    target = message(target_content, guild=False, author=OTHER)
+def context_menu(target_content: str, **target_extra: Any) -> dict[str, Any]:
+    target = message(target_content, guild=False, author=OTHER, **target_extra)
     return _interaction(
         2,
         {

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from adapters.discord.render import MAX_TEXT_CHARS
-from adapters.wording import describe_error, usage
-from answers import EmptyQuestion
+from adapters.wording import NO_TEXT_TO_CHECK, usage
 from tests.adapters.discord.conftest import DraftBackend, StartAdapter
 from tests.adapters.discord.fake_discord import (
     BOT_ID,
@@ -97,8 +98,19 @@ async def test_a_message_with_no_text_is_told_so_without_a_defer(
     await fake_discord.dispatch("INTERACTION_CREATE", interaction)
     reply = await fake_discord.wait_for(lambda c: c.path == callback_path(interaction))
     assert reply.body["type"] == 4 and reply.flags == EPHEMERAL
-    assert reply.body["data"]["content"] == describe_error(EmptyQuestion())
+    assert reply.body["data"]["content"] == NO_TEXT_TO_CHECK
     assert backend.asked == []
+
+
+async def test_the_context_menu_checks_what_an_embed_only_message_says(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+) -> None:
+    await start_adapter()
+    embed = {"type": "rich", "title": "Bees sleep", "description": "Study finds **naps**"}
+    interaction = context_menu("", embeds=[embed])
+    await fake_discord.dispatch("INTERACTION_CREATE", interaction)
+    await fake_discord.wait_for(lambda c: c.path == original_path(interaction) and is_report(c))
+    assert backend.asked == ["Bees sleep Study finds **naps**"]
 
 
 async def test_a_mention_in_a_channel_gets_a_reply_under_a_typing_indicator(
@@ -145,11 +157,14 @@ async def test_a_direct_message_needs_no_mention(
     assert backend.asked == ["Do bees sleep?"]
 
 
-async def test_a_bare_mention_gets_usage(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+@pytest.mark.parametrize(
+    "content", [f"<@{BOT_ID}>", f"<@{BOT_ID}> <@{OTHER['id']}>", f"<@{BOT_ID}> @everyone ??"]
+)
+async def test_a_mention_with_no_question_gets_usage(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend, content: str
 ) -> None:
     await start_adapter()
-    await fake_discord.dispatch("MESSAGE_CREATE", message(f"<@{BOT_ID}>", mentions=[BOT_USER]))
+    await fake_discord.dispatch("MESSAGE_CREATE", message(content, mentions=[BOT_USER, OTHER]))
     reply = await fake_discord.wait_for(lambda c: c.path == f"/channels/{CHANNEL_ID}/messages")
     assert reply.body["content"].startswith(usage("QUESTION")[:40])
     assert backend.asked == []
@@ -175,3 +190,26 @@ async def test_bots_unaddressed_messages_and_repeats_get_nothing(
     replies = [c for c in fake_discord.calls if c.path == f"/channels/{CHANNEL_ID}/messages"]
     assert len(replies) == 1
     assert backend.asked == ["the only question"]
+
+
+async def test_a_reply_to_factbot_without_a_mention_is_not_a_question(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+) -> None:
+    await start_adapter()
+    report = message("", author=BOT_USER)
+    # Discord lists the replied-to author in `mentions` when the reply pings them (the default).
+    thanks = message(
+        "thanks, that settles it",
+        mentions=[BOT_USER],
+        type=19,
+        message_reference={"message_id": report["id"], "channel_id": CHANNEL_ID},
+        referenced_message=report,
+    )
+    asked = message(f"<@{BOT_ID}> and the tides?", mentions=[BOT_USER])
+    for event in (thanks, asked):
+        await fake_discord.dispatch("MESSAGE_CREATE", event)
+    answered = await fake_discord.wait_for(
+        lambda c: c.path == f"/channels/{CHANNEL_ID}/messages", what="the reply"
+    )
+    assert str(answered.body["message_reference"]["message_id"]) == asked["id"]
+    assert backend.asked == ["and the tides?"]

@@ -8,7 +8,13 @@ from adapters.discord import render_answer
 from adapters.wording import describe_error
 from answers import AnswerNotFound
 from tests.adapters.discord.conftest import DraftBackend, StartAdapter
-from tests.adapters.discord.fake_discord import COMPONENTS_V2, EPHEMERAL, FakeDiscord, walk
+from tests.adapters.discord.fake_discord import (
+    COMPONENTS_V2,
+    EPHEMERAL,
+    INVALID_FORM_BODY,
+    FakeDiscord,
+    walk,
+)
 from tests.adapters.discord.payloads import click
 from tests.adapters.discord.reports import (
     answer_id,
@@ -186,3 +192,22 @@ async def test_all_sources_lists_every_source_privately(
     assert {"type": 13, "file": {"url": "attachment://sources.txt"}, "spoiler": False} in walk(
         shown.body["components"]
     )
+
+
+async def test_a_section_discord_refuses_is_replaced_by_a_private_error(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord
+) -> None:
+    await start_adapter()
+    report = await ask_for_report(fake_discord, "Do owls turn their heads?")
+    event = click(custom_ids(report, "read")[0], report)
+    fake_discord.refuse(
+        lambda c: c.path == followup_path(event) and bool(c.flags & COMPONENTS_V2),
+        INVALID_FORM_BODY,
+    )
+    await fake_discord.dispatch("INTERACTION_CREATE", event)
+
+    said = await fake_discord.wait_for(
+        lambda c: c.path == followup_path(event) and not c.flags & COMPONENTS_V2, what="an error"
+    )
+    assert said.flags == EPHEMERAL
+    assert said.body["content"] == describe_error(RuntimeError())

@@ -3,12 +3,24 @@ draining before shutdown."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from adapters.desk import QuestionDesk
 from adapters.discord.reply import ProgressThrottle
 from adapters.wording import RESTARTING, describe_error
 from answers import Progress, RateLimited, ResearchFailed, Stage
 from tests.adapters.discord.conftest import DraftBackend, StartAdapter
-from tests.adapters.discord.fake_discord import BOT_ID, BOT_USER, EPHEMERAL, FakeDiscord
+from tests.adapters.discord.fake_discord import (
+    BOT_ID,
+    BOT_USER,
+    EPHEMERAL,
+    INVALID_FORM_BODY,
+    MISSING_PERMISSIONS,
+    UNKNOWN_WEBHOOK,
+    FakeDiscord,
+)
 from tests.adapters.discord.payloads import CHANNEL_ID, message, slash_command
 from tests.adapters.discord.reports import (
     callback_path,
@@ -116,3 +128,66 @@ async def test_after_drain_new_questions_hear_factbot_is_restarting(
     assert said.body["type"] == 4 and said.flags == EPHEMERAL  # answered at once, privately
     assert said.body["data"]["content"] == RESTARTING
     assert backend.asked == []
+
+
+def warnings_from_factbot(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name.startswith(("adapters.", "answers."))
+    ]
+
+
+async def test_a_report_discord_refuses_is_replaced_by_an_error_not_left_thinking(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord
+) -> None:
+    await start_adapter()
+    event = slash_command("Will the report be refused?")
+    fake_discord.refuse(
+        lambda c: c.path == original_path(event) and is_report(c), INVALID_FORM_BODY
+    )
+    await fake_discord.dispatch("INTERACTION_CREATE", event)
+
+    said = await fake_discord.wait_for(lambda c: c.path == followup_path(event), what="an error")
+    assert said.flags == EPHEMERAL
+    assert said.body["content"] == describe_error(RuntimeError())
+    assert any(c.method == "DELETE" and c.path == original_path(event) for c in fake_discord.calls)
+
+
+@pytest.mark.parametrize(
+    "refusal", [UNKNOWN_WEBHOOK, MISSING_PERMISSIONS], ids=["token-expired", "no-permission"]
+)
+async def test_an_interaction_discord_closed_ends_quietly_with_one_warning(
+    start_adapter: StartAdapter,
+    fake_discord: FakeDiscord,
+    desk: QuestionDesk,
+    caplog: pytest.LogCaptureFixture,
+    refusal: tuple[int, int, str],
+) -> None:
+    adapter = await start_adapter()
+    adapter.responder.progress_interval = 0  # progress edits are tried (and refused) too
+    event = slash_command("Will anyone hear this?")
+    token = event["token"]
+    fake_discord.refuse(lambda c: c.path.startswith("/webhooks/") and token in c.path, refusal)
+    caplog.set_level(logging.WARNING)
+    await fake_discord.dispatch("INTERACTION_CREATE", event)
+
+    await fake_discord.wait_for(lambda c: c.path == callback_path(event), what="the defer")
+    await fake_discord.wait_for(lambda c: c.path == original_path(event), what="an edit")
+    assert await desk.tasks.drain(5) is True  # nothing hangs
+    assert len(warnings_from_factbot(caplog)) == 1, warnings_from_factbot(caplog)
+    webhook_calls = [c for c in fake_discord.calls if token in c.path and "webhooks" in c.path]
+    assert len(webhook_calls) == 1  # after the first refusal, factbot stops trying
+
+
+async def test_a_report_refused_on_a_mention_becomes_a_short_reply(
+    start_adapter: StartAdapter, fake_discord: FakeDiscord
+) -> None:
+    await start_adapter()
+    path = f"/channels/{CHANNEL_ID}/messages"
+    fake_discord.refuse(lambda c: c.path == path and is_report(c), INVALID_FORM_BODY)
+    await fake_discord.dispatch(
+        "MESSAGE_CREATE", message(f"<@{BOT_ID}> is it refused?", mentions=[BOT_USER])
+    )
+    said = await fake_discord.wait_for(lambda c: c.path == path and not is_report(c))
+    assert said.body["content"] == describe_error(RuntimeError())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -19,6 +20,7 @@ from adapters.discord.render import (
 from adapters.discord.section_reader import render_section, render_sources
 from answers import Answer, Draft, DraftClaim, DraftSection, DraftSource, EngineInfo
 from tests.adapters.discord.fake_discord import COMPONENTS_V2, walk
+from tests.adapters.discord.limits import problems as discord_problems
 from tests.factories import CHECKED_ON, extreme_answers, make_answer, make_uncovered_answer
 
 ANSWERS = {**extreme_answers(), "uncovered": make_uncovered_answer()}
@@ -160,3 +162,40 @@ def test_only_web_links_become_links() -> None:
     assert "javascript:" not in shown and "example.org/a b" not in shown
     assert "[1] Script" in shown and "[2] Spaced" in shown
     assert "[[3]](<https://example.org/wiki/Foo_%28bar%29%3Ex>)" in shown
+
+
+def test_control_characters_from_documents_never_reach_discord() -> None:
+    control = "".join(chr(c) for c in [*range(0, 32), 127, 0x85, 0x9B])
+    hostile = f"bell{control}end"
+    draft = Draft(
+        summary=(DraftClaim(hostile, (0,)),),
+        sections=tuple(DraftSection(hostile, (DraftClaim(hostile, (0,)),)) for _ in range(8)),
+        limitations=(DraftClaim(hostile),),
+        sources=(DraftSource(title=hostile, url="https://example.org/x", publisher=hostile),),
+        follow_ups=(hostile, "Two?", "Three?"),
+        engine=EngineInfo(backend="test", writer="test", version="1"),
+    )
+    answer = draft.finalize(
+        question=hostile, question_key="k", checked_on=CHECKED_ON, disclaimer=hostile
+    )
+    pages = [render_section(answer, 0).view, render_sources(answer).view]
+    for view in (render_answer(answer), *pages):
+        payload = json.dumps(view.to_components())
+        assert not any(f"\\u{ord(c):04x}" in payload for c in control), payload[:200]
+
+
+def test_a_blank_follow_up_gets_no_button_discord_would_refuse() -> None:
+    draft = Draft(
+        summary=(DraftClaim("Claim.", (0,)),),
+        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in range(3)),
+        limitations=(),
+        sources=(DraftSource(title="Source", url="https://example.org/s"),),
+        follow_ups=(" \n", "Two?", "\x00"),
+        engine=EngineInfo(backend="test", writer="test", version="1"),
+    )
+    answer = draft.finalize(question="q", question_key="k", checked_on=CHECKED_ON, disclaimer="d")
+    view = render_answer(answer)
+    assert discord_problems(view) == []
+    every = walk(view.to_components())
+    labels = [c["label"] for c in every if c.get("custom_id", "").startswith("fb:v1:ask:")]
+    assert labels == ["Two?"]

@@ -87,7 +87,9 @@ async def test_answers_keep_non_ascii_text(api: ApiRig) -> None:
 # --- bad requests -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("body", [b"", b"{", b"question=why", b'{"question": "a",}'])
+@pytest.mark.parametrize(
+    "body", [b"", b"{", b"question=why", b'{"question": "a",}', b'{"question": "\\ud800"}', b"\xff"]
+)
 async def test_bad_json_is_400(api: ApiRig, body: bytes) -> None:
     response = await api.client.post(
         "/v1/answers", data=body, headers={"Content-Type": "application/json"}
@@ -116,7 +118,7 @@ async def test_a_body_of_the_wrong_shape_is_422(api: ApiRig, body: object) -> No
     assert api.backend.calls == []
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n\t"])
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "???", "🤔", "\u202e\u200b\u0000"])
 async def test_an_empty_question_is_422(api: ApiRig, question: str) -> None:
     error = await error_of(await api.client.post("/v1/answers", json={"question": question}), 422)
     assert error == {"code": "empty_question", "message": describe_error(EmptyQuestion())}
@@ -137,7 +139,18 @@ async def test_a_body_over_the_server_limit_is_413(redis_store: RedisStore) -> N
         assert (await error_of(response, 413))["code"] == "payload_too_large"
 
 
-@pytest.mark.parametrize("answer_id", ["0123456789abcdef", "nope", "0123456789ABCDEF", "a" * 64])
+@pytest.mark.parametrize(
+    "answer_id",
+    [
+        "0123456789abcdef",
+        "nope",
+        "0123456789ABCDEF",
+        "a" * 64,
+        "..%2F..%2Fetc",
+        "%00",
+        "%F0%9F%98%80",
+    ],
+)
 async def test_an_unknown_id_is_404(api: ApiRig, answer_id: str) -> None:
     error = await error_of(await api.client.get(f"/v1/answers/{answer_id}"), 404)
     assert error == {
@@ -294,3 +307,25 @@ async def test_a_caller_hanging_up_does_not_waste_the_research(redis_store: Redi
         later = await rig.desk.ask("console", "someone", QUESTION)
         assert later.cache == "hit"
         assert backend.calls == [QUESTION]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None],
+)
+async def test_a_body_not_sent_as_json_is_415_and_researches_nothing(
+    api: ApiRig, content_type: str | None
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    body = b'{"question": "Does a page on another site get to ask?"}'
+    response = await api.client.post("/v1/answers", data=body, headers=headers)
+    assert (await error_of(response, 415))["code"] == "unsupported_media_type"
+    assert api.backend.calls == []
+
+
+async def test_json_with_a_charset_or_a_json_suffix_is_accepted(api: ApiRig) -> None:
+    for content_type in ("application/json; charset=utf-8", "application/problem+json"):
+        response = await api.client.post(
+            "/v1/answers", data=b'{"question": "q?"}', headers={"Content-Type": content_type}
+        )
+        assert response.status == 200, content_type

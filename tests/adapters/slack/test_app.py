@@ -146,7 +146,10 @@ async def test_an_empty_command_or_a_bare_mention_gets_usage(make_harness: Build
     status, body = await h.command("   ")
     assert status == 200 and "/factcheck How does factbot cache answers?" in body
 
-    await h.mention(f"<@{BOT_USER}>")
+    status, body = await h.command("<@U999>")
+    assert status == 200 and "/factcheck How does factbot cache answers?" in body
+
+    await h.mention(f"<@{BOT_USER}> <@U999>")
     usage = await h.fake.wait_for(lambda: h.fake.posts(), what="the usage reply")
     assert usage[0]["thread_ts"] == MENTION_TS
     assert "Ask me a question" in usage[0]["text"]
@@ -497,3 +500,131 @@ async def test_shutdown_leaves_no_placeholder_thinking(make_harness: BuildHarnes
     assert h.fake.to("/assistant.threads.setStatus")[-1]["status"] == ""
     refused = await h.fake.wait_for(lambda: h.fake.posts()[1:], what="the restarting notice")
     assert "restarting" in refused[0]["text"] and h.backend.runs == 1
+
+
+async def test_an_edited_mention_is_not_answered_again(make_harness: BuildHarness) -> None:
+    h: SlackHarness = await make_harness()
+    await h.mention(f"<@{BOT_USER}> is the lake frozen?")
+    await h.report_post()
+    # Slack sends app_mention again, under a new event id, when the message is edited.
+    await h.mention(
+        f"<@{BOT_USER}> is the lake frozen yet?",
+        edited={"user": "U1", "ts": "1700000001.000000"},
+    )
+    await h.mention(f"<@{BOT_USER}> is the river frozen?", ts="1700000000.000200")
+
+    second = await h.report_post(2)
+    assert header(second) == "is the river frozen?"
+    assert h.backend.questions == ["is the lake frozen?", "is the river frozen?"]
+    assert len(h.fake.posts()) == 2
+
+
+def shortcut_on(message: dict[str, Any], response_url: str) -> dict[str, Any]:
+    return {
+        "type": "message_action",
+        "callback_id": "factcheck_message",
+        "team": {"id": "T1"},
+        "user": {"id": "U3"},
+        "channel": {"id": "C9"},
+        "trigger_id": "trigger",
+        "message_ts": message["ts"],
+        "response_url": response_url,
+        "message": message,
+    }
+
+
+async def test_the_shortcut_reads_a_message_that_has_only_attachments_or_blocks(
+    make_harness: BuildHarness,
+) -> None:
+    h: SlackHarness = await make_harness()
+    from_a_feed = {
+        "type": "message",
+        "subtype": "bot_message",
+        "bot_id": "BFEED",
+        "ts": "1700000000.000301",
+        "text": "",
+        "attachments": [{"fallback": "x", "title": "Bees &amp; wasps", "text": "both sleep"}],
+    }
+    from_an_app = {
+        "type": "message",
+        "bot_id": "BAPP",
+        "ts": "1700000000.000302",
+        "text": "",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": "Tides follow the moon"}}
+        ],
+    }
+    await h.interact(shortcut_on(from_a_feed, h.fake.response_url("feed")))
+    await h.report_post()
+    await h.interact(shortcut_on(from_an_app, h.fake.response_url("app")))
+    await h.report_post(2)
+    assert h.backend.questions == ["Bees & wasps both sleep", "Tides follow the moon"]
+
+
+async def test_the_shortcut_on_an_image_alone_says_there_is_no_text(
+    make_harness: BuildHarness,
+) -> None:
+    h: SlackHarness = await make_harness()
+    image_only = {
+        "type": "message",
+        "subtype": "file_share",
+        "user": "U4",
+        "ts": "1700000000.000303",
+        "text": "",
+        "files": [{"id": "F1", "mimetype": "image/png"}],
+    }
+    await h.interact(shortcut_on(image_only, h.fake.response_url("image")))
+
+    said = await h.fake.wait_for(lambda: h.fake.responses(), what="the private reply")
+    assert said[0]["response_type"] == "ephemeral"
+    assert "no text I can fact-check" in said[0]["text"]
+    assert h.backend.runs == 0 and h.fake.posts() == []
+
+
+async def test_a_dm_that_mentions_factbot_is_answered_once(make_harness: BuildHarness) -> None:
+    h: SlackHarness = await make_harness()
+    text = f"<@{BOT_USER}> do owls blink?"
+    dm = {"channel": "D1", "user": "U1", "text": text, "ts": "1700000000.000400"}
+    await h.event({"type": "app_mention", **dm}, event_id="EvMention")
+    await h.event({"type": "message", "channel_type": "im", **dm}, event_id="EvMessage")
+    await h.event(
+        {"type": "message", "channel_type": "im", **dm, "text": "and bats?", "ts": "1.5"},
+        event_id="EvLater",
+    )
+
+    await h.report_post(2)
+    assert sorted(h.backend.questions) == ["and bats?", "do owls blink?"]
+    assert len(h.fake.posts()) == 2
+
+
+async def test_edits_deletions_joins_bots_and_channel_chatter_are_not_questions(
+    make_harness: BuildHarness,
+) -> None:
+    h: SlackHarness = await make_harness()
+    dm = {"type": "message", "channel_type": "im", "channel": "D1", "ts": "1700000000.000600"}
+    not_questions = [
+        {**dm, "subtype": "message_changed", "message": {"user": "U1", "text": "edited?"}},
+        {**dm, "subtype": "message_deleted", "previous_message": {"text": "gone?"}},
+        {**dm, "subtype": "bot_message", "bot_id": "B9", "text": "a bot's DM?"},
+        {**dm, "bot_id": "BAPP", "app_id": "A9", "user": "U8", "text": "an app's DM?"},
+        {**dm, "subtype": "channel_join", "user": "U1", "text": "<@U1> has joined"},
+        {**dm, "channel_type": "channel", "channel": "C1", "user": "U1", "text": "a thread reply?"},
+        {"type": "app_mention", "channel": "C1", "text": f"<@{BOT_USER}> no user?", "ts": "1.7"},
+    ]
+    for event in not_questions:
+        await h.event(event)
+    await h.event({**dm, "user": "U1", "text": "the one question"})
+
+    report = await h.report_post()
+    assert header(report) == "the one question"
+    assert h.backend.questions == ["the one question"]
+    assert len(h.fake.posts()) == 1
+
+
+async def test_a_20000_character_question_gets_a_private_reply(make_harness: BuildHarness) -> None:
+    h: SlackHarness = await make_harness()
+    await h.mention(f"<@{BOT_USER}> " + "why " * 5000)
+
+    told = await h.fake.wait_for(lambda: h.fake.to("/chat.postEphemeral"), what="the refusal")
+    assert "19,999 characters long" in told[0]["text"] and told[0]["user"] == "U1"
+    assert h.backend.runs == 0 and h.fake.posts() == []

@@ -15,7 +15,16 @@ from adapters.slack.render import (
     render_report,
     render_working,
 )
-from answers import Draft, DraftClaim, DraftSection, DraftSource, EngineInfo, Progress, Stage
+from answers import (
+    Answer,
+    Draft,
+    DraftClaim,
+    DraftSection,
+    DraftSource,
+    EngineInfo,
+    Progress,
+    Stage,
+)
 from tests.adapters.slack.limits import problems, walk_blocks
 from tests.factories import MARKUP, extreme_answers, make_answer, make_uncovered_answer
 
@@ -202,3 +211,68 @@ def test_working_failure_and_notice_messages_fit_and_escape() -> None:
         assert problems(message) == []
         for ping in RAW_PINGS:
             assert ping not in every_text(message)
+
+
+def long_heading_answer(heading: str) -> Answer:
+    draft = Draft(
+        summary=(DraftClaim("Summary.", (0,)),),
+        sections=tuple(DraftSection(heading, (DraftClaim(f"Body {i}.", (0,)),)) for i in range(8)),
+        limitations=(),
+        sources=(DraftSource(title="Only source", url="https://example.org/only"),),
+        follow_ups=("One?", "Two?", "Three?"),
+        engine=EngineInfo(backend="test", writer="test", version="1"),
+    )
+    return draft.finalize(
+        question="q", question_key="k", checked_on=datetime(2026, 1, 1, tzinfo=UTC), disclaimer="d"
+    )
+
+
+@pytest.mark.parametrize("heading", ["word " * 600, "&" * 1000], ids=["3000-chars", "ampersands"])
+def test_long_headings_fit_in_the_buttons_view(heading: str) -> None:
+    answer = long_heading_answer(heading)
+    everything_open = frozenset(range(len(answer.sections)))
+    for opened in (frozenset(), frozenset({0}), everything_open):
+        view = ReportView(answer.id, opened, "U1")
+        assert problems(render_report(answer, sections="buttons", view=view)) == [], opened
+
+
+def test_a_cut_heading_shows_whole_when_its_section_is_opened() -> None:
+    heading = "A finding stated at length, " * 20
+    answer = long_heading_answer(heading)
+    closed = render_report(answer, sections="buttons")
+    opened = render_report(answer, sections="buttons", view=ReportView(answer.id, frozenset({0})))
+    assert heading.strip() not in every_text(closed)
+    assert heading.strip() in every_text(opened)
+    container = next(b for b in render_report(answer)["blocks"] if b["type"] == "container")
+    assert container["title"]["text"].endswith("…")
+    assert heading.strip() in every_text(container["child_blocks"])
+
+
+CONTROL_CHARACTERS = "".join(chr(c) for c in [*range(0, 9), *range(11, 32), 127, 0x85, 0x9B])
+
+
+def test_control_characters_from_documents_never_reach_slack() -> None:
+    hostile = f"bell{CONTROL_CHARACTERS}end"
+    answer = long_heading_answer(hostile)
+    message = render_report(answer, sections="buttons", view=ReportView(answer.id, {0}))
+    for text in (json.dumps(message), json.dumps(render_working(hostile, None))):
+        assert not any(f"\\u{ord(c):04x}" in text for c in CONTROL_CHARACTERS)
+    assert "bell   end" in every_text(message)  # CR, VT and FF become spaces; the rest go
+
+
+def test_a_blank_follow_up_gets_no_button_slack_would_refuse() -> None:
+    draft = Draft(
+        summary=(DraftClaim("Claim.", (0,)),),
+        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in range(3)),
+        limitations=(),
+        sources=(DraftSource(title="Source", url="https://example.org/s"),),
+        follow_ups=(" \n", "Two?", "\x00"),
+        engine=EngineInfo(backend="test", writer="test", version="1"),
+    )
+    answer = draft.finalize(
+        question="q", question_key="k", checked_on=datetime(2026, 1, 1, tzinfo=UTC), disclaimer="d"
+    )
+    message = render_report(answer)
+    assert problems(message) == []
+    actions = next(b for b in message["blocks"] if b["type"] == "actions")
+    assert [FollowUpRef.decode(e["value"]).index for e in actions["elements"]] == [1]

@@ -36,6 +36,19 @@ def test_the_bot_mention_is_taken_out_of_the_question() -> None:
     assert translate.question_from_mention("<@UBOT>", "UBOT") == ""
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<@UBOT> <@U999>",
+        "<@UBOT> <@U9|ana> <#C1|general> <!here> <!subteam^S1|@team>",
+        "<@UBOT> ??",
+    ],
+)
+def test_a_mention_of_only_other_people_asks_nothing(text: str) -> None:
+    assert translate.question_from_mention(text, "UBOT") == ""
+    assert translate.question_from_mention("<@UBOT> is <@U9> right?", "UBOT") == "is @U9 right?"
+
+
 def test_which_messages_are_questions() -> None:
     dm = {
         "type": "message",

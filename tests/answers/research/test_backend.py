@@ -309,6 +309,21 @@ async def test_queries_planned_by_the_llm_cost_one_more_call(world: World) -> No
     assert world.searx.queries == [TOPIC, "green tea caffeine content"]
 
 
+async def test_a_long_question_is_trimmed_before_it_is_searched_with_a_plan(
+    world: World,
+) -> None:
+    # With LLM planning the raw question (up to 1000 characters, line breaks and all) used to
+    # go to the provider as the first query; Brave refuses queries over 400 characters.
+    async def planner(body: dict[str, Any]) -> web.StreamResponse:
+        return chat_response(json.dumps({"queries": ["green tea caffeine content"]}))
+
+    question = TOPIC + "\n" + "Please answer with care and detail. " * 25
+    async with running_llm(planner, FakeLLM.good) as (_, url):
+        await world.ask(world.backend(url, plan_with_llm=True), question)
+    assert world.searx.queries[0] == " ".join(question.split())[:200]
+    assert all(len(q) <= 200 and "\n" not in q for q in world.searx.queries)
+
+
 async def test_a_failed_plan_falls_back_to_the_questions_words(world: World) -> None:
     async with running_llm(FakeLLM.invalid_json, FakeLLM.good) as (llm, url):
         answer = await world.ask(world.backend(url, plan_with_llm=True))

@@ -187,3 +187,49 @@ async def test_resolver_refuses_local_names_before_looking_them_up() -> None:
 def test_check_resolved_refuses_an_empty_answer() -> None:
     with pytest.raises(BlockedAddress):
         GUARD.check_resolved("nothing.example", [])
+
+
+# Holes the review found: Python 3.11 calls these addresses global, and aiohttp connects to any
+# host with a colon as a literal (no resolver), so a malformed one must be refused here.
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[fec0::1]/",  # site-local (deprecated, still routed by some networks)
+        "http://[3fff::1]/",  # documentation (RFC 9637)
+        "http://[5f00::1]/",  # SRv6 SIDs, outside global unicast
+        "http://[64:ff9b:1::101:101]/",  # local-use NAT64: the site picks where it maps
+        "http://[0::1:]/",  # not an address: aiohttp would hand it to getaddrinfo
+        "http://[::1%]/",
+        "http://[1:2:3:4:5:6:7:8:9]/",
+        "http://%31%32%37.0.0.1/",  # percent-escapes in a host name
+        "http://127.0.0.1%2e/",
+    ],
+)
+def test_check_url_refuses_non_global_v6_ranges_and_malformed_hosts(url: str) -> None:
+    with pytest.raises(BlockedAddress):
+        GUARD.check_url(URL(url))
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("fec0::1", False),
+        ("3fff:0:1::1", False),
+        ("5f00::1", False),
+        ("64:ff9b:1::808:808", False),
+        ("64:ff9b::808:808", True),  # well-known NAT64 of 8.8.8.8
+        ("::ffff:1.1.1.1", True),  # in ::/8, which Python calls reserved: the embedding decides
+        ("2002:808:808::1", True),  # 6to4 of 8.8.8.8
+        ("2606:4700:4700::1111", True),
+    ],
+)
+def test_is_public_address_for_ranges_python_calls_global(address: str, public: bool) -> None:
+    assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+@pytest.mark.parametrize("host", ["0::1:", "::1%", "%31%32%37.0.0.1"])
+async def test_resolver_refuses_malformed_names_before_looking_them_up(host: str) -> None:
+    inner = FixedResolver({host: ["93.184.216.34"]})
+    with pytest.raises(BlockedAddress):
+        await GuardedResolver(GUARD, inner).resolve(host, 80)
+    assert inner.asked == []

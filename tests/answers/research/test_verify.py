@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from answers.evidence import Passage
 from answers.model import DraftSource, EngineInfo
+from answers.question import normalise_question
 from answers.verify import template_follow_ups, verify_report
 from answers.writers.llm import WrittenReport
 
@@ -217,3 +223,61 @@ def test_an_llm_report_with_too_many_sections_is_cut_to_eight() -> None:
     ]
     answer = finalize(verify(report(sections=sections)))
     assert len(answer.sections) == 8
+
+
+@pytest.mark.parametrize("cites", [["E1, E2"], ["E1; E2"], ["E1 E2"], ["[E1] [E2]"], ["E1 and E2"]])
+def test_one_cite_string_naming_several_ids_is_split(cites: list[str]) -> None:
+    # Used to count as one unknown id "E1, E2" and drop the sentence.
+    written = report(summary=[claim("Green tea and coffee both hold caffeine.", *cites)])
+    verification = verify(written)
+    assert not verification.problems
+    answer = finalize(verification)
+    assert answer.summary[0].cites == (1, 2)
+
+
+def test_follow_ups_are_questions_and_distinct_by_cache_key() -> None:
+    written = report(
+        follow_ups=[
+            "What is decaf tea?",
+            "WHAT is decaf tea",  # the same cache key, and not a question
+            "What is decaf tea??",  # the same cache key
+            "Click here to subscribe",
+            "Green tea is great.",
+            "does green tea contain caffeine",  # the question itself
+            "Where is tea grown? ",
+            "هل يحتوي الشاي الأسود على الكافيين؟",  # an Arabic question mark
+        ]
+    )
+    draft = verify(written).draft
+    assert draft is not None
+    assert draft.follow_ups[:3] == (
+        "What is decaf tea?",
+        "Where is tea grown?",
+        "هل يحتوي الشاي الأسود على الكافيين؟",
+    )
+    assert all(f.endswith(("?", "؟")) for f in draft.follow_ups)
+    assert len({normalise_question(f) for f in draft.follow_ups}) == len(draft.follow_ups)
+
+
+def test_template_follow_ups_stay_under_the_cap_for_a_very_long_word() -> None:
+    question = "Is " + "x" * 1000 + " real?"
+    written = report(follow_ups=[])
+    verification = verify_report(
+        written, EVIDENCE, question=question, fetched_urls=FETCHED, engine=ENGINE
+    )
+    assert verification.draft is not None  # the templates used to exceed 300 chars and vanish
+    assert len(verification.draft.follow_ups) == 5
+    assert all(len(f) <= 300 for f in verification.draft.follow_ups)
+
+
+def test_the_verifier_imports_on_its_own() -> None:
+    # `answers.verify` imported first used to fail: it imports answers.research, whose
+    # backend imported `verify_report` from the half-initialised module.
+    done = subprocess.run(
+        [sys.executable, "-c", "import answers.verify"],
+        cwd=Path(__file__).resolve().parents[3],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
