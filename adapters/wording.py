@@ -41,7 +41,7 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, AnswerNotFound):
         return "That answer has expired. Ask the question again to get a fresh report."
     if isinstance(exc, StoreUnavailable):
-        return "I couldn't record that just now. Please try again in a moment."
+        return "I can't reach my storage just now. Please try again in a moment."
     if isinstance(exc, ResearchFailed):
         return "Sorry, I couldn't research that question just now. Please try again."
     return "Sorry, something went wrong on my side. Please try again."

@@ -159,12 +159,12 @@ class AnswerEngine:
             del self._flights[qhash]
 
     async def get(self, answer_id: str) -> Answer:
-        """A stored answer by id (buttons on old messages); raises `AnswerNotFound`."""
+        """A stored answer by id (buttons on old messages); raises `AnswerNotFound`, or
+        `StoreUnavailable` while Redis is down (the answer may well exist: never say "expired")."""
         answer = self._recent.get(answer_id)
         if answer is not None:
             return answer
-        with contextlib.suppress(StoreUnavailable):
-            answer = await self.cache.load(answer_id)
+        answer = await self.cache.load(answer_id)
         if answer is None:
             raise AnswerNotFound(answer_id)
         self._remember(answer)

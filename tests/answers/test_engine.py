@@ -31,6 +31,7 @@ from answers import (
     RedisStore,
     ResearchFailed,
     Stage,
+    StoreUnavailable,
     connect_redis,
 )
 from answers.cache import answer_key, question_key
@@ -517,3 +518,13 @@ async def test_degraded_answers_are_served_for_a_shorter_time(
     await engine_on(redis_store, BriefBackend()).ask("Briefly cached?")
     qhash = question_hash(normalise_question("Briefly cached?"), namespace="scripted")
     assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 90
+
+
+async def test_get_while_redis_is_down_says_so_rather_than_expired() -> None:
+    store = RedisStore(connect_redis(f"redis://127.0.0.1:{free_port()}/0"), retry_interval=0)
+    engine = engine_on(store, ScriptedBackend())
+    with pytest.raises(StoreUnavailable):
+        await engine.get("0123456789abcdef")
+    answer = await engine.ask("Still answered?")
+    assert await engine.get(answer.id) == answer  # this process remembers what it answered
+    await store.aclose()
