@@ -132,6 +132,11 @@ class RedisStore:
         self._clock = clock
         self._down_since: float | None = None
         self._last_try = 0.0
+        # Registered scripts run by EVALSHA: the script text crosses the wire once, not per call.
+        self._get_via = client.register_script(_GET_VIA)
+        self._compare_delete = client.register_script(_COMPARE_DELETE)
+        self._compare_expire = client.register_script(_COMPARE_EXPIRE)
+        self._incr_with_ttl = client.register_script(_INCR_WITH_TTL)
 
     @property
     def is_shared(self) -> bool:
@@ -174,9 +179,7 @@ class RedisStore:
         return cast("bytes | None", value)
 
     async def get_via(self, key: str, *, prefix: str) -> bytes | None:
-        value = await self._call(
-            lambda: self.client.eval(_GET_VIA, 1, self._k(key), self._k(prefix))
-        )
+        value = await self._call(lambda: self._get_via(keys=[self._k(key)], args=[self._k(prefix)]))
         return cast("bytes | None", value)
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
@@ -189,19 +192,17 @@ class RedisStore:
         if if_value is None:
             n = await self._call(lambda: self.client.delete(self._k(key)))
         else:
-            n = await self._call(
-                lambda: self.client.eval(_COMPARE_DELETE, 1, self._k(key), if_value)
-            )
+            n = await self._call(lambda: self._compare_delete(keys=[self._k(key)], args=[if_value]))
         return bool(n)
 
     async def extend(self, key: str, *, ttl: float, if_value: bytes) -> bool:
         n = await self._call(
-            lambda: self.client.eval(_COMPARE_EXPIRE, 1, self._k(key), if_value, _ms(ttl))
+            lambda: self._compare_expire(keys=[self._k(key)], args=[if_value, _ms(ttl)])
         )
         return bool(n)
 
     async def incr(self, key: str, *, ttl: float) -> int:
-        n = await self._call(lambda: self.client.eval(_INCR_WITH_TTL, 1, self._k(key), _ms(ttl)))
+        n = await self._call(lambda: self._incr_with_ttl(keys=[self._k(key)], args=[_ms(ttl)]))
         return int(n)
 
     async def hset(self, key: str, field: str, value: str, *, ttl: float) -> None:
