@@ -137,20 +137,7 @@ class SearxngSearch:
         results = data.get("results") if isinstance(data, dict) else None
         if not isinstance(results, list):
             raise SearchFailed("SearxNG answered without a results list")
-        found: list[SearchResult] = []
-        for item in results[:RESULTS_PER_QUERY]:
-            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-                continue
-            found.append(
-                SearchResult(
-                    url=item["url"],
-                    title=_text(item.get("title")) or item["url"],
-                    snippet=_text(item.get("content")),
-                    published=_date(item.get("publishedDate")),
-                    rank=len(found),
-                )
-            )
-        return found
+        return _results(results[:RESULTS_PER_QUERY], snippet="content", published="publishedDate")
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -186,20 +173,8 @@ class BraveSearch:
         )
         web = data.get("web") if isinstance(data, dict) else None
         results = web.get("results") if isinstance(web, dict) else []
-        found: list[SearchResult] = []
-        for item in results if isinstance(results, list) else []:
-            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-                continue
-            found.append(
-                SearchResult(
-                    url=item["url"],
-                    title=_text(item.get("title")) or item["url"],
-                    snippet=_text(item.get("description")),
-                    published=_date(item.get("page_age")),
-                    rank=len(found),
-                )
-            )
-        return found
+        items = results if isinstance(results, list) else []
+        return _results(items, snippet="description", published="page_age")
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -272,3 +247,21 @@ def pick_pages(
             per_site_count[site] = per_site_count.get(site, 0) + 1
             picked.append(result)
     return picked
+
+
+def _results(items: list[Any], *, snippet: str, published: str) -> list[SearchResult]:
+    """A provider's result objects as `SearchResult`s; entries without a URL are skipped."""
+    found: list[SearchResult] = []
+    for item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+            continue
+        found.append(
+            SearchResult(
+                url=item["url"],
+                title=_text(item.get("title")) or item["url"],
+                snippet=_text(item.get(snippet)),
+                published=_date(item.get(published)),
+                rank=len(found),
+            )
+        )
+    return found
