@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "1"
 MAX_FILE_BYTES = 32 * 1024 * 1024
 RACY_SECONDS = 2.0
+LOCKED_RETRIES = 60  # about 25 s of waiting for another indexer before giving up
 MAX_QUERY_TERMS = 32
 # bm25() weights per FTS column: a word in the title or a heading says more than one in a paragraph.
 FTS_WEIGHTS = (3.0, 2.0, 1.0, 0.5)  # title, heading, text, extra (code and tables)
@@ -235,7 +236,7 @@ class CorpusIndex:
         try:
             self.index_path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                self._conn = self._open(str(self.index_path))
+                self._conn = self._open_shared(str(self.index_path))
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.OperationalError):
                     raise
@@ -253,6 +254,21 @@ class CorpusIndex:
             self._conn = self._open(":memory:")
             self._is_in_memory = True
         return self._conn
+
+    def _open_shared(self, where: str) -> sqlite3.Connection:
+        """Open the index file, waiting while another process or thread holds it.
+
+        Switching to WAL can fail at once with "database is locked" (SQLite's busy timeout
+        does not cover it), which must not send this index to memory.
+        """
+        for attempt in range(LOCKED_RETRIES):
+            try:
+                return self._open(where)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(min(0.05 * (attempt + 1), 0.5))
+        return self._open(where)
 
     def _remove_index_files(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
