@@ -8,7 +8,8 @@ told only to the person who clicked.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -32,30 +33,33 @@ Payload = dict[str, Any]
 def register_clicks(app: AsyncApp, answering: SlackAnswering) -> None:
     """The listeners for factbot's buttons; each acknowledges, then works in the background."""
 
-    @app.action(controls.FOLLOW_UP_PATTERN)
-    async def on_follow_up(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
-        await ack()
-        answering.later(_guarded(respond, _follow_up(answering, body)))
-
-    @app.action(controls.SECTION_PATTERN)
-    async def on_section(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
-        await ack()
-        answering.later(_guarded(respond, _toggle_section(answering, body)))
-
-    @app.action(controls.REFRESH)
-    async def on_refresh(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
-        await ack()
-        answering.later(_guarded(respond, _refresh(answering, body)))
-
-    @app.action(controls.TRY_AGAIN)
-    async def on_try_again(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
-        await ack()
-        answering.later(_guarded(respond, _try_again(answering, body)))
+    background: tuple[tuple[str | re.Pattern[str], ClickWork], ...] = (
+        (controls.FOLLOW_UP_PATTERN, _follow_up),
+        (controls.SECTION_PATTERN, _toggle_section),
+        (controls.REFRESH, _refresh),
+        (controls.TRY_AGAIN, _try_again),
+    )
+    for action, work in background:
+        app.action(action)(_in_background(answering, work))
 
     @app.action(controls.FEEDBACK)
     async def on_feedback(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
         await ack()
         await _guarded(respond, _vote(answering, body, respond))
+
+
+ClickWork = Callable[[SlackAnswering, Payload], Awaitable[None]]
+
+
+def _in_background(answering: SlackAnswering, work: ClickWork) -> Callable[..., Awaitable[None]]:
+    """A listener that acknowledges the click, then does `work` in the background."""
+
+    async def listener(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
+        await ack()
+        answering.later(_guarded(respond, work(answering, body)))
+
+    listener.__name__ = f"on_{work.__name__.lstrip('_')}"  # bolt logs listeners by name
+    return listener
 
 
 async def _guarded(respond: AsyncRespond, work: Awaitable[None]) -> None:
