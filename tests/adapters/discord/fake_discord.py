@@ -267,24 +267,13 @@ class FakeDiscord:
         return _json({"message": f"fake Discord has no {method} {path}", "code": 0}, status=404)
 
     def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": str(next(self._ids)),
-            "channel_id": channel_id,
-            "author": BOT_USER,
-            "content": body.get("content") or "",
-            "timestamp": "2026-11-01T12:00:00+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "embeds": [],
-            "pinned": False,
-            "type": 0,
-            "components": body.get("components") or [],
-            "flags": body.get("flags") or 0,
-        }
+        return sent_message(
+            str(next(self._ids)),
+            channel_id,
+            content=body.get("content") or "",
+            components=body.get("components") or [],
+            flags=body.get("flags") or 0,
+        )
 
     def _command(self, command: dict[str, Any], guild: str | None) -> dict[str, Any]:
         synced = {
@@ -299,3 +288,33 @@ class FakeDiscord:
         if guild is not None:
             synced["guild_id"] = guild
         return synced
+
+
+def sent_message(
+    message_id: str,
+    channel_id: str,
+    *,
+    content: str = "",
+    components: list[dict[str, Any]] | None = None,
+    flags: int = 0,
+    timestamp: str = "2026-11-01T12:00:00+00:00",
+) -> dict[str, Any]:
+    """A message factbot sent, in Discord's message payload shape."""
+    return {
+        "id": message_id,
+        "channel_id": channel_id,
+        "author": BOT_USER,
+        "content": content,
+        "timestamp": timestamp,
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "embeds": [],
+        "pinned": False,
+        "type": 0,
+        "components": components or [],
+        "flags": flags,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.adapters.discord.fake_discord import APP_ID, BOT_ID, BOT_USER
+from tests.adapters.discord.fake_discord import APP_ID, BOT_ID, sent_message
 
 GUILD_ID = "1400000000000000004"
 CHANNEL_ID = "1500000000000000005"
@@ -180,24 +180,9 @@ def context_menu(target_content: str, **target_extra: Any) -> dict[str, Any]:
 
 def bot_message(components: list[dict[str, Any]], *, flags: int = 1 << 15) -> dict[str, Any]:
     """A message factbot sent earlier, as a click's interaction carries it."""
-    return {
-        "id": next_id(),
-        "channel_id": DM_CHANNEL_ID,
-        "author": BOT_USER,
-        "content": "",
-        "timestamp": TIMESTAMP,
-        "edited_timestamp": None,
-        "tts": False,
-        "mention_everyone": False,
-        "mentions": [],
-        "mention_roles": [],
-        "attachments": [],
-        "embeds": [],
-        "pinned": False,
-        "type": 0,
-        "flags": flags,
-        "components": components,
-    }
+    return sent_message(
+        next_id(), DM_CHANNEL_ID, components=components, flags=flags, timestamp=TIMESTAMP
+    )
 
 
 def click(
