@@ -15,8 +15,8 @@ import uuid
 from pathlib import Path
 
 from answers import AnswerEngine, RedisStore, connect_redis
+from answers.backends.corpus import CorpusBackend
 from answers.cache import answer_key
-from answers.corpus import CorpusBackend
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS_URL = "redis://127.0.0.1:6379/14"

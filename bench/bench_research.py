@@ -30,14 +30,14 @@ from aiohttp.test_utils import TestServer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answers import AnswerEngine, MemoryStore
-from answers.research import (
+from answers.backends.research import (
     FetchBudget,
     FetchGuard,
     PageFetcher,
     ResearchBackend,
     SearxngSearch,
 )
-from answers.writers.llm import LLMWriter
+from answers.backends.research.llm import LLMWriter
 
 SEARCH_SECONDS = 0.2
 PAGE_SECONDS = [0.3 + i * 0.5 / 8 for i in range(9)]  # 300 ms .. 800 ms

@@ -158,7 +158,7 @@ async def _index(settings: Settings, path: Path | None) -> int:
     folder = path or settings.corpus
     if not folder.is_dir():
         raise UsageError(f"factbot index: no such folder: {folder}")
-    from answers.corpus import index_corpus
+    from answers.backends.corpus import index_corpus
 
     report = await asyncio.to_thread(index_corpus, folder, index_path=settings.corpus_index)
     Console(highlight=False).print(report.describe(), markup=False)

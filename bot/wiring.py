@@ -53,7 +53,7 @@ def build_store(settings: Settings) -> Store:
 def build_backend(settings: Settings, store: Store) -> Backend:
     if settings.backend == "research":
         return build_research_backend(settings, store)
-    from answers.corpus import CorpusBackend
+    from answers.backends.corpus import CorpusBackend
 
     return CorpusBackend(settings.corpus, index_path=settings.corpus_index)
 
@@ -63,7 +63,7 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 def build_research_backend(settings: Settings, store: Store) -> Backend:
-    from answers.research import make_research_backend
+    from answers.backends.research import make_research_backend
 
     try:
         return make_research_backend(

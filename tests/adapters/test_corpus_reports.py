@@ -9,7 +9,7 @@ from adapters.discord.section_reader import render_section, render_sources
 from adapters.slack.controls import ReportView
 from adapters.slack.render import render_report
 from answers import AnswerEngine, MemoryStore
-from answers.corpus import CorpusBackend
+from answers.backends.corpus import CorpusBackend
 from tests.adapters.discord.limits import problems as discord_problems
 from tests.adapters.slack.limits import problems as slack_problems
 

@@ -12,7 +12,7 @@ import sys
 
 from answers import AnswerEngine, Draft, RedisStore, connect_redis
 from answers.progress import ProgressCallback
-from tests.answers.backends import draft_for
+from tests.answers.fake_backend import draft_for
 
 
 class CountingBackend:

@@ -36,7 +36,7 @@ from answers import (
 )
 from answers.cache import answer_key, question_key
 from answers.question import check_question, normalise_question, question_hash
-from tests.answers.backends import ScriptedBackend, draft_for
+from tests.answers.fake_backend import ScriptedBackend, draft_for
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)

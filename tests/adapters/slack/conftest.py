@@ -23,7 +23,7 @@ from tests.adapters.slack.fake_slack import (
     interaction_body,
     signed_headers,
 )
-from tests.answers.backends import ScriptedBackend
+from tests.answers.fake_backend import ScriptedBackend
 
 
 @dataclass

@@ -14,7 +14,7 @@ from answers import FeedbackStore
 from tests.adapters.slack.conftest import BuildHarness, SlackHarness
 from tests.adapters.slack.fake_slack import BOT_USER, block_actions, signed_headers
 from tests.adapters.slack.limits import problems, walk_blocks
-from tests.answers.backends import ScriptedBackend
+from tests.answers.fake_backend import ScriptedBackend
 
 MENTION_TS = "1700000000.000100"
 FIRST_TS = "1800000000.000001"  # the ts the fake gives the first posted message

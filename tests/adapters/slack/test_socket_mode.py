@@ -16,7 +16,7 @@ from adapters.desk import QuestionDesk
 from adapters.slack import SlackAdapter
 from answers import AnswerEngine, RedisStore
 from tests.adapters.slack.fake_slack import BOT_USER, TEAM, FakeSlack
-from tests.answers.backends import ScriptedBackend
+from tests.answers.fake_backend import ScriptedBackend
 
 
 class FakeSocket:

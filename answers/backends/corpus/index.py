@@ -1,0 +1,551 @@
+"""The corpus index: passages of every document in a SQLite FTS5 table, searched with BM25.
+
+The index file keeps a manifest of the files it holds (path, size, mtime_ns,
+SHA-256 of the content). `sync()` compares the folder with it and re-reads
+only files whose size or modification time changed, re-parses only those
+whose content hash changed, and drops the files that are gone; a file
+modified within `RACY_SECONDS` of being hashed is hashed again next time,
+since a quick second write can keep the same size and timestamp.
+
+When the index path cannot be written (read-only disk, no home directory)
+the index lives in memory for the life of the process instead. Two
+processes sharing one index file take turns (`BEGIN IMMEDIATE`).
+
+Every method blocks; async callers run them in `asyncio.to_thread`. One lock
+guards the connection, so the methods may be called from any thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from stat import S_ISLNK, S_ISREG
+from typing import Literal
+
+from answers.backends.corpus.documents import (
+    FORMATS,
+    PARSER_VERSION,
+    format_of,
+    looks_binary,
+    passages,
+    read_document,
+)
+from answers.evidence import Passage
+from answers.model import DraftSource
+from answers.ranking import question_words, rank_passages
+
+__all__ = [
+    "CorpusIndex",
+    "CorpusIndexReport",
+    "IndexedFile",
+    "ScannedFile",
+    "default_index_path",
+    "resolve_index_path",
+    "scan_folder",
+]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = "1"
+MAX_FILE_BYTES = 32 * 1024 * 1024
+RACY_SECONDS = 2.0
+LOCKED_RETRIES = 60  # about 25 s of waiting for another indexer before giving up
+MAX_QUERY_TERMS = 32
+# bm25() weights per FTS column: a word in the title or a heading says more than one in a paragraph.
+FTS_WEIGHTS = (3.0, 2.0, 1.0, 0.5)  # title, heading, text, extra (code and tables)
+
+FileStatus = Literal["added", "changed", "unchanged", "removed", "skipped"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+    hashed_ns INTEGER NOT NULL, sha256 TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL,
+    publisher TEXT NOT NULL, published TEXT, passages INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS passages(
+    id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
+    heading TEXT NOT NULL, text TEXT NOT NULL, extra TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS passages_by_path ON passages(path, ordinal);
+"""
+_FTS_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    title, heading, text, extra, tokenize = 'porter unicode61 remove_diacritics 2');
+"""
+_PASSAGE_COLUMNS = "p.path, p.ordinal, p.heading, p.text, f.title, f.url, f.publisher, f.published"
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: `executescript` would commit the open transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def cache_home() -> Path:
+    """`$XDG_CACHE_HOME` when it is an absolute path, else `~/.cache`."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    return Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+
+
+def default_index_path(folder: Path) -> Path:
+    """`<cache home>/factbot/corpus-<hash of the folder's absolute path>.sqlite3`: outside the
+    folder, so indexing never writes into a person's documents."""
+    key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    return cache_home() / "factbot" / f"corpus-{key}.sqlite3"
+
+
+def resolve_index_path(folder: Path, index_path: Path | None) -> Path:
+    """The index file: the default, a file inside `index_path` if it is a folder, else itself."""
+    if index_path is None:
+        return default_index_path(folder)
+    if index_path.is_dir():
+        return index_path / default_index_path(folder).name
+    return index_path
+
+
+@dataclass(frozen=True)
+class ScannedFile:
+    path: str  # relative to the folder, forward slashes
+    absolute: Path  # the file read: the link's target for a link inside the folder
+    size: int
+    mtime_ns: int
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def scan_folder(folder: Path) -> list[ScannedFile]:
+    """Every .md, .txt and .html file under `folder` (hidden files and folders skipped), sorted.
+
+    A symbolic link counts only when it points inside the folder: a link to a file elsewhere
+    (`notes.md -> ~/.ssh/id_rsa`) must not put that file in answers. Links to folders are not
+    followed at all (`os.walk`'s default)."""
+    found: list[ScannedFile] = []
+    real_folder = folder.resolve()
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and d != "__pycache__")
+        for name in sorted(names):
+            if _is_hidden(name) or Path(name).suffix.lower() not in FORMATS:
+                continue
+            absolute = Path(root) / name
+            try:
+                stat = absolute.lstat()
+                if S_ISLNK(stat.st_mode):
+                    absolute = absolute.resolve(strict=True)
+                    if not absolute.is_relative_to(real_folder):
+                        continue
+                    stat = absolute.stat()
+            except (OSError, RuntimeError):  # gone, or a loop of links
+                continue
+            if not S_ISREG(stat.st_mode):
+                continue
+            relative = (Path(root) / name).relative_to(folder).as_posix()
+            found.append(ScannedFile(relative, absolute, stat.st_size, stat.st_mtime_ns))
+    found.sort(key=lambda f: f.path)
+    return found
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    path: str
+    status: FileStatus
+    title: str = ""
+    passages: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CorpusIndexReport:
+    """What `sync` found: the documents indexed, and whether anything had to be re-read."""
+
+    folder: Path
+    index_path: Path | None  # None: the index is in memory
+    documents: int
+    passages: int
+    rebuilt: bool
+    fingerprint: str  # changes whenever a document's content changes
+    files: tuple[IndexedFile, ...]
+
+    @property
+    def skipped(self) -> tuple[IndexedFile, ...]:
+        return tuple(f for f in self.files if f.status == "skipped")
+
+    def describe(self) -> str:
+        """Lines for `factbot index`: a headline, then one line per file."""
+        where = (
+            str(self.index_path) if self.index_path else "memory (the index path is not writable)"
+        )
+        counts: dict[str, int] = {}
+        for f in self.files:
+            counts[f.status] = counts.get(f.status, 0) + 1
+        change = ", ".join(f"{n} {status}" for status, n in counts.items() if status != "unchanged")
+        state = f"updated: {change}" if self.rebuilt else "unchanged since the last run"
+        lines = [
+            f"Indexed {self.documents} documents ({self.passages} passages) from {self.folder}",
+            f"Index: {where} ({state})",
+        ]
+        for f in self.files:
+            detail = f.note if f.status == "skipped" else f"{f.title} ({f.passages} passages)"
+            lines.append(f"  {f.status:<9} {f.path}: {detail}")
+        if not self.files:
+            lines.append("  (no .md, .txt or .html files found)")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Known:
+    size: int
+    mtime_ns: int
+    hashed_ns: int
+    sha256: str
+    title: str
+    passages: int
+
+
+class CorpusIndex:
+    """The searchable passages of one folder; see the module docstring."""
+
+    def __init__(self, folder: Path, *, index_path: Path | None = None) -> None:
+        self.folder = folder.resolve()
+        self.index_path = resolve_index_path(folder, index_path)
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._is_in_memory = False
+        self._has_fts = True
+        self._synced: dict[str, tuple[int, int]] | None = None  # path -> (size, mtime_ns)
+        self._racy_until = 0.0
+
+    @property
+    def is_in_memory(self) -> bool:
+        return self._is_in_memory
+
+    # --- connection -----------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is not None:
+            return self._conn
+        try:
+            self.index_path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._conn = self._open_shared(str(self.index_path))
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise
+                log.warning(
+                    "the corpus index %s is damaged (%s); rebuilding it", self.index_path, exc
+                )
+                self._remove_index_files()
+                self._conn = self._open(str(self.index_path))
+        except (sqlite3.Error, OSError) as exc:
+            log.warning(
+                "cannot write the corpus index at %s (%s); keeping it in memory instead",
+                self.index_path,
+                exc,
+            )
+            self._conn = self._open(":memory:")
+            self._is_in_memory = True
+        return self._conn
+
+    def _open_shared(self, where: str) -> sqlite3.Connection:
+        """Open the index file, waiting while another process or thread holds it.
+
+        Switching to WAL can fail at once with "database is locked" (SQLite's busy timeout
+        does not cover it), which must not send this index to memory.
+        """
+        for attempt in range(LOCKED_RETRIES):
+            try:
+                return self._open(where)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                time.sleep(min(0.05 * (attempt + 1), 0.5))
+        return self._open(where)
+
+    def _remove_index_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self.index_path}{suffix}").unlink(missing_ok=True)
+
+    def _open(self, where: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(where, timeout=30.0, isolation_level=None, check_same_thread=False)
+        try:
+            if where != ":memory:":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("BEGIN IMMEDIATE")  # also proves the file can be written
+            try:
+                self._create_schema(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        version = f"{SCHEMA_VERSION}.{PARSER_VERSION}"
+        _run_script(conn, _SCHEMA)
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is not None and row[0] != version:  # made by another version: start again
+            for table in ("files", "passages", "passages_fts"):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            _run_script(conn, _SCHEMA)
+        try:
+            conn.execute(_FTS_SCHEMA)
+        except sqlite3.OperationalError as exc:  # an SQLite built without FTS5
+            log.warning("SQLite has no FTS5 (%s); ranking corpus passages in Python", exc)
+            self._has_fts = False
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (version,))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+            self._synced = None  # an index kept in memory is gone: the next use syncs again
+
+    # --- keeping up with the folder -----------------------------------------------------
+
+    def is_current(self) -> bool:
+        """True if no file was added, removed or touched since the last `sync` (stat only)."""
+        if self._synced is None or time.time() < self._racy_until:
+            return False
+        scanned = scan_folder(self.folder)
+        return {f.path: (f.size, f.mtime_ns) for f in scanned} == self._synced
+
+    def sync(self) -> CorpusIndexReport:
+        """Bring the index up to date with the folder and say what changed."""
+        with self._lock:
+            conn = self._connect()
+            scanned = scan_folder(self.folder)
+            if self._needs_update(scanned, self._manifest(conn)):
+                conn.execute("BEGIN IMMEDIATE")
+                try:  # read the manifest again: another process may have just synced
+                    files = self._update(conn, scanned, self._manifest(conn))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+            else:
+                files = self._unchanged(conn, scanned)
+            return self._report(conn, scanned, files)
+
+    def _manifest(self, conn: sqlite3.Connection) -> dict[str, _Known]:
+        rows = conn.execute(
+            "SELECT path, size, mtime_ns, hashed_ns, sha256, title, passages FROM files"
+        ).fetchall()
+        return {row[0]: _Known(*row[1:]) for row in rows}
+
+    def _needs_update(self, scanned: list[ScannedFile], manifest: dict[str, _Known]) -> bool:
+        if {f.path for f in scanned} != set(manifest):
+            return True
+        return any(self._is_untrusted(f, manifest[f.path]) for f in scanned)
+
+    @staticmethod
+    def _is_untrusted(file: ScannedFile, known: _Known) -> bool:
+        """The stat differs, or the file changed so close to its hashing that it may differ."""
+        if (file.size, file.mtime_ns) != (known.size, known.mtime_ns):
+            return True
+        return file.mtime_ns + int(RACY_SECONDS * 1e9) >= known.hashed_ns
+
+    def _unchanged(self, conn: sqlite3.Connection, scanned: list[ScannedFile]) -> list[IndexedFile]:
+        manifest = self._manifest(conn)
+        return [
+            IndexedFile(f.path, "unchanged", manifest[f.path].title, manifest[f.path].passages)
+            for f in scanned
+        ]
+
+    def _update(
+        self, conn: sqlite3.Connection, scanned: list[ScannedFile], manifest: dict[str, _Known]
+    ) -> list[IndexedFile]:
+        results: list[IndexedFile] = []
+        present = {f.path for f in scanned}
+        for path in sorted(set(manifest) - present):
+            self._forget(conn, path)
+            results.append(IndexedFile(path, "removed", manifest[path].title))
+        for file in scanned:
+            known = manifest.get(file.path)
+            if known is not None and not self._is_untrusted(file, known):
+                results.append(IndexedFile(file.path, "unchanged", known.title, known.passages))
+                continue
+            results.append(self._read_file(conn, file, known))
+        return results
+
+    def _read_file(
+        self, conn: sqlite3.Connection, file: ScannedFile, known: _Known | None
+    ) -> IndexedFile:
+        if file.size > MAX_FILE_BYTES:
+            self._forget(conn, file.path)
+            return IndexedFile(file.path, "skipped", note=f"larger than {MAX_FILE_BYTES} bytes")
+        hashed_ns = time.time_ns()
+        try:
+            raw = file.absolute.read_bytes()
+        except OSError as exc:
+            self._forget(conn, file.path)
+            return IndexedFile(file.path, "skipped", note=f"could not be read: {exc.strerror}")
+        if looks_binary(raw, is_html=format_of(file.path) == "html"):
+            self._forget(conn, file.path)
+            return IndexedFile(
+                file.path, "skipped", note="not text (binary, or not UTF-8 or UTF-16)"
+            )
+        sha = hashlib.sha256(raw).hexdigest()
+        if known is not None and known.sha256 == sha:
+            conn.execute(
+                "UPDATE files SET size = ?, mtime_ns = ?, hashed_ns = ? WHERE path = ?",
+                (file.size, file.mtime_ns, hashed_ns, file.path),
+            )
+            return IndexedFile(file.path, "unchanged", known.title, known.passages)
+        try:
+            document = read_document(file.path, raw, folder_name=self.folder.name)
+            found = passages(document)
+        except Exception as exc:  # one unreadable document must not stop the others
+            log.warning("could not parse %s: %s", file.absolute, exc, exc_info=True)
+            self._forget(conn, file.path)
+            return IndexedFile(file.path, "skipped", note=f"could not be parsed: {exc}")
+        self._forget(conn, file.path)
+        published = document.published.isoformat() if document.published else None
+        conn.execute(
+            "INSERT INTO files(path, size, mtime_ns, hashed_ns, sha256, title, url, publisher, "
+            "published, passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                file.path,
+                file.size,
+                file.mtime_ns,
+                hashed_ns,
+                sha,
+                document.title,
+                document.url,
+                document.publisher,
+                published,
+                len(found),
+            ),
+        )
+        for passage in found:
+            cursor = conn.execute(
+                "INSERT INTO passages(path, ordinal, heading, text, extra) VALUES (?, ?, ?, ?, ?)",
+                (file.path, passage.ordinal, passage.heading, passage.text, passage.extra),
+            )
+            if self._has_fts:
+                conn.execute(
+                    "INSERT INTO passages_fts(rowid, title, heading, text, extra) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        cursor.lastrowid,
+                        document.title,
+                        passage.heading,
+                        passage.text,
+                        passage.extra,
+                    ),
+                )
+        status: FileStatus = "added" if known is None else "changed"
+        return IndexedFile(file.path, status, document.title, len(found))
+
+    def _forget(self, conn: sqlite3.Connection, path: str) -> None:
+        if self._has_fts:
+            conn.execute(
+                "DELETE FROM passages_fts WHERE rowid IN (SELECT id FROM passages WHERE path = ?)",
+                (path,),
+            )
+        conn.execute("DELETE FROM passages WHERE path = ?", (path,))
+        conn.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def _report(
+        self, conn: sqlite3.Connection, scanned: list[ScannedFile], files: list[IndexedFile]
+    ) -> CorpusIndexReport:
+        rows = conn.execute("SELECT path, sha256 FROM files ORDER BY path").fetchall()
+        digest = hashlib.sha256(f"{SCHEMA_VERSION}.{PARSER_VERSION}\n{self.folder.name}\n".encode())
+        for path, sha in rows:
+            digest.update(f"{path}\t{sha}\n".encode())
+        (total,) = conn.execute("SELECT COUNT(*) FROM passages").fetchone()
+        self._synced = {f.path: (f.size, f.mtime_ns) for f in scanned}
+        newest = max((f.mtime_ns for f in scanned), default=0) / 1e9
+        self._racy_until = newest + RACY_SECONDS
+        files.sort(key=lambda f: f.path)
+        return CorpusIndexReport(
+            folder=self.folder,
+            index_path=None if self._is_in_memory else self.index_path,
+            documents=len(rows),
+            passages=int(total),
+            rebuilt=any(f.status in ("added", "changed", "removed") for f in files),
+            fingerprint=digest.hexdigest(),
+            files=tuple(files),
+        )
+
+    # --- searching ------------------------------------------------------------------
+
+    def search(self, question: str, *, limit: int) -> list[Passage]:
+        """The passages best matching the question's words, best first (BM25)."""
+        terms = question_words(question)
+        if not terms:
+            return []
+        with self._lock:
+            conn = self._connect()
+            if not self._has_fts:
+                everything = self._passages(
+                    conn.execute(
+                        f"SELECT {_PASSAGE_COLUMNS}, 0.0 FROM passages p "
+                        "JOIN files f ON f.path = p.path ORDER BY p.path, p.ordinal"
+                    )
+                )
+                return rank_passages(question, everything, limit=limit)
+            query = " OR ".join(f'"{t}"' for t in terms[:MAX_QUERY_TERMS])
+            weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+            try:
+                rows = conn.execute(
+                    f"SELECT {_PASSAGE_COLUMNS}, -bm25(passages_fts, {weights}) AS relevance "
+                    "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+                    "JOIN files f ON f.path = p.path WHERE passages_fts MATCH ? "
+                    "ORDER BY relevance DESC, p.path, p.ordinal LIMIT ?",
+                    (query, limit),
+                )
+                return self._passages(rows)
+            except sqlite3.OperationalError as exc:
+                log.warning("corpus search failed for %r: %s", question[:80], exc)
+                return []
+
+    def overview(self, *, limit: int) -> list[Passage]:
+        """The opening passages of every document (then the second ones, ...): what the corpus
+        covers, for suggesting questions it can answer."""
+        with self._lock:
+            conn = self._connect()
+            rows = conn.execute(
+                f"SELECT {_PASSAGE_COLUMNS}, 0.0 FROM passages p JOIN files f ON f.path = p.path "
+                "ORDER BY p.ordinal, p.path LIMIT ?",
+                (limit,),
+            )
+            return self._passages(rows)
+
+    def document_count(self) -> int:
+        with self._lock:
+            (count,) = self._connect().execute("SELECT COUNT(*) FROM files").fetchone()
+            return int(count)
+
+    @staticmethod
+    def _passages(rows: Iterable[tuple[object, ...]]) -> list[Passage]:
+        found: list[Passage] = []
+        for path, ordinal, heading, text, title, url, publisher, published, score in rows:
+            source = DraftSource(
+                title=str(title),
+                url=str(url),
+                publisher=str(publisher),
+                published=date.fromisoformat(str(published)) if published else None,
+            )
+            found.append(
+                Passage(
+                    evidence_id=f"{path}#{ordinal}",
+                    text=str(text),
+                    source=source,
+                    score=round(float(str(score)), 6),
+                    heading=str(heading),
+                )
+            )
+        return found

@@ -1,0 +1,67 @@
+"""Markdown to blocks with markdown-it (CommonMark plus tables).
+
+Inline markup goes (`**bold**` → bold, `[text](url)` → text, `` `code` `` →
+code) so quoted sentences read as prose; fenced code and tables become blocks
+that are searched but never quoted; raw HTML blocks are read as HTML.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from answers.backends.corpus.blocks import Block, collapse
+from answers.backends.corpus.read_html import read_html
+
+__all__ = ["read_markdown"]
+
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def _inline_text(token: Token) -> str:
+    parts: list[str] = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)  # the alt text
+    return collapse("".join(parts))
+
+
+def read_markdown(text: str) -> list[Block]:
+    tokens = _PARSER.parse(text)
+    blocks: list[Block] = []
+    cells: list[str] = []
+    heading_level = 0
+    in_cell = False
+    for token in tokens:
+        kind = token.type
+        if kind == "heading_open":
+            heading_level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+        elif kind == "heading_close":
+            heading_level = 0
+        elif kind in ("th_open", "td_open"):
+            in_cell = True
+        elif kind in ("th_close", "td_close"):
+            in_cell = False
+        elif kind == "tr_close":
+            row = " | ".join(cells)
+            if row.strip(" |"):
+                blocks.append(Block("table", row))
+            cells = []
+        elif kind == "inline":
+            content = _inline_text(token)
+            if in_cell:
+                cells.append(content)
+            elif heading_level:
+                blocks.append(Block("heading", content, heading_level))
+            elif content:
+                blocks.append(Block("prose", content))
+        elif kind in ("fence", "code_block"):
+            if token.content.strip():
+                blocks.append(Block("code", token.content.rstrip("\n")))
+        elif kind == "html_block":
+            blocks.extend(read_html(token.content).blocks)
+    return blocks

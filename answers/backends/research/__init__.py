@@ -1,0 +1,38 @@
+"""Web research: search providers, the safe page fetcher, evidence, and the research backend.
+
+Build it from settings with `make_research_backend(...)`, or from parts with
+`ResearchBackend(search, fetcher, writer, store=...)`.
+"""
+
+from answers.backends.research.backend import ResearchBackend, make_research_backend
+from answers.backends.research.fetch import FetchBudget, FetchOutcome, PageFetcher
+from answers.backends.research.guard import (
+    BlockedAddress,
+    FetchGuard,
+    GuardedResolver,
+    is_public_address,
+)
+from answers.backends.research.search import (
+    BraveSearch,
+    SearchFailed,
+    SearchProvider,
+    SearchResult,
+    SearxngSearch,
+)
+
+__all__ = [
+    "BlockedAddress",
+    "BraveSearch",
+    "FetchBudget",
+    "FetchGuard",
+    "FetchOutcome",
+    "GuardedResolver",
+    "PageFetcher",
+    "ResearchBackend",
+    "SearchFailed",
+    "SearchProvider",
+    "SearchResult",
+    "SearxngSearch",
+    "is_public_address",
+    "make_research_backend",
+]

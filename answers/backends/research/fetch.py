@@ -1,0 +1,291 @@
+"""The safe page fetcher: budgets, caps and the SSRF guard on every hop.
+
+For each page: the URL is checked (`FetchGuard.check_url`), the request goes
+out with redirects off, every `Location` is checked the same way before it
+is followed (at most `max_redirects` hops), and the connector's resolver
+refuses non-public addresses at connect time. Only HTML and plain text are
+read, the body is capped while it streams, and the page has `page_timeout`
+seconds in all. `fetch_all` gives the whole batch `total` seconds: research
+goes on with the pages that arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import logging
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+from yarl import URL
+
+from answers.backends.research.extract import (
+    UnreadablePage,
+    extract_html,
+    extract_text,
+    is_challenge,
+)
+from answers.backends.research.guard import BlockedAddress, FetchGuard, GuardedResolver
+from answers.backends.research.pages import Page
+from answers.backends.research.search import SearchResult
+
+__all__ = ["FetchBudget", "FetchOutcome", "PageFetcher", "decode_body"]
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+TEXT_TYPES = frozenset({"text/plain"})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_CHUNK_BYTES = 64 * 1024
+_HEADERS = {
+    "User-Agent": "Mozilla/5.0 (compatible; factbot/0.1; fact-check research)",
+    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
+    "Accept-Language": "en;q=1.0, *;q=0.5",
+}
+
+
+@dataclass(frozen=True)
+class FetchBudget:
+    page_timeout: float = 5.0  # one page, all hops and the body
+    total: float = 8.0  # the whole batch
+    connect_timeout: float = 3.0
+    concurrency: int = 16  # pages in flight across every question this process researches
+    max_bytes: int = 2_000_000
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """A search result and the page read from it, or why there is none."""
+
+    result: SearchResult
+    page: Page | None = None
+    reason: str = ""
+
+    @property
+    def is_read(self) -> bool:
+        return self.page is not None
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Labels servers send by default whatever the page is in (HTTP/1.1's old default and kin).
+_DEFAULT_LABELS = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
+
+
+def _codec(name: str) -> str | None:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_body(data: bytes, charset: str | None) -> str:
+    """Text from a byte-order mark, else the header's charset, else UTF-8, else the page's
+    <meta charset>, else cp1252. Two header charsets are second-guessed: a Latin-1 one when the
+    body is valid UTF-8 (a server default, not the page's), and UTF-16/32 when the body has no
+    NUL byte (it cannot be)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, errors="replace")
+    codec = _codec(charset) if charset else None
+    candidates: list[str] = []
+    if charset and codec in _DEFAULT_LABELS:
+        candidates += ["utf-8", charset]
+    elif charset and codec is not None and codec.startswith(("utf-16", "utf-32")):
+        candidates += [charset] if b"\x00" in data[:4096] else []
+    elif charset:
+        candidates.append(charset)
+    candidates.append("utf-8")
+    meta = _META_CHARSET.search(data[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii"))
+    for name in candidates:
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _looks_like_html(text: str) -> bool:
+    """A page served as text/plain that is really HTML (a misconfigured server)."""
+    head = text[:1024].lstrip("\ufeff \t\r\n").lower()
+    return head.startswith(("<!doctype html", "<html", "<head", "<?xml"))
+
+
+OnFetched = Callable[[FetchOutcome], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class _Body:
+    final_url: str
+    content_type: str
+    data: bytes
+    charset: str | None
+
+
+class PageFetcher:
+    """Reads search results' pages; owns its guarded aiohttp session (close with `aclose`)."""
+
+    def __init__(
+        self,
+        *,
+        guard: FetchGuard | None = None,
+        budget: FetchBudget | None = None,
+        resolver: AbstractResolver | None = None,
+    ) -> None:
+        self.guard = guard or FetchGuard()
+        self.budget = budget or FetchBudget()
+        self._inner_resolver = resolver  # the name lookup the guard wraps (tests pass a fake)
+        self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(
+                resolver=GuardedResolver(self.guard, self._inner_resolver),
+                limit=self.budget.concurrency,
+                ttl_dns_cache=60,
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                headers=_HEADERS,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                trust_env=False,  # a proxy would connect on our behalf, past the resolver check
+                timeout=aiohttp.ClientTimeout(
+                    total=self.budget.page_timeout, sock_connect=self.budget.connect_timeout
+                ),
+            )
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.budget.concurrency)
+        return self._session, self._slots
+
+    async def fetch_all(
+        self, results: Sequence[SearchResult], *, on_fetched: OnFetched | None = None
+    ) -> list[FetchOutcome]:
+        """Read every result's page within the batch budget, in the order given."""
+
+        async def one(result: SearchResult) -> FetchOutcome:
+            outcome = await self.fetch(result)
+            if on_fetched is not None:
+                await on_fetched(outcome)
+            return outcome
+
+        tasks = [asyncio.create_task(one(r)) for r in results]
+        if not tasks:
+            return []
+        _, pending = await asyncio.wait(tasks, timeout=self.budget.total)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        outcomes = []
+        for result, task in zip(results, tasks, strict=True):
+            if task in pending or task.cancelled():
+                outcomes.append(FetchOutcome(result, reason="over the fetch budget"))
+            else:
+                outcomes.append(task.result())
+        return outcomes
+
+    async def fetch(self, result: SearchResult) -> FetchOutcome:
+        """One page, within `page_timeout`; never raises for a page that cannot be read."""
+        session, slots = self._open()
+        async with slots:
+            try:
+                async with asyncio.timeout(self.budget.page_timeout):
+                    body = await self._download(session, URL(result.url))
+                page = await self._extract_in_thread(result, body)
+            except BlockedAddress as exc:
+                return self._skipped(result, f"blocked: {exc}")
+            except aiohttp.ClientConnectorError as exc:
+                if isinstance(exc.os_error, BlockedAddress):
+                    return self._skipped(result, f"blocked: {exc.os_error}")
+                return self._skipped(result, f"connection failed: {type(exc.os_error).__name__}")
+            except UnreadablePage as exc:
+                return self._skipped(result, str(exc))
+            except TimeoutError:
+                return self._skipped(result, "too slow")
+            except (aiohttp.ClientError, ValueError, UnicodeError) as exc:
+                return self._skipped(result, f"unreadable: {type(exc).__name__}")
+        return FetchOutcome(result, page=page)
+
+    async def _download(self, session: aiohttp.ClientSession, url: URL) -> _Body:
+        for _ in range(self.budget.max_redirects + 1):
+            self.guard.check_url(url)
+            async with session.get(url, allow_redirects=False) as response:
+                if response.status in REDIRECT_STATUSES:
+                    location = response.headers.get("Location")
+                    if not location:
+                        raise UnreadablePage(f"HTTP {response.status} without a Location")
+                    url = url.join(URL(location))
+                    continue
+                if is_challenge("", response.headers):
+                    raise UnreadablePage("a bot-challenge page")
+                if response.status != 200:
+                    raise UnreadablePage(f"HTTP {response.status}")
+                content_type = response.content_type
+                if content_type not in HTML_TYPES | TEXT_TYPES:
+                    raise UnreadablePage(f"not HTML or text ({content_type})")
+                length = response.content_length
+                if length is not None and length > self.budget.max_bytes:
+                    raise UnreadablePage(f"larger than {self.budget.max_bytes} bytes")
+                data = await self._read_capped(response)
+                return _Body(str(url), content_type, data, response.charset)
+        raise UnreadablePage(f"more than {self.budget.max_redirects} redirects")
+
+    async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.content.iter_chunked(_CHUNK_BYTES):
+            size += len(chunk)
+            if size > self.budget.max_bytes:
+                raise UnreadablePage(f"larger than {self.budget.max_bytes} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _extract_in_thread(self, result: SearchResult, body: _Body) -> Page:
+        """Extraction is CPU-bound, so it runs in a thread; a parser crash only skips the page."""
+        try:
+            return await asyncio.to_thread(self._extract, result, body)
+        except UnreadablePage:
+            raise
+        except Exception as exc:
+            log.warning("could not extract %s", result.url, exc_info=True)
+            raise UnreadablePage(f"extraction failed ({type(exc).__name__})") from exc
+
+    @staticmethod
+    def _extract(result: SearchResult, body: _Body) -> Page:
+        text = decode_body(body.data, body.charset)
+        if body.content_type in TEXT_TYPES and not _looks_like_html(text):
+            return extract_text(
+                text,
+                url=result.url,
+                final_url=body.final_url,
+                fallback_title=result.title,
+                fallback_published=result.published,
+            )
+        return extract_html(
+            text,
+            url=result.url,
+            final_url=body.final_url,
+            fallback_title=result.title,
+            fallback_published=result.published,
+        )
+
+    @staticmethod
+    def _skipped(result: SearchResult, reason: str) -> FetchOutcome:
+        log.info("skipped %s: %s", result.url, reason)
+        return FetchOutcome(result, reason=reason)
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
