@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-MIN_SECTIONS = 3
+MIN_SECTIONS = 1
 MAX_SECTIONS = 8
 MIN_FOLLOW_UPS = 3
 MAX_FOLLOW_UPS = 5
@@ -38,10 +38,15 @@ class _Frozen(BaseModel):
 
 
 class Claim(_Frozen):
-    """One sentence (or short run of sentences) and the sources that back it."""
+    """One sentence (or short run of sentences) and the sources that back it.
+
+    `code` is a code block quoted verbatim from the cited source that the
+    sentence introduces; renderers show it as code, never as prose.
+    """
 
     text: NonEmptyText
     cites: tuple[Annotated[int, Field(ge=1)], ...] = ()
+    code: str | None = None
 
     @model_validator(mode="after")
     def _text_not_blank(self) -> Self:
@@ -77,7 +82,7 @@ class Answer(_Frozen):
 
     A report with no sources is the honest "the sources do not cover this"
     answer: it has no sections and its claims cite nothing. Any other report
-    has 3 to 8 sections and every summary and section claim cites a source.
+    has 1 to 8 sections and every summary and section claim cites a source.
     """
 
     id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
@@ -167,6 +172,7 @@ class DraftClaim:
 
     text: str
     cites: tuple[int, ...] = ()
+    code: str | None = None  # a verbatim code block the sentence introduces
 
 
 @dataclass(frozen=True)
@@ -212,7 +218,7 @@ class Draft:
                 n = number.setdefault(alias[i], len(number) + 1)
                 if n not in cites:
                     cites.append(n)
-            return Claim(text=claim.text, cites=tuple(cites))
+            return Claim(text=claim.text, cites=tuple(cites), code=claim.code)
 
         summary = tuple(renumber(c) for c in self.summary)
         sections = tuple(

@@ -73,12 +73,26 @@ def test_sources_out_of_first_citation_order_are_rejected() -> None:
         Answer.model_validate(data)
 
 
-@pytest.mark.parametrize("count", [2, 9])
-def test_section_count_is_three_to_eight(count: int) -> None:
+@pytest.mark.parametrize("count", [0, 9])
+def test_a_sourced_report_has_one_to_eight_sections(count: int) -> None:
     data = valid_dict()
     data["sections"] = [data["sections"][0]] * count
     with pytest.raises(ValidationError):
         Answer.model_validate(data)
+
+
+def test_one_clear_fact_is_a_report_of_one_section() -> None:
+    data = valid_dict()
+    data["sections"] = [data["sections"][0]]
+    assert len(Answer.model_validate(data).sections) == 1
+
+
+def test_a_claim_carries_its_code_block() -> None:
+    data = valid_dict()
+    data["summary"][0]["code"] = "print('hi')"
+    answer = Answer.model_validate(data)
+    assert answer.summary[0].code == "print('hi')"
+    assert Answer.from_json(answer.to_json()) == answer
 
 
 @pytest.mark.parametrize("count", [2, 6])

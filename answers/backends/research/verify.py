@@ -255,7 +255,7 @@ def verify_report(
     if not summary:
         too_thin.append("the summary has no sentence with valid cites")
     if len(sections) < MIN_SECTIONS:
-        too_thin.append(f"fewer than {MIN_SECTIONS} sections have sentences with valid cites")
+        too_thin.append("no section has a sentence with valid cites")
     follow_ups = _follow_ups(report.follow_ups, question, checker)
     if too_thin or len(follow_ups) < MIN_FOLLOW_UPS:
         return Verification(

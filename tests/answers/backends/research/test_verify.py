@@ -147,10 +147,17 @@ def test_numbers_must_appear_in_the_cited_evidence() -> None:
 
 
 def test_a_report_too_thin_to_stand_asks_for_a_repair() -> None:
-    written = report(sections=[{"heading": "Only one", "claims": [claim("x.", "E1")]}])
+    written = report(sections=[{"heading": "Only one", "claims": [claim("x.", "E9")]}])
     verification = verify(written)
     assert verification.draft is None and verification.needs_repair
-    assert "fewer than 3 sections" in verification.describe_problems()
+    assert "no section has a sentence with valid cites" in verification.describe_problems()
+
+
+def test_one_well_cited_section_is_a_report() -> None:
+    written = report(sections=[{"heading": "Only one", "claims": [claim("x.", "E1")]}])
+    verification = verify(written)
+    assert verification.draft is not None
+    assert len(verification.draft.sections) == 1
 
 
 def test_dropping_more_than_a_third_asks_for_a_repair() -> None:
