@@ -124,7 +124,7 @@ class AnswerEngine:
     ) -> AskOutcome:
         started = time.perf_counter()
         text = check_question(question, limit=self.max_question_chars)
-        qhash = question_hash(normalise_question(text), namespace=self.backend.cache_namespace)
+        qhash = question_hash(normalise_question(text), namespace=self._namespace())
 
         if not refresh:
             cached = await self._lookup(qhash)
@@ -182,6 +182,15 @@ class AnswerEngine:
         await self.backend.aclose()
 
     # --- steps -------------------------------------------------------------------
+
+    def _namespace(self) -> str:
+        """The backend's cache namespace; a backend that cannot say (its corpus index cannot be
+        opened) fails the question like failed research, not as an internal error."""
+        try:
+            return self.backend.cache_namespace
+        except Exception as exc:
+            log.warning("the backend is not ready: %s", exc, exc_info=True)
+            raise ResearchFailed(f"the backend is not ready: {exc}") from exc
 
     async def _lookup(self, qhash: str) -> Answer | None:
         try:

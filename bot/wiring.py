@@ -79,6 +79,8 @@ def build_research_backend(settings: Settings, store: Store) -> Backend:
             llm_timeout=settings.llm_timeout.total_seconds(),
             fetch_allow_hosts=settings.fetch_allow_host_list,
             page_ttl=settings.page_ttl.total_seconds(),
+            extract_workers=settings.extract_workers,
+            extract_deadline=settings.extract_deadline.total_seconds(),
             plan_with_llm=settings.llm_plan_queries,
         )
     except ValueError as exc:  # names the missing variable, e.g. SEARXNG_URL

@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from answers.backends.research.fetch import FetchBudget, FetchOutcome, PageFetcher
+from answers.backends.research.fetch import (
+    DEFAULT_EXTRACT_WORKERS,
+    FetchBudget,
+    FetchOutcome,
+    PageFetcher,
+)
 from answers.backends.research.guard import FetchGuard
 from answers.backends.research.llm import LLMBadOutput, LLMError, LLMUnavailable, LLMWriter
 from answers.backends.research.pages import DEFAULT_PAGE_TTL, Page, PageCache
@@ -45,6 +50,9 @@ __all__ = ["BACKEND_VERSION", "ResearchBackend", "make_research_backend"]
 
 # How long an extractive stand-in for a failed LLM answer is served before trying the LLM again.
 FALLBACK_FRESHNESS = timedelta(minutes=15)
+# Pages were found but none could be read: often passing trouble (slow sites, a parser killed
+# past its deadline), so the report saying so is served only briefly.
+UNREAD_FRESHNESS = timedelta(minutes=1)
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +143,9 @@ class ResearchBackend:
             documents_searched=len(reading.pages),
             notes=skipped,  # the extractive writer states its own reach and absence lines
         )
-        if self.writer is not None:  # the LLM failed: serve this stand-in briefly, then retry
+        if picked and not reading.pages:
+            fallback = dataclasses.replace(fallback, freshness=UNREAD_FRESHNESS)
+        elif self.writer is not None:  # the LLM failed: serve this stand-in briefly, then retry
             fallback = dataclasses.replace(fallback, freshness=FALLBACK_FRESHNESS)
         return fallback
 
@@ -287,6 +297,8 @@ def make_research_backend(
     fetch_allow_hosts: Iterable[str] = (),
     page_ttl: float = DEFAULT_PAGE_TTL,
     fetch_budget: FetchBudget | None = None,
+    extract_workers: int = DEFAULT_EXTRACT_WORKERS,
+    extract_deadline: float | None = None,
     plan_with_llm: bool = False,
 ) -> ResearchBackend:
     """Build the backend from plain settings values; raises ValueError naming a missing one."""
@@ -306,7 +318,14 @@ def make_research_backend(
         if llm_base_url
         else None
     )
-    fetcher = PageFetcher(guard=FetchGuard.allowing(fetch_allow_hosts), budget=fetch_budget)
+    budget = fetch_budget or FetchBudget()
+    if extract_deadline is not None:
+        budget = dataclasses.replace(budget, extract_timeout=extract_deadline)
+    fetcher = PageFetcher(
+        guard=FetchGuard.allowing(fetch_allow_hosts),
+        budget=budget,
+        extract_workers=extract_workers,
+    )
     return ResearchBackend(
         search, fetcher, writer, store=store, page_ttl=page_ttl, plan_with_llm=plan_with_llm
     )
