@@ -24,6 +24,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 
+from answers.errors import StoreUnavailable
+
 __all__ = [
     "DEFAULT_NAMESPACE",
     "MemoryStore",
@@ -38,10 +40,6 @@ log = logging.getLogger(__name__)
 DEFAULT_NAMESPACE = "factbot:v1:"
 
 T = TypeVar("T")
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be reached right now; callers go on without it."""
 
 
 class Store(Protocol):
