@@ -32,6 +32,8 @@ bench: $(BIN)/.installed
 	bash .ci/ensure-redis
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_research.py
+	$(BIN)/python bench/bench_slack.py
+	$(BIN)/python bench/bench_api.py
 
 # Answer quality on real documentation beside a plain BM25 baseline (downloads the corpora once).
 quality: $(BIN)/.installed
