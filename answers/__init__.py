@@ -22,6 +22,7 @@ from answers.model import (
     EngineInfo,
     Section,
     Source,
+    Understood,
 )
 from answers.progress import Progress, ProgressCallback, Stage
 from answers.ratelimit import RateLimiter
@@ -58,6 +59,7 @@ __all__ = [
     "Stage",
     "Store",
     "StoreUnavailable",
+    "Understood",
     "Vote",
     "connect_redis",
 ]

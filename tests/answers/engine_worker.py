@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Sequence
 
 from answers import AnswerEngine, Draft, RedisStore, connect_redis
 from answers.progress import ProgressCallback
@@ -22,7 +23,13 @@ class CountingBackend:
         self.store = store
         self.delay = delay
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         await self.store.incr("test-runs", ttl=600)
         print("lock", flush=True)
         await asyncio.sleep(self.delay)

@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -491,7 +491,9 @@ async def test_a_joiner_takes_over_when_the_researching_task_is_cancelled(
 
 
 class UncoveredBackend(ScriptedBackend):
-    async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+    async def research(  # type: ignore[override]
+        self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
+    ) -> Draft:
         self.runs += 1
         return Draft(
             summary=(DraftClaim("The sources do not cover this question."),),
@@ -512,7 +514,9 @@ async def test_degraded_answers_are_served_for_a_shorter_time(
     assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 600
 
     class BriefBackend(ScriptedBackend):
-        async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+        async def research(  # type: ignore[override]
+            self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
+        ) -> Draft:
             return dataclasses.replace(draft_for(question), freshness=timedelta(seconds=90))
 
     await engine_on(redis_store, BriefBackend()).ask("Briefly cached?")
