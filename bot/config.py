@@ -141,6 +141,11 @@ class Settings(BaseSettings):
     def _duration(cls, value: object) -> timedelta:
         return parse_duration(value)
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value  # debug, Debug, DEBUG
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:
