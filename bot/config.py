@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         10, ge=0, validation_alias=_env("FACTBOT_RATE_LIMIT_PER_MINUTE")
     )
     namespace: str = Field("factbot:v1:", validation_alias=_env("FACTBOT_REDIS_NAMESPACE"))
+    redis_pool_size: int = Field(
+        50, ge=1, le=10_000, validation_alias=_env("FACTBOT_REDIS_POOL_SIZE")
+    )
+    research_deadline: timedelta = Field(
+        timedelta(seconds=120), validation_alias=_env("FACTBOT_RESEARCH_DEADLINE")
+    )
 
     # --- channels and threads -----------------------------------------------------------
     channel_rate_limit_per_minute: int = Field(
@@ -131,6 +137,7 @@ class Settings(BaseSettings):
     @field_validator(
         "freshness",
         "retention",
+        "research_deadline",
         "shutdown_grace",
         "llm_timeout",
         "page_ttl",

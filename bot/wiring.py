@@ -47,7 +47,8 @@ class Services:
 def build_store(settings: Settings) -> Store:
     if settings.redis_url is None:
         return MemoryStore()
-    return RedisStore(connect_redis(settings.redis_url), namespace=settings.namespace)
+    client = connect_redis(settings.redis_url, pool_size=settings.redis_pool_size)
+    return RedisStore(client, namespace=settings.namespace)
 
 
 def build_backend(settings: Settings, store: Store) -> Backend:
@@ -113,6 +114,7 @@ def build(
         freshness=settings.freshness,
         retention=settings.retention,
         backends=backends,
+        research_deadline=settings.research_deadline.total_seconds(),
     )
     desk = QuestionDesk.over(
         engine,
