@@ -1,119 +1,73 @@
-"""The desk's platform-free rules: channel admission, "answer every question", one answer per
-message, and threads shared by replicas."""
+"""The desk's click rules and its one "accepting" flag, the same for every adapter."""
 
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-import redis.asyncio as aioredis
 
-from adapters.desk import CHANNEL_DISABLED, QuestionDesk, Trigger
-from answers import AnswerEngine, RedisStore
-from answers.channels import ChannelScope
+from adapters.desk import QuestionDesk
+from adapters.wording import RESTARTING, usage
+from answers import AnswerEngine, AnswerNotFound, FeedbackStore, RedisStore, ShuttingDown
 from tests.answers.fake_backend import ScriptedBackend
 
-SCOPE = ChannelScope("slack", "T1", "C1")
+GONE = "0123456789abcdef"  # an answer id never stored
 
 
-def desk_on(store: RedisStore, **backends: ScriptedBackend) -> QuestionDesk:
-    default = ScriptedBackend()
-    engine = AnswerEngine(default, store, backends={"corpus": default, **backends})
-    return QuestionDesk.over(engine, store, channel_per_minute=2)
+@pytest.fixture
+def desk(redis_store: RedisStore) -> QuestionDesk:
+    return QuestionDesk.over(AnswerEngine(ScriptedBackend(), redis_store), redis_store)
 
 
-async def test_a_dm_is_always_admitted(redis_store: RedisStore) -> None:
-    admission = await desk_on(redis_store).admit(None, Trigger.REACTION)
-    assert admission.is_admitted and not admission.private
-
-
-async def test_a_disabled_channel_tells_explicit_askers_and_ignores_the_rest(
-    redis_store: RedisStore,
+async def test_an_expired_follow_up_asks_its_label_only_when_the_label_is_whole(
+    desk: QuestionDesk,
 ) -> None:
-    desk = desk_on(redis_store)
-    await desk.change_settings(SCOPE, {"enabled": False})
-    for trigger in (Trigger.COMMAND, Trigger.MENTION, Trigger.CLICK):
-        admission = await desk.admit(SCOPE, trigger)
-        assert not admission.is_admitted and admission.notice == CHANNEL_DISABLED
-    for trigger in (Trigger.REACTION, Trigger.EVERY_QUESTION):
-        admission = await desk.admit(SCOPE, trigger)
-        assert not admission.is_admitted and admission.notice is None
-    other = await desk.admit(ChannelScope("slack", "T1", "C2"), Trigger.MENTION)
-    assert other.is_admitted
+    outcome = await desk.ask("test", "u1", "Is ice slippery?")
+    stored = outcome.answer
+    assert await desk.follow_up(stored.id, 1, label="Anything") == stored.follow_ups[1]
+    assert await desk.follow_up(GONE, 0, label="Why is ice slippery?") == "Why is ice slippery?"
+    for label in (None, "", "   ", "Why is ice slipp…"):
+        with pytest.raises(AnswerNotFound):
+            await desk.follow_up(GONE, 0, label=label)
 
 
-async def test_private_and_backend_come_from_the_settings(redis_store: RedisStore) -> None:
-    research = ScriptedBackend(cache_namespace="research")
-    desk = desk_on(redis_store, research=research)
-    assert desk.backend_names == ("corpus", "research")
-    await desk.change_settings(SCOPE, {"private": True, "backend": "research"})
-    admission = await desk.admit(SCOPE, Trigger.COMMAND)
-    assert admission.private and admission.backend == "research"
-    await desk.ask("slack", "U1", "What is BM25?", backend=admission.backend)
-    assert research.questions == ["What is BM25?"]
-    with pytest.raises(ValueError, match="no backend named 'web'"):
-        await desk.change_settings(SCOPE, {"backend": "web"})
-
-
-async def test_every_question_answers_a_question_once_and_ignores_the_rest(
-    redis_store: RedisStore,
+async def test_a_vote_on_an_answer_no_longer_stored_records_nothing(
+    desk: QuestionDesk, redis_store: RedisStore
 ) -> None:
-    desk = desk_on(redis_store)
-    assert not (
-        await desk.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function?")
-    ).is_admitted
-    await desk.change_settings(SCOPE, {"every_question": True})
-    assert (await desk.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function? ")).is_admitted
-    assert not (
-        await desk.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function?")
-    ).is_admitted
-    assert not (
-        await desk.every_question(SCOPE, "C1:1.2", "BM25 is a ranking function.")
-    ).is_admitted
-    assert not (await desk.every_question(SCOPE, "C1:1.3", "???")).is_admitted
-    # the channel's rate limit (2 a minute here): the third question is left alone
-    assert (await desk.every_question(SCOPE, "C1:1.4", "What is a stemmer?")).is_admitted
-    assert not (await desk.every_question(SCOPE, "C1:1.5", "What is a token?")).is_admitted
+    with pytest.raises(AnswerNotFound):
+        await desk.vote(GONE, "u1", "up")
+    assert await FeedbackStore(redis_store).votes(GONE) == {}
+    stored = (await desk.ask("test", "u1", "Is ice slippery?")).answer
+    assert (await desk.vote(stored.id, "u1", "up")).up == 1
 
 
-async def test_one_claim_per_message_however_many_react(redis_store: RedisStore) -> None:
-    desk = desk_on(redis_store)
-    claims = await asyncio.gather(*(desk.claim_message("slack", "C1:9.9") for _ in range(5)))
-    assert sorted(claims) == [False, False, False, False, True]
+async def test_a_section_click_needs_the_answer_and_the_section(desk: QuestionDesk) -> None:
+    stored = (await desk.ask("test", "u1", "Is ice slippery?")).answer
+    assert await desk.section(stored.id, 0) == stored
+    with pytest.raises(AnswerNotFound):
+        await desk.section(stored.id, len(stored.sections))
+    with pytest.raises(AnswerNotFound):
+        await desk.section(GONE, 0)
 
 
-async def test_a_thread_continues_on_another_replica(
-    redis_client: aioredis.Redis, namespace: str, redis_store: RedisStore
+async def test_once_draining_every_new_question_is_refused_with_the_same_words(
+    desk: QuestionDesk,
 ) -> None:
-    backend = ScriptedBackend()
-    one = QuestionDesk.over(AnswerEngine(backend, redis_store), redis_store)
-    other_store = RedisStore(redis_client, namespace=namespace)
-    two = QuestionDesk.over(AnswerEngine(backend, other_store), other_store)
-    first = await one.ask("slack", "U1", "How does factbot cache answers?", thread="T1:C1:5.5")
-    await one.continue_thread("slack", "T1:C1:5.5", first)
-    follow_up = await two.ask("slack", "U2", "how long do they stay?", thread="T1:C1:5.5")
-    assert follow_up.earlier == ("How does factbot cache answers?",)
-    assert backend.extra_terms[-1] == ("factbot", "cache", "answers")
-    # a clicked follow-up is a turn of the thread, asked as written
-    await two.continue_thread("slack", "T1:C1:5.5", follow_up)
-    clicked = await one.ask(
-        "slack", "U1", "What is a q: key?", thread="T1:C1:5.5", is_standalone=True
-    )
-    assert clicked.understood is None and backend.extra_terms[-1] == ()
-    await one.continue_thread("slack", "T1:C1:5.5", clicked)
-    assert await two.threads.earlier("slack", "T1:C1:5.5") == (
-        "How does factbot cache answers?",
-        "how long do they stay? (about factbot, cache, answers)",
-        "What is a q: key?",
-    )
+    assert desk.refusal("Is ice slippery?", how_to_ask="QUESTION") is None
+    assert desk.refusal("  ", how_to_ask="@factbot QUESTION") == usage("@factbot QUESTION")
+    gate = asyncio.Event()
+    under_way = desk.tasks.spawn(gate.wait())
+
+    desk.stop_accepting()
+    assert desk.refusal("Is ice slippery?", how_to_ask="QUESTION") == RESTARTING
+    with pytest.raises(ShuttingDown):
+        desk.admit()
+    with pytest.raises(ShuttingDown):
+        await desk.ask("test", "u1", "Is ice slippery?")
+    gate.set()  # the answer under way goes on, and the drain waits for it
+    assert await desk.drain(5) is True and under_way.done()
 
 
-async def test_refresh_renews_a_follow_up_as_understood(redis_store: RedisStore) -> None:
-    backend = ScriptedBackend()
-    desk = QuestionDesk.over(AnswerEngine(backend, redis_store), redis_store)
-    first = await desk.ask("slack", "U1", "Cache?")
-    await desk.continue_thread("slack", "t", first)
-    follow_up = await desk.ask("slack", "U1", "how long?", thread="t")
-    renewed = await desk.refresh("slack", "U1", follow_up.answer.id)
-    assert renewed.cache == "miss" and backend.extra_terms[-1] == ("cache",)
-    assert renewed.answer.understood == follow_up.answer.understood
+async def test_draining_stops_accepting(desk: QuestionDesk) -> None:
+    assert await desk.drain(0) is True
+    assert not desk.accepting
