@@ -31,3 +31,5 @@ bench: $(BIN)/.installed
 	bash .ci/ensure-redis
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_research.py
+	$(BIN)/python bench/bench_slack.py
+	$(BIN)/python bench/bench_api.py

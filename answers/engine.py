@@ -1,7 +1,8 @@
 """`AnswerEngine`: a question in, a report out, researched once however many ask.
 
 The steps, in order: check → normalise → cached? → single-flight (in this
-process, then across processes through a Redis lock) → research → stamp →
+process, then across processes through a Redis lock; the cache is read again
+once the lock is held) → research, within `research_deadline` → stamp →
 store. Redis trouble never stops an answer: the engine goes on without the
 cache and uses it again when it is back.
 """
@@ -41,8 +42,8 @@ DEFAULT_DISCLAIMER = (
     "factbot can be wrong: it quotes the sources below, so check them before relying on a claim."
 )
 WAIT_POLL_SECONDS = 0.05
-MAX_WAIT_SECONDS = 180.0
-RECENT_ANSWERS = 256
+DEFAULT_RESEARCH_DEADLINE = 120.0
+RECENT_ANSWERS = 512
 
 CacheStatus = Literal["hit", "miss", "shared"]
 
@@ -87,6 +88,7 @@ class AnswerEngine:
         freshness: timedelta = DEFAULT_FRESHNESS,
         retention: timedelta = DEFAULT_RETENTION,
         lock_ttl: float = DEFAULT_LOCK_TTL,
+        research_deadline: float = DEFAULT_RESEARCH_DEADLINE,
         max_question_chars: int = MAX_QUESTION_CHARS,
         disclaimer: str = DEFAULT_DISCLAIMER,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -94,6 +96,9 @@ class AnswerEngine:
         self.backend = backend
         self.store = store
         self.cache = AnswerCache(store, freshness=freshness, retention=retention, lock_ttl=lock_ttl)
+        self.research_deadline = research_deadline
+        # How long to wait for another process's research: its deadline, and its lock's expiry.
+        self.max_wait = research_deadline + lock_ttl
         self.max_question_chars = max_question_chars
         self.disclaimer = disclaimer
         self.clock = clock
@@ -180,9 +185,13 @@ class AnswerEngine:
 
     async def _lookup(self, qhash: str) -> Answer | None:
         try:
-            answer = await self.cache.lookup(qhash)
+            return await self._cached(qhash)
         except StoreUnavailable:
             return None
+
+    async def _cached(self, qhash: str) -> Answer | None:
+        """The cached answer (raises `StoreUnavailable`); one this process decoded is reused."""
+        answer = await self.cache.lookup(qhash, known=self._recent)
         if answer is not None:
             self._remember(answer)
         return answer
@@ -199,8 +208,9 @@ class AnswerEngine:
             except StoreUnavailable:
                 return await self._research(text, qhash, flight=flight, token=None)
             if is_holder:
-                if waited_since is not None and not refresh:
-                    # The previous holder may have stored its answer just before letting go.
+                if not refresh:
+                    # Another process may have stored its answer and let go of the lock since
+                    # this one looked: look again now that nobody else can be researching.
                     shared = await self._lookup(qhash)
                     if shared is not None:
                         await self._release(qhash, token)
@@ -212,22 +222,21 @@ class AnswerEngine:
             shared = await self._wait_for_holder(qhash, refresh=refresh, since=waited_since)
             if shared is not None:
                 return AskOutcome(shared, "shared", 0.0)
-            if time.monotonic() - waited_since >= MAX_WAIT_SECONDS:
+            if time.monotonic() - waited_since >= self.max_wait:
                 # The holder is alive but stuck: answer this person without the lock.
                 return await self._research(text, qhash, flight=flight, token=None)
 
     async def _wait_for_holder(self, qhash: str, *, refresh: bool, since: float) -> Answer | None:
         """Poll until the holder stores an answer (returned) or lets the lock go (None)."""
-        while time.monotonic() - since < MAX_WAIT_SECONDS:
+        while time.monotonic() - since < self.max_wait:
             await asyncio.sleep(WAIT_POLL_SECONDS)
             try:
                 if not refresh:
-                    answer = await self.cache.lookup(qhash)
+                    answer = await self._cached(qhash)
                     if answer is not None:
-                        self._remember(answer)
                         return answer
                 if not await self.cache.is_locked(qhash):
-                    return await self.cache.lookup(qhash) if refresh else None
+                    return await self._cached(qhash) if refresh else None
             except StoreUnavailable:
                 return None
         log.warning("gave up waiting for another process researching %s", qhash)
@@ -239,8 +248,10 @@ class AnswerEngine:
         started = time.perf_counter()
         heartbeat = asyncio.create_task(self._keep_lock(qhash, token)) if token else None
         try:
+            deadline = asyncio.timeout(self.research_deadline)
             try:
-                draft = await self.backend.research(text, progress=flight.progress)
+                async with deadline:
+                    draft = await self.backend.research(text, progress=flight.progress)
                 answer = draft.finalize(
                     question=text,
                     question_key=qhash,
@@ -250,6 +261,15 @@ class AnswerEngine:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if deadline.expired():
+                    log.warning(
+                        "research for %r passed its %g s deadline",
+                        text[:80],
+                        self.research_deadline,
+                    )
+                    raise ResearchFailed(
+                        f"research took longer than {self.research_deadline:g} s"
+                    ) from exc
                 log.warning("research failed for %r: %s", text[:80], exc, exc_info=True)
                 raise ResearchFailed(f"research failed: {exc}") from exc
             self._remember(answer)

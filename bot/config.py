@@ -71,6 +71,12 @@ class Settings(BaseSettings):
         10, ge=0, validation_alias=_env("FACTBOT_RATE_LIMIT_PER_MINUTE")
     )
     namespace: str = Field("factbot:v1:", validation_alias=_env("FACTBOT_REDIS_NAMESPACE"))
+    redis_pool_size: int = Field(
+        50, ge=1, le=10_000, validation_alias=_env("FACTBOT_REDIS_POOL_SIZE")
+    )
+    research_deadline: timedelta = Field(
+        timedelta(seconds=120), validation_alias=_env("FACTBOT_RESEARCH_DEADLINE")
+    )
 
     # --- running ------------------------------------------------------------------
     port: int = Field(3000, ge=0, le=65535, validation_alias=_env("FACTBOT_PORT"))
@@ -123,11 +129,22 @@ class Settings(BaseSettings):
     page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))
 
     @field_validator(
-        "freshness", "retention", "shutdown_grace", "llm_timeout", "page_ttl", mode="before"
+        "freshness",
+        "retention",
+        "research_deadline",
+        "shutdown_grace",
+        "llm_timeout",
+        "page_ttl",
+        mode="before",
     )
     @classmethod
     def _duration(cls, value: object) -> timedelta:
         return parse_duration(value)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value  # debug, Debug, DEBUG
 
     @field_validator("redis_url")
     @classmethod

@@ -47,7 +47,8 @@ class Services:
 def build_store(settings: Settings) -> Store:
     if settings.redis_url is None:
         return MemoryStore()
-    return RedisStore(connect_redis(settings.redis_url), namespace=settings.namespace)
+    client = connect_redis(settings.redis_url, pool_size=settings.redis_pool_size)
+    return RedisStore(client, namespace=settings.namespace)
 
 
 def build_backend(settings: Settings, store: Store) -> Backend:
@@ -107,7 +108,11 @@ def build(
     store = store if store is not None else build_store(settings)
     backend = backend if backend is not None else build_backend(settings, store)
     engine = AnswerEngine(
-        backend, store, freshness=settings.freshness, retention=settings.retention
+        backend,
+        store,
+        freshness=settings.freshness,
+        retention=settings.retention,
+        research_deadline=settings.research_deadline.total_seconds(),
     )
     desk = QuestionDesk.over(
         engine, store, per_minute=settings.rate_limit_per_minute, retention=settings.retention

@@ -57,6 +57,7 @@ def test_durations_and_empty_values(monkeypatch: pytest.MonkeyPatch) -> None:
         ("FACTBOT_BACKEND", "magic"),
         ("FACTBOT_CORPUS", "/nonexistent/folder"),
         ("FACTBOT_PORT", "99999"),
+        ("FACTBOT_LOG_LEVEL", "loud"),
     ],
 )
 def test_a_bad_value_names_the_variable(
@@ -79,3 +80,9 @@ def test_the_research_backend_needs_its_search_provider_set(
     monkeypatch.setenv("SEARCH_PROVIDER", provider)
     with pytest.raises(ConfigError, match=f"^{missing} is not set"):
         load_settings(_env_file=None)
+
+
+@pytest.mark.parametrize("value", ["debug", "Debug", " DEBUG "])
+def test_the_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("FACTBOT_LOG_LEVEL", value)
+    assert load_settings().log_level == "DEBUG"
