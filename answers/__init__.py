@@ -10,6 +10,9 @@ from answers.errors import (
     QuestionTooLong,
     RateLimited,
     ResearchFailed,
+    ShuttingDown,
+    StoreUnavailable,
+    classify,
 )
 from answers.feedback import FeedbackStore, FeedbackTally, Vote
 from answers.model import (
@@ -25,7 +28,7 @@ from answers.model import (
 )
 from answers.progress import Progress, ProgressCallback, Stage
 from answers.ratelimit import RateLimiter
-from answers.store import MemoryStore, RedisStore, Store, StoreUnavailable, connect_redis
+from answers.store import MemoryStore, RedisStore, Store, connect_redis
 
 __all__ = [
     "DEFAULT_DISCLAIMER",
@@ -54,10 +57,12 @@ __all__ = [
     "RedisStore",
     "ResearchFailed",
     "Section",
+    "ShuttingDown",
     "Source",
     "Stage",
     "Store",
     "StoreUnavailable",
     "Vote",
+    "classify",
     "connect_redis",
 ]

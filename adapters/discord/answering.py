@@ -24,9 +24,8 @@ from adapters.discord.reply import (
     send_page,
 )
 from adapters.discord.section_reader import render_section, render_sources
-from adapters.text import ELLIPSIS
 from adapters.wording import describe_error, thanks_for_vote
-from answers import AnswerNotFound, FactbotError, Vote
+from answers import FactbotError, Vote
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +63,7 @@ async def answer_follow_up(
     label: str | None,
 ) -> None:
     try:
-        question = await desk.follow_up(answer_id, index)
-    except AnswerNotFound as exc:
-        if not label or label.endswith(ELLIPSIS):
-            await guarded(reply.error(describe_error(exc)))
-            return
-        question = label  # the button showed the whole question: ask that
+        question = await desk.follow_up(answer_id, index, label=label)
     except Exception as exc:
         _log_unexpected(exc)
         await guarded(reply.error(describe_error(exc)))
@@ -116,10 +110,7 @@ async def show_section(
     desk: QuestionDesk, interaction: discord.Interaction[Any], answer_id: str, index: int
 ) -> None:
     try:
-        stored = await desk.answer(answer_id)
-        if not 0 <= index < len(stored.sections):
-            raise AnswerNotFound(f"{answer_id}#section{index}")
-        page = render_section(stored, index)
+        page = render_section(await desk.section(answer_id, index), index)
     except Exception as exc:
         await _private_error(interaction, exc)
         return
@@ -141,7 +132,6 @@ async def record_vote(
     desk: QuestionDesk, interaction: discord.Interaction[Any], answer_id: str, vote: Vote
 ) -> None:
     try:
-        await desk.answer(answer_id)
         tally = await desk.vote(answer_id, str(interaction.user.id), vote)
     except Exception as exc:
         await _private_error(interaction, exc)

@@ -114,7 +114,7 @@ class SlackAdapter:
 
     async def drain(self) -> None:
         """Stop taking questions; Slack sends new Socket Mode events to other connections."""
-        self.tasks.accepting = False
+        self.answering.desk.stop_accepting()
         if self._socket is not None:
             self._socket.client.auto_reconnect_enabled = False
             await self._socket.disconnect_async()  # type: ignore[no-untyped-call]

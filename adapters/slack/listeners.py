@@ -26,7 +26,7 @@ from adapters.slack.answering import PLATFORM, Ask, SlackAnswering
 from adapters.slack.controls import FollowUpRef, ReportView, RetryRequest
 from adapters.slack.render import render_notice, render_report
 from adapters.slack.reply import SlackReply
-from adapters.wording import NO_TEXT_TO_CHECK, RESTARTING, describe_error, thanks_for_vote, usage
+from adapters.wording import NO_TEXT_TO_CHECK, describe_error, thanks_for_vote
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +104,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
     @app.command(COMMAND)
     async def on_command(ack: AsyncAck, command: Payload) -> None:
         question = translate.question_from_mention(command.get("text", ""), None)
-        if not question:
-            await ack(text=usage(HOW_TO_COMMAND))
-            return
-        if not answering.tasks.accepting:
-            await ack(text=RESTARTING)
+        refusal = answering.desk.refusal(question, how_to_ask=HOW_TO_COMMAND)
+        if refusal is not None:
+            await ack(text=refusal)
             return
         await ack()
         user = command["user_id"]
@@ -122,8 +120,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
         await ack()
         message = shortcut.get("message") or {}
         question = translate.message_text(message)
-        if not question or not answering.tasks.accepting:
-            text = RESTARTING if question else f"{NO_TEXT_TO_CHECK} {usage(HOW_TO_COMMAND)}"
+        refusal = answering.desk.refusal(question, how_to_ask=HOW_TO_COMMAND)
+        if refusal is not None:
+            text = refusal if question else f"{NO_TEXT_TO_CHECK} {refusal}"
             await respond(text=render_notice(text)["text"], response_type="ephemeral")
             return
         user = shortcut["user"]["id"]
@@ -195,7 +194,8 @@ def _reply_in_place(answering: SlackAnswering, body: Payload) -> SlackReply:
 
 async def _follow_up(answering: SlackAnswering, body: Payload) -> None:
     ref = FollowUpRef.decode(translate.action_value(body))
-    question = await answering.desk.follow_up(ref.answer_id, ref.index)
+    label = translate.action_label(body)
+    question = await answering.desk.follow_up(ref.answer_id, ref.index, label=label)
     user = body["user"]["id"]
     channel = body["channel"]["id"]
     reply = answering.reply(
