@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How does factbot cache answers?
+QUALITY_ARGS ?=
 
-.PHONY: demo chat test lint bench install
+.PHONY: demo chat test lint bench quality install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +34,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_research.py
 	$(BIN)/python bench/bench_slack.py
 	$(BIN)/python bench/bench_api.py
+
+# Answer quality on real documentation beside a plain BM25 baseline (downloads the corpora once).
+quality: $(BIN)/.installed
+	$(BIN)/python -m bench.quality $(QUALITY_ARGS)
