@@ -23,7 +23,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "docs"
+# The project's docs/, shipped inside the package (bot/docs links to it in a checkout), so an
+# installed factbot answers questions about itself with no setting.
+DEFAULT_CORPUS = Path(__file__).resolve().parent / "docs"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
