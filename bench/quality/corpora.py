@@ -3,7 +3,8 @@
 Nobody on this project wrote them. `apt-get download` needs no root (it only
 fetches the .deb into the current folder) and `dpkg-deb -x` unpacks it
 anywhere; only the subset of pages a corpus names is copied into its folder.
-Each corpus folder carries a marker file (hidden, so factbot never indexes
+The documents are shared by every checkout; each checkout keeps its own index
+of them. Each corpus folder carries a marker file (hidden, so factbot never indexes
 it) naming the package version it was made from; a folder without the
 marker, or from another package or subset, is rebuilt.
 """
@@ -98,7 +99,7 @@ def default_cache() -> Path:
 def install(corpus: Corpus, cache: Path, *, log: bool = True) -> InstalledCorpus:
     """The corpus's folder under `cache`, downloaded and unpacked first if it is not there yet."""
     folder = cache / "corpora" / corpus.name
-    index_path = cache / "index" / f"{corpus.name}.sqlite3"
+    index_path = cache / "index" / _checkout_key() / f"{corpus.name}.sqlite3"
     marker = folder / MARKER
     if marker.is_file():
         try:
@@ -127,6 +128,13 @@ def install(corpus: Corpus, cache: Path, *, log: bool = True) -> InstalledCorpus
         folder.parent.mkdir(parents=True, exist_ok=True)
         staged.rename(folder)
     return InstalledCorpus(corpus, folder, index_path, version)
+
+
+def _checkout_key() -> str:
+    """One index per checkout: worktrees running different engine versions would otherwise keep
+    rebuilding one shared index file, and their latencies would include the rebuilds."""
+    checkout = Path(__file__).resolve().parents[2]
+    return f"{checkout.name}-{hashlib.sha256(str(checkout).encode()).hexdigest()[:8]}"
 
 
 def _download(corpus: Corpus, downloads: Path) -> Path:

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class CorpusResult:
     index_rebuilt: bool
     factbot: list[Score]
     baseline: list[Score]
+    load: float  # the 1-minute load average when the questions were asked
 
     def summaries(self) -> tuple[Summary, Summary]:
         return summarise(self.factbot), summarise(self.baseline)
@@ -121,6 +123,7 @@ async def evaluate(installed: InstalledCorpus, questions: QuestionSet) -> Corpus
         report.rebuilt,
         factbot_scores,
         baseline_scores,
+        os.getloadavg()[0],
     )
 
 
@@ -204,6 +207,8 @@ def table(result: CorpusResult) -> str:
         f"(fingerprint {fingerprint(inst.folder)}), {result.passages} passages; index {state}",
         f"   {len(result.questions.questions)} questions: {n_ans} answerable, {n_unc} uncovered, "
         f"{n_fp} false premise",
+        f"   load average {result.load:.1f} on {os.cpu_count()} cores "
+        "(latency is noisy on a busy machine: compare it with the baseline's)",
         "",
         f"{'':<40} {'factbot':>18}   {'BM25 top-3':>18}",
     ]
@@ -273,6 +278,8 @@ def to_json(result: CorpusResult) -> dict[str, Any]:
         "pages": len(inst.pages()),
         "fingerprint": fingerprint(inst.folder),
         "passages": result.passages,
+        "index": str(inst.index_path),
+        "load_average": round(result.load, 2),
         "factbot": fb.to_json(),
         "baseline": bl.to_json(),
         "questions": [
