@@ -35,6 +35,10 @@ WORDS: Mapping[str, str] = {
 
 NO_TEXT_TO_CHECK = "That message has no text I can fact-check."
 
+CHANNEL_DISABLED = (
+    "I'm turned off in this channel by an admin. Ask me in another channel or a direct message."
+)
+
 
 def describe_error(exc: BaseException) -> str:
     """One friendly sentence for any error an adapter may meet."""

@@ -25,6 +25,7 @@ from answers.model import (
     EngineInfo,
     Section,
     Source,
+    Understood,
 )
 from answers.progress import Progress, ProgressCallback, Stage
 from answers.ratelimit import RateLimiter
@@ -62,6 +63,7 @@ __all__ = [
     "Stage",
     "Store",
     "StoreUnavailable",
+    "Understood",
     "Vote",
     "classify",
     "connect_redis",

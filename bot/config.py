@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         timedelta(seconds=120), validation_alias=_env("FACTBOT_RESEARCH_DEADLINE")
     )
 
+    # --- channels and threads -----------------------------------------------------------
+    channel_rate_limit_per_minute: int = Field(
+        6, ge=0, validation_alias=_env("FACTBOT_CHANNEL_RATE_LIMIT_PER_MINUTE")
+    )
+    settings_cache_ttl: timedelta = Field(
+        timedelta(seconds=10), validation_alias=_env("FACTBOT_SETTINGS_CACHE_TTL")
+    )
+
     # --- running ------------------------------------------------------------------
     port: int = Field(3000, ge=0, le=65535, validation_alias=_env("FACTBOT_PORT"))
     host: str = Field("0.0.0.0", validation_alias=_env("FACTBOT_HOST"))
@@ -95,6 +103,9 @@ class Settings(BaseSettings):
     slack_sections: Literal["container", "buttons"] = Field(
         "container", validation_alias=_env("SLACK_SECTIONS")
     )
+    slack_reaction_emoji: str = Field(
+        "mag", pattern=r"^[a-z0-9_+'-]{1,100}$", validation_alias=_env("SLACK_REACTION_EMOJI")
+    )
 
     # --- Discord ------------------------------------------------------------------
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
@@ -102,6 +113,10 @@ class Settings(BaseSettings):
     discord_shard_ids: str | None = Field(None, validation_alias=_env("DISCORD_SHARD_IDS"))
     discord_shard_count: int | None = Field(
         None, ge=1, validation_alias=_env("DISCORD_SHARD_COUNT")
+    )
+    discord_message_content: bool = Field(False, validation_alias=_env("DISCORD_MESSAGE_CONTENT"))
+    discord_reaction_emoji: str = Field(
+        "🔍", min_length=1, max_length=100, validation_alias=_env("DISCORD_REACTION_EMOJI")
     )
 
     # --- research backend -----------------------------------------------------------
@@ -128,6 +143,7 @@ class Settings(BaseSettings):
         "shutdown_grace",
         "llm_timeout",
         "page_ttl",
+        "settings_cache_ttl",
         mode="before",
     )
     @classmethod
@@ -156,6 +172,18 @@ class Settings(BaseSettings):
                 f"no such folder: {value} (point it at a folder of .md, .txt or .html)"
             )
         return value
+
+    @property
+    def is_research_configured(self) -> bool:
+        """The research backend has its search provider (it can run beside the corpus)."""
+        if self.search_provider == "brave":
+            return self.brave_api_key is not None
+        return bool(self.searxng_url)
+
+    @property
+    def is_corpus_chosen(self) -> bool:
+        """A corpus folder was named (the research deployment can offer it too)."""
+        return self.backend == "corpus" or "corpus" in self.model_fields_set
 
     @property
     def fetch_allow_host_list(self) -> list[str]:

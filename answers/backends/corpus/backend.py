@@ -15,7 +15,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,9 +91,15 @@ class CorpusBackend:
         with self._guard:
             return self._sync_if_changed()
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         await report(progress, Progress(Stage.SEARCHING))
-        found = await asyncio.to_thread(self._find, question)
+        found = await asyncio.to_thread(self._find, question, tuple(extra_terms))
         await report(
             progress,
             Progress(
@@ -111,11 +117,12 @@ class CorpusBackend:
             engine=ENGINE,
             documents_searched=found.documents,
             notes=_skipped_note(found.skipped),
+            extra_terms=tuple(extra_terms),
         )
 
-    def _find(self, question: str) -> _Found:
+    def _find(self, question: str, extra_terms: tuple[str, ...]) -> _Found:
         state = self._locked_sync()
-        matches = self.index.search(question, limit=SEARCH_PASSAGES)
+        matches = self.index.search(question, limit=SEARCH_PASSAGES, extra_terms=extra_terms)
         seen = {p.evidence_id for p in matches}
         overview = [
             p for p in self.index.overview(limit=OVERVIEW_PASSAGES) if p.evidence_id not in seen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from rich.console import Console
@@ -75,7 +76,13 @@ class HostileBackend:
 
     cache_namespace = "console-tests"
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         return Draft(
             summary=(DraftClaim(f"About {question}.", (0,)),),
             sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in "abc"),
