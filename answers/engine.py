@@ -15,8 +15,8 @@ import logging
 import secrets
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -29,9 +29,10 @@ from answers.cache import (
     AnswerCache,
 )
 from answers.errors import AnswerNotFound, ResearchFailed
-from answers.model import Answer
+from answers.model import Answer, Understood
 from answers.progress import Progress, ProgressCallback, Stage, report
 from answers.question import MAX_QUESTION_CHARS, check_question, normalise_question, question_hash
+from answers.standalone import KeyTermsStandalone, StandaloneWriter
 from answers.store import Store, StoreUnavailable
 
 __all__ = ["DEFAULT_DISCLAIMER", "AnswerEngine", "AskOutcome"]
@@ -51,12 +52,31 @@ CacheStatus = Literal["hit", "miss", "shared"]
 @dataclass(frozen=True)
 class AskOutcome:
     """An answer and how it was obtained: from the cache, researched here, or shared with a
-    researcher in this or another process."""
+    researcher in this or another process; for a follow-up, how it was understood."""
 
     answer: Answer
     cache: CacheStatus
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)  # seconds per research stage
+    question: str = ""  # as asked (checked)
+    understood: Understood | None = None  # a follow-up made to stand on its own
+    earlier: tuple[str, ...] = ()  # the thread's questions before this one
+
+    @property
+    def thread_turns(self) -> tuple[str, ...]:
+        """The thread's questions with this one, as a reply to this answer continues it."""
+        this = self.understood.text if self.understood is not None else self.question
+        return (*self.earlier, this) if this else self.earlier
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One question to research: as asked, its cache key, the backend, how it was understood."""
+
+    text: str
+    qhash: str
+    backend: Backend
+    understood: Understood | None
 
 
 @dataclass
@@ -92,8 +112,13 @@ class AnswerEngine:
         max_question_chars: int = MAX_QUESTION_CHARS,
         disclaimer: str = DEFAULT_DISCLAIMER,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        backends: Mapping[str, Backend] | None = None,
+        standalone: StandaloneWriter | None = None,
     ) -> None:
-        self.backend = backend
+        self.backend = backend  # the default
+        # Named backends a question may ask for (a channel's setting); the default among them.
+        self.backends: dict[str, Backend] = dict(backends or {})
+        self.standalone = standalone if standalone is not None else KeyTermsStandalone()
         self.store = store
         self.cache = AnswerCache(store, freshness=freshness, retention=retention, lock_ttl=lock_ttl)
         self.research_deadline = research_deadline
@@ -113,6 +138,11 @@ class AnswerEngine:
     def in_flight(self) -> int:
         return len(self._flights)
 
+    @property
+    def backend_names(self) -> tuple[str, ...]:
+        """The backends a question may name (empty when only the default is configured)."""
+        return tuple(self.backends)
+
     async def ask(
         self, question: str, *, refresh: bool = False, progress: ProgressCallback | None = None
     ) -> Answer:
@@ -120,11 +150,47 @@ class AnswerEngine:
         return (await self.ask_traced(question, refresh=refresh, progress=progress)).answer
 
     async def ask_traced(
-        self, question: str, *, refresh: bool = False, progress: ProgressCallback | None = None
+        self,
+        question: str,
+        *,
+        refresh: bool = False,
+        progress: ProgressCallback | None = None,
+        earlier: Sequence[str] = (),
+        understood: Understood | None = None,
+        backend: str | None = None,
+    ) -> AskOutcome:
+        """The report for `question` and how it was obtained.
+
+        `earlier` are the thread's questions before this one (oldest first): a follow-up is made
+        to stand on its own first, and researched and cached as that (`understood`, which may
+        also be given, e.g. to refresh a follow-up's answer). `backend` names one of `backends`
+        (unknown names get the default)."""
+        text = check_question(question, limit=self.max_question_chars)
+        earlier = tuple(earlier)
+        if understood is None and earlier:
+            understood = await self.standalone.standalone(text, earlier)
+        outcome = await self._ask(
+            text,
+            understood,
+            self.backends.get(backend or "", self.backend),
+            refresh=refresh,
+            progress=progress,
+        )
+        return replace(outcome, question=text, understood=understood, earlier=earlier)
+
+    async def _ask(
+        self,
+        text: str,
+        understood: Understood | None,
+        backend: Backend,
+        *,
+        refresh: bool,
+        progress: ProgressCallback | None,
     ) -> AskOutcome:
         started = time.perf_counter()
-        text = check_question(question, limit=self.max_question_chars)
-        qhash = question_hash(normalise_question(text), namespace=self._namespace())
+        key_text = understood.text if understood is not None else text
+        qhash = question_hash(normalise_question(key_text), namespace=self._namespace(backend))
+        job = _Job(text, qhash, backend, understood)
 
         if not refresh:
             cached = await self._lookup(qhash)
@@ -147,7 +213,7 @@ class AnswerEngine:
             flight.listeners.append(progress)
         self._flights[qhash] = flight
         try:
-            outcome = await self._research_once(text, qhash, refresh=refresh, flight=flight)
+            outcome = await self._research_once(job, refresh=refresh, flight=flight)
         except asyncio.CancelledError:
             flight.future.cancel()
             raise
@@ -179,15 +245,17 @@ class AnswerEngine:
         return answer.is_stale(self.clock(), self.freshness)
 
     async def aclose(self) -> None:
-        await self.backend.aclose()
+        backends = {id(b): b for b in (self.backend, *self.backends.values())}
+        for backend in backends.values():
+            await backend.aclose()
 
     # --- steps -------------------------------------------------------------------
 
-    def _namespace(self) -> str:
+    def _namespace(self, backend: Backend) -> str:
         """The backend's cache namespace; a backend that cannot say (its corpus index cannot be
         opened) fails the question like failed research, not as an internal error."""
         try:
-            return self.backend.cache_namespace
+            return backend.cache_namespace
         except Exception as exc:
             log.warning("the backend is not ready: %s", exc, exc_info=True)
             raise ResearchFailed(f"the backend is not ready: {exc}") from exc
@@ -205,17 +273,16 @@ class AnswerEngine:
             self._remember(answer)
         return answer
 
-    async def _research_once(
-        self, text: str, qhash: str, *, refresh: bool, flight: _Flight
-    ) -> AskOutcome:
+    async def _research_once(self, job: _Job, *, refresh: bool, flight: _Flight) -> AskOutcome:
         """Take the cross-process lock and research, or wait for whoever holds it."""
+        qhash = job.qhash
         token = secrets.token_hex(16).encode()
         waited_since: float | None = None
         while True:
             try:
                 is_holder = await self.cache.acquire(qhash, token)
             except StoreUnavailable:
-                return await self._research(text, qhash, flight=flight, token=None)
+                return await self._research(job, flight=flight, token=None)
             if is_holder:
                 if not refresh:
                     # Another process may have stored its answer and let go of the lock since
@@ -224,7 +291,7 @@ class AnswerEngine:
                     if shared is not None:
                         await self._release(qhash, token)
                         return AskOutcome(shared, "shared", 0.0)
-                return await self._research(text, qhash, flight=flight, token=token)
+                return await self._research(job, flight=flight, token=token)
             if waited_since is None:
                 waited_since = time.monotonic()
                 await flight.progress(Progress(Stage.WAITING))
@@ -233,7 +300,7 @@ class AnswerEngine:
                 return AskOutcome(shared, "shared", 0.0)
             if time.monotonic() - waited_since >= self.max_wait:
                 # The holder is alive but stuck: answer this person without the lock.
-                return await self._research(text, qhash, flight=flight, token=None)
+                return await self._research(job, flight=flight, token=None)
 
     async def _wait_for_holder(self, qhash: str, *, refresh: bool, since: float) -> Answer | None:
         """Poll until the holder stores an answer (returned) or lets the lock go (None)."""
@@ -251,21 +318,26 @@ class AnswerEngine:
         log.warning("gave up waiting for another process researching %s", qhash)
         return None
 
-    async def _research(
-        self, text: str, qhash: str, *, flight: _Flight, token: bytes | None
-    ) -> AskOutcome:
+    async def _research(self, job: _Job, *, flight: _Flight, token: bytes | None) -> AskOutcome:
         started = time.perf_counter()
+        text, qhash = job.text, job.qhash
         heartbeat = asyncio.create_task(self._keep_lock(qhash, token)) if token else None
         try:
             deadline = asyncio.timeout(self.research_deadline)
             try:
+                understood = job.understood
                 async with deadline:
-                    draft = await self.backend.research(text, progress=flight.progress)
+                    draft = await job.backend.research(
+                        understood.question if understood is not None else text,
+                        progress=flight.progress,
+                        extra_terms=understood.terms if understood is not None else (),
+                    )
                 answer = draft.finalize(
                     question=text,
                     question_key=qhash,
                     checked_on=self.clock(),
                     disclaimer=self.disclaimer,
+                    understood=understood,
                 )
             except asyncio.CancelledError:
                 raise

@@ -30,6 +30,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import MaxConnectionsError, RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from answers.errors import StoreUnavailable
+
 __all__ = [
     "DEFAULT_NAMESPACE",
     "DEFAULT_POOL_SIZE",
@@ -49,10 +51,6 @@ DEFAULT_POOL_SIZE = 50  # connections per process; more rarely helps one event l
 _UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 T = TypeVar("T")
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be reached right now; callers go on without it."""
 
 
 class Store(Protocol):

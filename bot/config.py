@@ -11,12 +11,21 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "docs"
+# The project's docs/, shipped inside the package (bot/docs links to it in a checkout), so an
+# installed factbot answers questions about itself with no setting.
+DEFAULT_CORPUS = Path(__file__).resolve().parent / "docs"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -71,6 +80,14 @@ class Settings(BaseSettings):
         timedelta(seconds=120), validation_alias=_env("FACTBOT_RESEARCH_DEADLINE")
     )
 
+    # --- channels and threads -----------------------------------------------------------
+    channel_rate_limit_per_minute: int = Field(
+        6, ge=0, validation_alias=_env("FACTBOT_CHANNEL_RATE_LIMIT_PER_MINUTE")
+    )
+    settings_cache_ttl: timedelta = Field(
+        timedelta(seconds=10), validation_alias=_env("FACTBOT_SETTINGS_CACHE_TTL")
+    )
+
     # --- running ------------------------------------------------------------------
     port: int = Field(3000, ge=0, le=65535, validation_alias=_env("FACTBOT_PORT"))
     host: str = Field("0.0.0.0", validation_alias=_env("FACTBOT_HOST"))
@@ -93,6 +110,9 @@ class Settings(BaseSettings):
     slack_sections: Literal["container", "buttons"] = Field(
         "container", validation_alias=_env("SLACK_SECTIONS")
     )
+    slack_reaction_emoji: str = Field(
+        "mag", pattern=r"^[a-z0-9_+'-]{1,100}$", validation_alias=_env("SLACK_REACTION_EMOJI")
+    )
 
     # --- Discord ------------------------------------------------------------------
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
@@ -100,6 +120,10 @@ class Settings(BaseSettings):
     discord_shard_ids: str | None = Field(None, validation_alias=_env("DISCORD_SHARD_IDS"))
     discord_shard_count: int | None = Field(
         None, ge=1, validation_alias=_env("DISCORD_SHARD_COUNT")
+    )
+    discord_message_content: bool = Field(False, validation_alias=_env("DISCORD_MESSAGE_CONTENT"))
+    discord_reaction_emoji: str = Field(
+        "🔍", min_length=1, max_length=100, validation_alias=_env("DISCORD_REACTION_EMOJI")
     )
 
     # --- research backend -----------------------------------------------------------
@@ -116,6 +140,8 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", validation_alias=_env("LLM_MODEL"))
     llm_plan_queries: bool = Field(False, validation_alias=_env("LLM_PLAN_QUERIES"))
     llm_timeout: timedelta = Field(timedelta(seconds=60), validation_alias=_env("LLM_TIMEOUT"))
+    llm_max_retries: int = Field(2, ge=0, le=10, validation_alias=_env("LLM_MAX_RETRIES"))
+    llm_max_tokens: int = Field(4096, ge=256, validation_alias=_env("LLM_MAX_TOKENS"))
     fetch_allow_hosts: str = Field("", validation_alias=_env("FACTBOT_FETCH_ALLOW_HOSTS"))
     page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))
     extract_workers: int = Field(2, ge=1, le=64, validation_alias=_env("FACTBOT_EXTRACT_WORKERS"))
@@ -131,6 +157,7 @@ class Settings(BaseSettings):
         "llm_timeout",
         "page_ttl",
         "extract_deadline",
+        "settings_cache_ttl",
         mode="before",
     )
     @classmethod
@@ -160,9 +187,36 @@ class Settings(BaseSettings):
             )
         return value
 
+    @model_validator(mode="after")
+    def _research_can_search(self) -> Settings:
+        if self.backend != "research":
+            return self
+        if self.search_provider == "searxng" and not self.searxng_url:
+            raise ValueError("SEARXNG_URL is not set (FACTBOT_BACKEND=research searches with it)")
+        if self.search_provider == "brave" and not _secret(self.brave_api_key):
+            raise ValueError("BRAVE_API_KEY is not set (SEARCH_PROVIDER=brave needs it)")
+        return self
+
+    @property
+    def is_research_configured(self) -> bool:
+        """The research backend has its search provider (it can run beside the corpus)."""
+        if self.search_provider == "brave":
+            return self.brave_api_key is not None
+        return bool(self.searxng_url)
+
+    @property
+    def is_corpus_chosen(self) -> bool:
+        """A corpus folder was named (the research deployment can offer it too)."""
+        return self.backend == "corpus" or "corpus" in self.model_fields_set
+
     @property
     def fetch_allow_host_list(self) -> list[str]:
         return [h.strip().lower() for h in self.fetch_allow_hosts.split(",") if h.strip()]
+
+
+def _secret(value: SecretStr | None) -> str:
+    """A secret's value without surrounding spaces ("" when unset)."""
+    return value.get_secret_value().strip() if value is not None else ""
 
 
 class ConfigError(Exception):
@@ -176,9 +230,11 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = _variable_name(error["loc"])
             message = str(error["msg"]).removeprefix("Value error, ")
-            lines.append(f"{name}: {message}")
+            if not error["loc"]:  # a check across settings: its message names the variables
+                lines.append(message)
+                continue
+            lines.append(f"{_variable_name(error['loc'])}: {message}")
         raise ConfigError("; ".join(lines)) from None
 
 

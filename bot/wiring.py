@@ -21,7 +21,7 @@ from answers import (
     connect_redis,
 )
 from answers.backends.base import Backend
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.metrics import FactbotMetrics
 
 if TYPE_CHECKING:
@@ -54,9 +54,24 @@ def build_store(settings: Settings) -> Store:
 def build_backend(settings: Settings, store: Store) -> Backend:
     if settings.backend == "research":
         return build_research_backend(settings, store)
+    return build_corpus_backend(settings)
+
+
+def build_corpus_backend(settings: Settings) -> Backend:
     from answers.backends.corpus import CorpusBackend
 
     return CorpusBackend(settings.corpus, index_path=settings.corpus_index)
+
+
+def build_backends(settings: Settings, store: Store, default: Backend) -> dict[str, Backend]:
+    """The backends a channel may choose, by name: both when both are configured (a search
+    provider for research, a corpus folder for the corpus), else none beside the default."""
+    named = {settings.backend: default}
+    if settings.backend == "corpus" and settings.is_research_configured:
+        named["research"] = build_research_backend(settings, store)
+    elif settings.backend == "research" and settings.is_corpus_chosen:
+        named["corpus"] = build_corpus_backend(settings)
+    return named if len(named) > 1 else {}
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -64,43 +79,72 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 def build_research_backend(settings: Settings, store: Store) -> Backend:
-    from answers.backends.research import make_research_backend
+    """Search provider, page fetcher and LLM writer from settings (validated: what the chosen
+    provider needs is set)."""
+    from answers.backends.research import (
+        BraveSearch,
+        FetchBudget,
+        FetchGuard,
+        PageFetcher,
+        ResearchBackend,
+        SearchProvider,
+        SearxngSearch,
+    )
+    from answers.backends.research.llm import LLMWriter
 
-    try:
-        return make_research_backend(
-            store=store,
-            search_provider=settings.search_provider,
-            searxng_url=settings.searxng_url,
-            brave_api_key=_secret(settings.brave_api_key),
-            brave_api_url=settings.brave_api_url,
-            llm_base_url=settings.llm_base_url,
-            llm_api_key=_secret(settings.llm_api_key),
-            llm_model=settings.llm_model,
-            llm_timeout=settings.llm_timeout.total_seconds(),
-            fetch_allow_hosts=settings.fetch_allow_host_list,
-            page_ttl=settings.page_ttl.total_seconds(),
-            extract_workers=settings.extract_workers,
-            extract_deadline=settings.extract_deadline.total_seconds(),
-            plan_with_llm=settings.llm_plan_queries,
+    search: SearchProvider
+    if settings.search_provider == "brave":
+        search = BraveSearch(_secret(settings.brave_api_key) or "", api_url=settings.brave_api_url)
+    else:
+        search = SearxngSearch(settings.searxng_url or "")
+    writer = None
+    if settings.llm_base_url:
+        writer = LLMWriter(
+            settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=_secret(settings.llm_api_key),
+            timeout=settings.llm_timeout.total_seconds(),
+            max_retries=settings.llm_max_retries,
+            max_tokens=settings.llm_max_tokens,
         )
-    except ValueError as exc:  # names the missing variable, e.g. SEARXNG_URL
-        raise ConfigError(str(exc)) from None
+    fetcher = PageFetcher(
+        guard=FetchGuard.allowing(settings.fetch_allow_host_list),
+        budget=FetchBudget(extract_timeout=settings.extract_deadline.total_seconds()),
+        extract_workers=settings.extract_workers,
+    )
+    return ResearchBackend(
+        search,
+        fetcher,
+        writer,
+        store=store,
+        page_ttl=settings.page_ttl.total_seconds(),
+        plan_with_llm=settings.llm_plan_queries,
+    )
 
 
 def build(
     settings: Settings, *, store: Store | None = None, backend: Backend | None = None
 ) -> Services:
     store = store if store is not None else build_store(settings)
-    backend = backend if backend is not None else build_backend(settings, store)
+    backends: dict[str, Backend] = {}
+    if backend is None:
+        backend = build_backend(settings, store)
+        backends = build_backends(settings, store, backend)
     engine = AnswerEngine(
         backend,
         store,
         freshness=settings.freshness,
         retention=settings.retention,
+        backends=backends,
         research_deadline=settings.research_deadline.total_seconds(),
     )
     desk = QuestionDesk.over(
-        engine, store, per_minute=settings.rate_limit_per_minute, retention=settings.retention
+        engine,
+        store,
+        per_minute=settings.rate_limit_per_minute,
+        retention=settings.retention,
+        channel_per_minute=settings.channel_rate_limit_per_minute,
+        settings_cache_ttl=settings.settings_cache_ttl.total_seconds(),
     )
     metrics = FactbotMetrics()
     metrics.watch(desk)

@@ -75,7 +75,7 @@ class DiscordAdapter:
 
     async def drain(self) -> None:
         """New questions get a "restarting" reply; answers under way go on."""
-        self.listeners.accepting = False
+        self.listeners.desk.stop_accepting()
 
     async def aclose(self) -> None:
         if not self._is_started:

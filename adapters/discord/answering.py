@@ -18,34 +18,37 @@ from adapters.desk import QuestionDesk
 from adapters.discord.render import render_answer
 from adapters.discord.reply import (
     InteractionReply,
-    MessageReply,
+    Reply,
     is_closed_to_us,
     say_privately,
     send_page,
 )
 from adapters.discord.section_reader import render_section, render_sources
-from adapters.text import ELLIPSIS
 from adapters.wording import describe_error, thanks_for_vote
-from answers import AnswerNotFound, FactbotError, Vote
+from answers import FactbotError, Vote
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 
 
-# --- questions: the report replaces "factbot is thinking…" ------------------------------
+# --- questions: the report replaces "factbot is thinking…", or answers a message -------
 
 
 async def answer(
-    desk: QuestionDesk, reply: InteractionReply, user: str, question: str, *, refresh: bool = False
+    desk: QuestionDesk, reply: Reply, user: str, question: str, *, refresh: bool = False
 ) -> None:
-    try:
-        outcome = await desk.ask(PLATFORM, user, question, refresh=refresh, progress=reply.progress)
-        view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
-    except Exception as exc:
-        _log_unexpected(exc)
-        await guarded(reply.error(describe_error(exc)))
-        return
+    """Research `question` and put the report (or the words for what went wrong) in `reply`."""
+    async with reply.working():
+        try:
+            outcome = await desk.ask(
+                PLATFORM, user, question, refresh=refresh, progress=reply.progress
+            )
+            view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
+        except Exception as exc:
+            _log_unexpected(exc)
+            await guarded(reply.error(describe_error(exc)))
+            return
     try:
         await reply.report(view)
     except discord.HTTPException as exc:
@@ -64,12 +67,7 @@ async def answer_follow_up(
     label: str | None,
 ) -> None:
     try:
-        question = await desk.follow_up(answer_id, index)
-    except AnswerNotFound as exc:
-        if not label or label.endswith(ELLIPSIS):
-            await guarded(reply.error(describe_error(exc)))
-            return
-        question = label  # the button showed the whole question: ask that
+        question = await desk.follow_up(answer_id, index, label=label)
     except Exception as exc:
         _log_unexpected(exc)
         await guarded(reply.error(describe_error(exc)))
@@ -89,26 +87,6 @@ async def answer_refresh(
     await answer(desk, reply, user, stored.question, refresh=True)
 
 
-async def answer_message(desk: QuestionDesk, reply: MessageReply, user: str, question: str) -> None:
-    """A mention or a DM: the report as a reply to the message, under a typing indicator."""
-    async with reply.typing():
-        try:
-            outcome = await desk.ask(PLATFORM, user, question)
-            view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
-        except Exception as exc:
-            _log_unexpected(exc)
-            await guarded(reply.text(describe_error(exc)))
-            return
-    try:
-        await reply.report(view)
-    except discord.HTTPException as exc:
-        if is_closed_to_us(exc):  # no permission to post here: nothing else would get through
-            log.warning("could not post a report in channel %s: %s", reply.channel_id, exc)
-            return
-        log.warning("Discord refused a report (%s); saying so instead", exc)
-        await guarded(reply.text(describe_error(exc)))
-
-
 # --- clicks that show something to the clicker only ------------------------------------
 
 
@@ -116,10 +94,7 @@ async def show_section(
     desk: QuestionDesk, interaction: discord.Interaction[Any], answer_id: str, index: int
 ) -> None:
     try:
-        stored = await desk.answer(answer_id)
-        if not 0 <= index < len(stored.sections):
-            raise AnswerNotFound(f"{answer_id}#section{index}")
-        page = render_section(stored, index)
+        page = render_section(await desk.section(answer_id, index), index)
     except Exception as exc:
         await _private_error(interaction, exc)
         return
@@ -141,7 +116,6 @@ async def record_vote(
     desk: QuestionDesk, interaction: discord.Interaction[Any], answer_id: str, vote: Vote
 ) -> None:
     try:
-        await desk.answer(answer_id)
         tally = await desk.vote(answer_id, str(interaction.user.id), vote)
     except Exception as exc:
         await _private_error(interaction, exc)

@@ -24,8 +24,8 @@ from adapters.discord.reply import (
     say_privately,
 )
 from adapters.discord.translate import read_message
-from adapters.wording import RESTARTING, describe_error, usage
-from answers import QuestionError, Vote
+from adapters.wording import describe_error
+from answers import QuestionError, ShuttingDown, Vote
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,6 @@ class Listeners:
     def __init__(self, desk: QuestionDesk, *, progress_interval: float = PROGRESS_EDIT_SECONDS):
         self.desk = desk
         self.progress_interval = progress_interval
-        self.accepting = True
 
     # --- questions ------------------------------------------------------------------
 
@@ -56,8 +55,7 @@ class Listeners:
         self, interaction: discord.Interaction[Any], question: str, *, private: bool
     ) -> None:
         """`/factcheck` and "Fact-check this message"."""
-        if not self.accepting:
-            await guarded(say_privately(interaction, RESTARTING))
+        if not await self._admitted(interaction):
             return
         try:
             self.desk.check(question)
@@ -76,8 +74,7 @@ class Listeners:
         *,
         label: str | None,
     ) -> None:
-        if not self.accepting:
-            await guarded(say_privately(interaction, RESTARTING))
+        if not await self._admitted(interaction):
             return
         reply = await self._deferred(interaction, private=_is_private(interaction))
         if reply is not None:
@@ -88,8 +85,7 @@ class Listeners:
             )
 
     async def refresh(self, interaction: discord.Interaction[Any], answer_id: str) -> None:
-        if not self.accepting:
-            await guarded(say_privately(interaction, RESTARTING))
+        if not await self._admitted(interaction):
             return
         reply = await self._deferred(interaction, private=_is_private(interaction))
         if reply is not None:
@@ -105,14 +101,13 @@ class Listeners:
         if not await self.desk.first_time(PLATFORM, f"message:{message.id}"):
             return
         reply = MessageReply(message)
+        refusal = self.desk.refusal(asked.text, how_to_ask=HOW_TO_ASK)
         try:
-            if asked.is_bare_mention:
-                await reply.text(usage(HOW_TO_ASK))
-            elif not self.accepting:
-                await reply.text(RESTARTING)
+            if refusal is not None:
+                await reply.text(refusal)
             else:
                 self.desk.tasks.spawn(
-                    answering.answer_message(self.desk, reply, str(message.author.id), asked.text)
+                    answering.answer(self.desk, reply, str(message.author.id), asked.text)
                 )
         except discord.HTTPException:
             log.warning("could not reply to message %s", message.id, exc_info=True)
@@ -134,6 +129,13 @@ class Listeners:
             await answering.record_vote(self.desk, interaction, answer_id, vote)
 
     # --- acknowledging ----------------------------------------------------------------
+
+    async def _admitted(self, interaction: discord.Interaction[Any]) -> bool:
+        """False, having said so privately, once the desk stopped accepting questions."""
+        if self.desk.accepting:
+            return True
+        await guarded(say_privately(interaction, describe_error(ShuttingDown())))
+        return False
 
     @staticmethod
     async def _defer_privately(interaction: discord.Interaction[Any]) -> bool:

@@ -23,7 +23,7 @@ from adapters.desk import QuestionDesk
 from adapters.slack.answering import (
     PLACEHOLDER_DELAY_SECONDS,
     PROGRESS_INTERVAL_SECONDS,
-    AskingStyle,
+    AnsweringStyle,
     SlackAnswering,
 )
 from adapters.slack.listeners import build_app
@@ -73,7 +73,7 @@ class SlackAdapter:
             desk=desk,
             client=self.client,
             tasks=self.tasks,
-            style=AskingStyle(
+            style=AnsweringStyle(
                 sections=sections,
                 placeholder_delay=placeholder_delay,
                 progress_interval=progress_interval,
@@ -114,7 +114,7 @@ class SlackAdapter:
 
     async def drain(self) -> None:
         """Stop taking questions; Slack sends new Socket Mode events to other connections."""
-        self.tasks.accepting = False
+        self.answering.desk.stop_accepting()
         if self._socket is not None:
             self._socket.client.auto_reconnect_enabled = False
             await self._socket.disconnect_async()  # type: ignore[no-untyped-call]

@@ -30,7 +30,7 @@ from adapters.slack.render import (
     render_working,
 )
 from adapters.slack.reply import AssistantStatus, SlackReply
-from adapters.wording import RESTARTING, describe_error, usage
+from adapters.wording import RESTARTING, describe_error
 from answers import AskOutcome, Progress, QuestionError, RateLimited, ResearchFailed, Stage
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class Ask:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AskingStyle:
+class AnsweringStyle:
     sections: SectionsMode = "container"
     placeholder_delay: float = PLACEHOLDER_DELAY_SECONDS
     quick_answer: float = QUICK_ANSWER_SECONDS
@@ -74,7 +74,7 @@ class _LatestProgress:
 
 
 async def answer_question(
-    desk: QuestionDesk, reply: SlackReply, ask: Ask, style: AskingStyle
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, style: AnsweringStyle
 ) -> None:
     """Research `ask` and put the report (or the error) in `reply`'s place."""
     progress = _LatestProgress()
@@ -107,7 +107,7 @@ async def _show_progress(
     progress: _LatestProgress,
     reply: SlackReply,
     ask: Ask,
-    style: AskingStyle,
+    style: AnsweringStyle,
 ) -> None:
     """Until the research ends: the placeholder once it is worth showing (research started a
     moment ago, or the answer is slow to come), then progress at most once an interval."""
@@ -151,7 +151,7 @@ async def _show_progress(
 
 
 async def _deliver(
-    desk: QuestionDesk, reply: SlackReply, ask: Ask, outcome: AskOutcome, style: AskingStyle
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, outcome: AskOutcome, style: AnsweringStyle
 ) -> None:
     answer = outcome.answer
     message = render_report(
@@ -194,7 +194,7 @@ class SlackAnswering:
     desk: QuestionDesk
     client: AsyncWebClient
     tasks: BackgroundTasks
-    style: AskingStyle
+    style: AnsweringStyle
     status: AssistantStatus
 
     def reply(
@@ -227,9 +227,8 @@ class SlackAnswering:
 
     async def ask_or_explain(self, reply: SlackReply, ask: Ask, how_to_ask: str) -> None:
         """Answer `ask`, or say how to ask (no question) or that factbot is restarting."""
-        if not ask.question:
-            await self.notice(reply, usage(how_to_ask))
-        elif not self.tasks.accepting:
-            await self.notice(reply, RESTARTING)
+        refusal = self.desk.refusal(ask.question, how_to_ask=how_to_ask)
+        if refusal is not None:
+            await self.notice(reply, refusal)
         else:
             self.ask(reply, ask)

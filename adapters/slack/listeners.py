@@ -18,6 +18,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.logger import get_bolt_logger
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 
 from adapters.desk import QuestionDesk
@@ -26,7 +28,7 @@ from adapters.slack.answering import PLATFORM, Ask, SlackAnswering
 from adapters.slack.controls import FollowUpRef, ReportView, RetryRequest
 from adapters.slack.render import render_notice, render_report
 from adapters.slack.reply import SlackReply
-from adapters.wording import NO_TEXT_TO_CHECK, RESTARTING, describe_error, thanks_for_vote, usage
+from adapters.wording import NO_TEXT_TO_CHECK, describe_error, thanks_for_vote
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,7 @@ Payload = dict[str, Any]
 
 def build_app(answering: SlackAnswering, *, signing_secret: str) -> AsyncApp:
     """An `AsyncApp` on `answering.client`, every listener registered."""
+    _quiet_token_notice()
     app = AsyncApp(
         client=answering.client,
         signing_secret=signing_secret,
@@ -55,6 +58,20 @@ def build_app(answering: SlackAnswering, *, signing_secret: str) -> AsyncApp:
         log.error("Slack listener failed for a %s request", body.get("type"), exc_info=error)
 
     return app
+
+
+class _SameTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns that the client's
+    token wins: it is the same token, so the warning only alarms whoever starts factbot."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _quiet_token_notice() -> None:
+    bolt_log = get_bolt_logger(AsyncApp)
+    if not any(isinstance(f, _SameTokenNotice) for f in bolt_log.filters):
+        bolt_log.addFilter(_SameTokenNotice())
 
 
 def _drop_repeats(desk: QuestionDesk) -> Callable[..., Awaitable[BoltResponse | None]]:
@@ -104,11 +121,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
     @app.command(COMMAND)
     async def on_command(ack: AsyncAck, command: Payload) -> None:
         question = translate.question_from_mention(command.get("text", ""), None)
-        if not question:
-            await ack(text=usage(HOW_TO_COMMAND))
-            return
-        if not answering.tasks.accepting:
-            await ack(text=RESTARTING)
+        refusal = answering.desk.refusal(question, how_to_ask=HOW_TO_COMMAND)
+        if refusal is not None:
+            await ack(text=refusal)
             return
         await ack()
         user = command["user_id"]
@@ -122,8 +137,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
         await ack()
         message = shortcut.get("message") or {}
         question = translate.message_text(message)
-        if not question or not answering.tasks.accepting:
-            text = RESTARTING if question else f"{NO_TEXT_TO_CHECK} {usage(HOW_TO_COMMAND)}"
+        refusal = answering.desk.refusal(question, how_to_ask=HOW_TO_COMMAND)
+        if refusal is not None:
+            text = refusal if question else f"{NO_TEXT_TO_CHECK} {refusal}"
             await respond(text=render_notice(text)["text"], response_type="ephemeral")
             return
         user = shortcut["user"]["id"]
@@ -195,7 +211,8 @@ def _reply_in_place(answering: SlackAnswering, body: Payload) -> SlackReply:
 
 async def _follow_up(answering: SlackAnswering, body: Payload) -> None:
     ref = FollowUpRef.decode(translate.action_value(body))
-    question = await answering.desk.follow_up(ref.answer_id, ref.index)
+    label = translate.action_label(body)
+    question = await answering.desk.follow_up(ref.answer_id, ref.index, label=label)
     user = body["user"]["id"]
     channel = body["channel"]["id"]
     reply = answering.reply(

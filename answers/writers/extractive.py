@@ -88,13 +88,15 @@ def write_extractive(
     engine: EngineInfo,
     documents_searched: int,
     notes: Sequence[str] = (),
+    extra_terms: Sequence[str] = (),
 ) -> Draft:
     """A report quoted from `passages` (ranked best first); see the module docstring.
 
     `documents_searched` is how many documents or pages were searched (for the limitations);
-    `notes` are extra limitations from the caller, e.g. "3 pages could not be fetched".
+    `notes` are extra limitations from the caller, e.g. "3 pages could not be fetched";
+    `extra_terms` join the question's terms in reading the passages (a follow-up's context).
     """
-    reading = read_passages(question, passages)
+    reading = read_passages(question, passages, extra_terms=extra_terms)
     if len(reading.sentences) < MIN_SENTENCES:  # a short answer, with its sources' context
         reading = reading.with_context()
     if not _is_answerable(reading):

@@ -125,8 +125,10 @@ def _focus_terms(passage: Passage) -> frozenset[str]:
     return frozenset(terms(passage.heading))
 
 
-def read_passages(question: str, passages: Sequence[Passage]) -> Reading:
-    asked = tuple(question_terms(question))
+def read_passages(
+    question: str, passages: Sequence[Passage], *, extra_terms: Sequence[str] = ()
+) -> Reading:
+    asked = tuple(question_terms(" ".join((question, *extra_terms))))
     query = [t.term for t in asked]
     searched = [passage_terms(p) for p in passages]
     bm25 = Bm25(searched)

@@ -11,6 +11,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import redis.asyncio as aioredis
@@ -60,7 +61,13 @@ class CountingBackend:
         self.store = store
         self.delay = delay
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         await self.store.incr("test-runs", ttl=600)
         print("lock", flush=True)
         await asyncio.sleep(self.delay)

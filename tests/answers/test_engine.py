@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import zlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -396,7 +397,9 @@ async def test_a_joiner_takes_over_when_the_researching_task_is_cancelled(
 
 
 class UncoveredBackend(ScriptedBackend):
-    async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+    async def research(  # type: ignore[override]
+        self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
+    ) -> Draft:
         self.runs += 1
         return Draft(
             summary=(DraftClaim("The sources do not cover this question."),),
@@ -417,7 +420,9 @@ async def test_degraded_answers_are_served_for_a_shorter_time(
     assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 600
 
     class BriefBackend(ScriptedBackend):
-        async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+        async def research(  # type: ignore[override]
+            self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
+        ) -> Draft:
             return dataclasses.replace(draft_for(question), freshness=timedelta(seconds=90))
 
     await engine_on(redis_store, BriefBackend()).ask("Briefly cached?")

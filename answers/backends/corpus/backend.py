@@ -26,6 +26,7 @@ import asyncio
 import contextlib
 import logging
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,9 +189,15 @@ class CorpusBackend:
                     )
             return self._report
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         await report(progress, Progress(Stage.SEARCHING))
-        found = await asyncio.to_thread(self._find, question)
+        found = await asyncio.to_thread(self._find, question, tuple(extra_terms))
         await report(
             progress,
             Progress(
@@ -208,11 +215,12 @@ class CorpusBackend:
             engine=ENGINE,
             documents_searched=found.documents,
             notes=_skipped_note(found.skipped),
+            extra_terms=tuple(extra_terms),
         )
 
-    def _find(self, question: str) -> _Found:
+    def _find(self, question: str, extra_terms: tuple[str, ...]) -> _Found:
         state = self._report or self._sync_if_changed()
-        matches = self.index.search(question, limit=SEARCH_PASSAGES)
+        matches = self.index.search(question, limit=SEARCH_PASSAGES, extra_terms=extra_terms)
         seen = {p.evidence_id for p in matches}
         overview = [
             p for p in self.index.overview(limit=OVERVIEW_PASSAGES) if p.evidence_id not in seen

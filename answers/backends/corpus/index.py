@@ -23,7 +23,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -539,8 +539,11 @@ class CorpusIndex:
 
     # --- searching ------------------------------------------------------------------
 
-    def search(self, question: str, *, limit: int) -> list[Passage]:
-        """The passages best matching the question's words, best first (BM25)."""
+    def search(
+        self, question: str, *, limit: int, extra_terms: Sequence[str] = ()
+    ) -> list[Passage]:
+        """The passages best matching the question's words (and `extra_terms`), best first."""
+        question = " ".join((question, *extra_terms))  # one bag of words for BM25
         terms = question_words(question)
         if not terms:
             return []
