@@ -79,6 +79,7 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
                     signing_secret=_secret(settings.slack_signing_secret) or None,
                     api_url=settings.slack_api_url,
                     sections=settings.slack_sections,
+                    reaction=settings.slack_reaction_emoji,
                 )
             )
         elif name == "discord":
@@ -91,6 +92,8 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
                     api_url=settings.discord_api_url,
                     shard_ids=_shard_ids(settings.discord_shard_ids),
                     shard_count=settings.discord_shard_count,
+                    message_content=settings.discord_message_content,
+                    reaction=settings.discord_reaction_emoji,
                 )
             )
         elif name == "api":

@@ -41,6 +41,7 @@ from adapters.slack.controls import (
     is_user_id,
 )
 from adapters.slack.mrkdwn import date, fit, link
+from adapters.wording import answering_line
 from answers import Answer, Claim, Progress
 
 __all__ = [
@@ -76,6 +77,7 @@ SUMMARY_CHARS = 2500
 LIMITATIONS_CHARS = 700
 SOURCES_CHARS = 3000
 DISCLAIMER_CHARS = 300
+ANSWERING_CHARS = 400  # "Answering: <the follow-up as understood>"
 SOURCE_TITLE_CHARS = 120
 SOURCE_PUBLISHER_CHARS = 60
 TOGGLE_HEADING_CHARS = 300  # a heading beside Show details; cut ones are whole when opened
@@ -98,6 +100,9 @@ def render_report(
     view = view or ReportView(answer.id)
     ids = _BlockIds(f"{answer.id}{view.encode()}{sections}{is_stale}")
     head = [_header(answer, ids), _context(answer, view, ids)]
+    answering = answering_line(answer)
+    if answering is not None:  # a follow-up: what factbot understood it to ask
+        head.insert(1, section(fit(answering, ANSWERING_CHARS), ids("answering")))
     if is_stale:
         head.append(_stale_notice(answer, view, ids))
     head += _prose(
