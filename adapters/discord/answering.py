@@ -18,7 +18,7 @@ from adapters.desk import QuestionDesk
 from adapters.discord.render import render_answer
 from adapters.discord.reply import (
     InteractionReply,
-    MessageReply,
+    Reply,
     is_closed_to_us,
     say_privately,
     send_page,
@@ -32,19 +32,23 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 
 
-# --- questions: the report replaces "factbot is thinking…" ------------------------------
+# --- questions: the report replaces "factbot is thinking…", or answers a message -------
 
 
 async def answer(
-    desk: QuestionDesk, reply: InteractionReply, user: str, question: str, *, refresh: bool = False
+    desk: QuestionDesk, reply: Reply, user: str, question: str, *, refresh: bool = False
 ) -> None:
-    try:
-        outcome = await desk.ask(PLATFORM, user, question, refresh=refresh, progress=reply.progress)
-        view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
-    except Exception as exc:
-        _log_unexpected(exc)
-        await guarded(reply.error(describe_error(exc)))
-        return
+    """Research `question` and put the report (or the words for what went wrong) in `reply`."""
+    async with reply.working():
+        try:
+            outcome = await desk.ask(
+                PLATFORM, user, question, refresh=refresh, progress=reply.progress
+            )
+            view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
+        except Exception as exc:
+            _log_unexpected(exc)
+            await guarded(reply.error(describe_error(exc)))
+            return
     try:
         await reply.report(view)
     except discord.HTTPException as exc:
@@ -81,26 +85,6 @@ async def answer_refresh(
         await guarded(reply.error(describe_error(exc)))
         return
     await answer(desk, reply, user, stored.question, refresh=True)
-
-
-async def answer_message(desk: QuestionDesk, reply: MessageReply, user: str, question: str) -> None:
-    """A mention or a DM: the report as a reply to the message, under a typing indicator."""
-    async with reply.typing():
-        try:
-            outcome = await desk.ask(PLATFORM, user, question)
-            view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
-        except Exception as exc:
-            _log_unexpected(exc)
-            await guarded(reply.text(describe_error(exc)))
-            return
-    try:
-        await reply.report(view)
-    except discord.HTTPException as exc:
-        if is_closed_to_us(exc):  # no permission to post here: nothing else would get through
-            log.warning("could not post a report in channel %s: %s", reply.channel_id, exc)
-            return
-        log.warning("Discord refused a report (%s); saying so instead", exc)
-        await guarded(reply.text(describe_error(exc)))
 
 
 # --- clicks that show something to the clicker only ------------------------------------

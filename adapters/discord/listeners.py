@@ -107,7 +107,7 @@ class Listeners:
                 await reply.text(refusal)
             else:
                 self.desk.tasks.spawn(
-                    answering.answer_message(self.desk, reply, str(message.author.id), asked.text)
+                    answering.answer(self.desk, reply, str(message.author.id), asked.text)
                 )
         except discord.HTTPException:
             log.warning("could not reply to message %s", message.id, exc_info=True)

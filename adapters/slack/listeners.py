@@ -24,6 +24,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.logger import get_bolt_logger
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
@@ -52,6 +54,7 @@ Payload = dict[str, Any]
 
 def build_app(answering: SlackAnswering, *, signing_secret: str) -> AsyncApp:
     """An `AsyncApp` on `answering.client`, every listener registered."""
+    _quiet_token_notice()
     app = AsyncApp(
         client=answering.client,
         signing_secret=signing_secret,
@@ -69,6 +72,20 @@ def build_app(answering: SlackAnswering, *, signing_secret: str) -> AsyncApp:
         log.error("Slack listener failed for a %s request", body.get("type"), exc_info=error)
 
     return app
+
+
+class _SameTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns that the client's
+    token wins: it is the same token, so the warning only alarms whoever starts factbot."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _quiet_token_notice() -> None:
+    bolt_log = get_bolt_logger(AsyncApp)
+    if not any(isinstance(f, _SameTokenNotice) for f in bolt_log.filters):
+        bolt_log.addFilter(_SameTokenNotice())
 
 
 def _drop_repeats(desk: QuestionDesk) -> Callable[..., Awaitable[BoltResponse | None]]:

@@ -48,6 +48,7 @@ __all__ = ["main"]
 
 HERE = Path(__file__).resolve().parent
 ALIASES = {"second": ["sqlite"], "all": ["python", "sqlite"]}
+# Page furniture that should never reach a report's summary, headings or follow-ups.
 FURNITURE = ("¶", "table of contents", "previous topic", "next topic", "this page", "navigation")
 
 
@@ -77,7 +78,8 @@ def reply_of(answer: Answer, pages: frozenset[str], seconds: float) -> Reply:
     )
     body = [s.heading for s in answer.sections]
     body += [c.text + (f"\n{c.code}" if c.code else "") for s in answer.sections for c in s.claims]
-    shown = [s.heading for s in answer.sections] + list(answer.follow_ups)
+    shown = [c.text for c in answer.summary] + [s.heading for s in answer.sections]
+    shown += list(answer.follow_ups)
     furniture = sum(any(f in line.casefold() for f in FURNITURE) for line in shown)
     return Reply(
         summary=summary,
@@ -192,7 +194,7 @@ def table(result: CorpusResult) -> str:
         ),
         ("mean sections (sourced reports)", _num(fb.mean_sections), "—"),
         ("mean follow-ups", _num(fb.mean_follow_ups), "—"),
-        ("reports with furniture (¶, nav)", _pct(fb.furniture), "—"),
+        ("reports with page furniture (¶, nav)", _pct(fb.furniture), "—"),
         (
             "latency p50 / p90",
             f"{_num(fb.p50_ms, ' ms', 0)} / {_num(fb.p90_ms, ' ms', 0)}",

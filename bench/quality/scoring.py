@@ -45,7 +45,9 @@ class Reply:
     sections: int | None = None  # None: the system has no such thing (the baseline)
     follow_ups: int | None = None
     seconds: float = 0.0
-    furniture: int = 0  # headings and follow-ups carrying page furniture ("¶", "Previous topic")
+    furniture: int = (
+        0  # summary claims, headings, follow-ups with furniture ("¶", "Previous topic")
+    )
     error: str = ""  # the system failed to reply at all
 
     @property
@@ -131,7 +133,7 @@ class Summary:
     premise_not_covered: float | None
     mean_sections: float | None  # over replies that cite something
     mean_follow_ups: float | None
-    furniture: float | None  # share of replies with furniture in headings or follow-ups
+    furniture: float | None  # share of replies with furniture in summary, headings, follow-ups
     p50_ms: float | None
     p90_ms: float | None
     failures: dict[str, int] = field(default_factory=dict)
