@@ -177,10 +177,17 @@ async def _deliver(
         view=ReportView(answer.id, asked_by=ask.asked_by),
         is_stale=desk.is_stale(answer),
     )
+    # A reply in the report's thread continues this conversation: remembered before the report
+    # shows (when its thread is known), so a follow-up sent the moment it appears finds it.
+    if reply.thread_ts is not None and not reply.private:
+        await desk.continue_thread(
+            PLATFORM, translate.conversation(reply.channel, reply.thread_ts), outcome
+        )
     await reply.send(message)
-    thread = None if reply.private else reply.thread_ts or reply.ts
-    if thread is not None:  # a reply in the report's thread continues this conversation
-        await desk.continue_thread(PLATFORM, translate.conversation(reply.channel, thread), outcome)
+    if reply.thread_ts is None and reply.ts is not None and not reply.private:
+        await desk.continue_thread(
+            PLATFORM, translate.conversation(reply.channel, reply.ts), outcome
+        )
 
 
 async def _fail(reply: SlackReply, ask: Ask, exc: BaseException) -> None:

@@ -167,6 +167,11 @@ async def test_a_dm_thread_continues_the_conversation(make_harness: BuildHarness
     await h.message("How does factbot cache answers?", channel="D1", channel_type="im", ts="5.1")
     first = await h.report_post()
     assert "thread_ts" not in first or first["thread_ts"] is None
+    # the report's own ts starts the thread, remembered once the report is posted
+    for _ in range(100):
+        if await h.desk.threads.earlier("slack", f"D1:{FIRST_TS}"):
+            break
+        await asyncio.sleep(0.01)
     # a reply in the report's thread (the report is the thread's parent)
     await h.message("and how long?", channel="D1", channel_type="im", ts="5.3", thread_ts=FIRST_TS)
     await h.report_post(2)
