@@ -1,18 +1,31 @@
-"""Builds factbot from settings: the one place that decides which store, backend and adapters run.
+"""The composition root: builds factbot from `Settings`, and runs it in one `lifespan`.
 
-`build()` connects nothing; `Services.aclose()` closes what it built. Tests
-pass substitutes (a store on their own namespace, a backend of their own).
+    services = build(settings, adapters=["slack", "api"])   # connects nothing
+    async with lifespan(services):                            # opens, prepares, starts
+        await stop.wait()                                     # ... drains and closes on exit
+
+`build` makes the store, the backends (with their search and LLM clients), the
+engine, the desk and the adapters, each from plain setting values; tests pass
+substitutes (a store on their own namespace, a backend of their own).
+`lifespan` serves the HTTP routes, prepares every backend (the corpus builds
+its index), starts the adapters, and on the way out stops taking questions,
+lets answers under way finish within `FACTBOT_SHUTDOWN_GRACE`, and closes
+everything in the reverse order.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from aiohttp import web
 from pydantic import SecretStr
 
+from adapters.base import Adapter
 from adapters.desk import QuestionDesk
+from adapters.http import HealthCheck, HttpApiAdapter, add_ops_routes
 from answers import (
     AnswerEngine,
     MemoryStore,
@@ -24,14 +37,15 @@ from answers.backends.base import Backend
 from bot.config import Settings
 from bot.metrics import FactbotMetrics
 
-if TYPE_CHECKING:
-    from adapters.base import Adapter
+__all__ = ["Services", "build", "lifespan"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Services:
+    """Everything `build` made; `lifespan` runs it, `aclose` closes what is not an adapter."""
+
     settings: Settings
     store: Store
     engine: AnswerEngine
@@ -39,9 +53,55 @@ class Services:
     metrics: FactbotMetrics
     adapters: list[Adapter] = field(default_factory=list)
 
+    @property
+    def backends(self) -> list[Backend]:
+        """Every backend the engine may use, the default first, each once."""
+        unique = {id(b): b for b in (self.engine.backend, *self.engine.backends.values())}
+        return list(unique.values())
+
     async def aclose(self) -> None:
         await self.engine.aclose()
         await self.store.aclose()
+
+
+def build(
+    settings: Settings,
+    *,
+    adapters: Sequence[str] = (),
+    store: Store | None = None,
+    backend: Backend | None = None,
+) -> Services:
+    """Everything from settings; `adapters` names those to build (see `Settings.adapters_to_run`
+    for choosing them). Connects nothing."""
+    store = store if store is not None else build_store(settings)
+    backends: dict[str, Backend] = {}
+    if backend is None:
+        backend = build_backend(settings, store)
+        backends = build_backends(settings, store, backend)
+    engine = AnswerEngine(
+        backend,
+        store,
+        freshness=settings.freshness,
+        retention=settings.retention,
+        backends=backends,
+        research_deadline=settings.research_deadline.total_seconds(),
+    )
+    desk = QuestionDesk.over(
+        engine,
+        store,
+        per_minute=settings.rate_limit_per_minute,
+        retention=settings.retention,
+        channel_per_minute=settings.channel_rate_limit_per_minute,
+        settings_cache_ttl=settings.settings_cache_ttl.total_seconds(),
+    )
+    metrics = FactbotMetrics()
+    metrics.watch(desk)
+    services = Services(settings=settings, store=store, engine=engine, desk=desk, metrics=metrics)
+    services.adapters = build_adapters(services, adapters)
+    return services
+
+
+# --- the parts -------------------------------------------------------------------------
 
 
 def build_store(settings: Settings) -> Store:
@@ -66,7 +126,7 @@ def build_corpus_backend(settings: Settings) -> Backend:
 def build_backends(settings: Settings, store: Store, default: Backend) -> dict[str, Backend]:
     """The backends a channel may choose, by name: both when both are configured (a search
     provider for research, a corpus folder for the corpus), else none beside the default."""
-    named = {settings.backend: default}
+    named: dict[str, Backend] = {settings.backend: default}
     if settings.backend == "corpus" and settings.is_research_configured:
         named["research"] = build_research_backend(settings, store)
     elif settings.backend == "research" and settings.is_corpus_chosen:
@@ -75,7 +135,9 @@ def build_backends(settings: Settings, store: Store, default: Backend) -> dict[s
 
 
 def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None else None
+    """A secret's value, or None when unset or blank."""
+    text = value.get_secret_value().strip() if value is not None else ""
+    return text or None
 
 
 def build_research_backend(settings: Settings, store: Store) -> Backend:
@@ -117,30 +179,109 @@ def build_research_backend(settings: Settings, store: Store) -> Backend:
     )
 
 
-def build(
-    settings: Settings, *, store: Store | None = None, backend: Backend | None = None
-) -> Services:
-    store = store if store is not None else build_store(settings)
-    backends: dict[str, Backend] = {}
-    if backend is None:
-        backend = build_backend(settings, store)
-        backends = build_backends(settings, store, backend)
-    engine = AnswerEngine(
-        backend,
-        store,
-        freshness=settings.freshness,
-        retention=settings.retention,
-        backends=backends,
-        research_deadline=settings.research_deadline.total_seconds(),
-    )
-    desk = QuestionDesk.over(
-        engine,
-        store,
-        per_minute=settings.rate_limit_per_minute,
-        retention=settings.retention,
-        channel_per_minute=settings.channel_rate_limit_per_minute,
-        settings_cache_ttl=settings.settings_cache_ttl.total_seconds(),
-    )
-    metrics = FactbotMetrics()
-    metrics.watch(desk)
-    return Services(settings=settings, store=store, engine=engine, desk=desk, metrics=metrics)
+def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
+    """The named adapters, in order, over the services' desk."""
+    settings = services.settings
+    adapters: list[Adapter] = []
+    for name in names:
+        if name == "slack":
+            from adapters.slack import SlackAdapter
+
+            adapters.append(
+                SlackAdapter(
+                    services.desk,
+                    bot_token=_secret(settings.slack_bot_token) or "",
+                    app_token=_secret(settings.slack_app_token),
+                    signing_secret=_secret(settings.slack_signing_secret),
+                    api_url=settings.slack_api_url,
+                    sections=settings.slack_sections,
+                )
+            )
+        elif name == "discord":
+            from adapters.discord import DiscordAdapter
+
+            adapters.append(
+                DiscordAdapter(
+                    services.desk,
+                    token=_secret(settings.discord_token) or "",
+                    api_url=settings.discord_api_url,
+                    shard_ids=settings.discord_shards,
+                    shard_count=settings.discord_shard_count,
+                )
+            )
+        elif name == "api":
+            adapters.append(
+                HttpApiAdapter(
+                    services.desk,
+                    health=_health(services, adapters),
+                    metrics=services.metrics.registry,
+                    api_token=_secret(settings.api_token),
+                )
+            )
+        else:
+            raise ValueError(f"no adapter named {name!r}")
+    return adapters
+
+
+def _health(services: Services, adapters: list[Adapter]) -> HealthCheck:
+    """Reads `adapters` at each request, so adapters added after this call are reported too."""
+    return HealthCheck(services.store, adapters=adapters)
+
+
+# --- running -------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def lifespan(services: Services) -> AsyncIterator[Services]:
+    """Serve, prepare the backends, start the adapters; on exit stop them and close everything,
+    in the reverse order (whatever failed on the way in)."""
+    settings = services.settings
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(services.aclose)
+        server = await _serve(services)
+        stack.push_async_callback(server.cleanup)
+        for backend in services.backends:  # the corpus index, before the first question
+            await backend.prepare()
+        if not await services.store.ping():
+            log.warning("Redis does not answer yet: answering without the shared cache")
+        stack.push_async_callback(_stop_adapters, services)
+        for adapter in services.adapters:
+            await adapter.start()
+        names = ", ".join(a.name for a in services.adapters)
+        log.info("factbot is running: %s on %s:%s", names, settings.host, settings.port)
+        yield services
+    log.info("factbot stopped")
+
+
+async def _serve(services: Services) -> web.AppRunner:
+    """The one HTTP server: each adapter's routes, and /healthz and /metrics whatever runs."""
+    app = web.Application()
+    for adapter in services.adapters:
+        adapter.mount(app)
+    if not any(isinstance(a, HttpApiAdapter) for a in services.adapters):
+        health = _health(services, services.adapters)
+        add_ops_routes(app, health=health, metrics=services.metrics.registry)
+    grace = services.settings.shutdown_grace.total_seconds()
+    runner = web.AppRunner(app, shutdown_timeout=grace, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, services.settings.host, services.settings.port).start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+async def _stop_adapters(services: Services) -> None:
+    """No new questions; answers under way finish within the grace; then each adapter closes."""
+    grace = services.settings.shutdown_grace.total_seconds()
+    log.info("shutting down: no new questions; finishing answers under way (%.0f s)", grace)
+    for adapter in services.adapters:
+        await adapter.drain()
+    if not await services.desk.tasks.drain(grace):
+        log.warning("shutdown deadline passed with answers still under way")
+    for adapter in services.adapters:
+        try:
+            await adapter.aclose()
+        except Exception:
+            log.warning("closing %s failed", adapter.name, exc_info=True)

@@ -83,6 +83,10 @@ class CorpusBackend:
             self._report = self.index.sync()
         return self._report
 
+    async def prepare(self) -> None:
+        """Build or update the index before the first question."""
+        await self.refresh()
+
     async def refresh(self) -> CorpusIndexReport:
         """Bring the index up to date now (e.g. at start-up, off the event loop)."""
         return await asyncio.to_thread(self._locked_sync)
