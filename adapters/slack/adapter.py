@@ -23,7 +23,7 @@ from adapters.desk import QuestionDesk
 from adapters.slack.answering import (
     PLACEHOLDER_DELAY_SECONDS,
     PROGRESS_INTERVAL_SECONDS,
-    AskingStyle,
+    AnsweringStyle,
     SlackAnswering,
 )
 from adapters.slack.listeners import build_app
@@ -73,7 +73,7 @@ class SlackAdapter:
             desk=desk,
             client=self.client,
             tasks=self.tasks,
-            style=AskingStyle(
+            style=AnsweringStyle(
                 sections=sections,
                 placeholder_delay=placeholder_delay,
                 progress_interval=progress_interval,

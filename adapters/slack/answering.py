@@ -53,7 +53,7 @@ class Ask:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AskingStyle:
+class AnsweringStyle:
     sections: SectionsMode = "container"
     placeholder_delay: float = PLACEHOLDER_DELAY_SECONDS
     quick_answer: float = QUICK_ANSWER_SECONDS
@@ -74,7 +74,7 @@ class _LatestProgress:
 
 
 async def answer_question(
-    desk: QuestionDesk, reply: SlackReply, ask: Ask, style: AskingStyle
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, style: AnsweringStyle
 ) -> None:
     """Research `ask` and put the report (or the error) in `reply`'s place."""
     progress = _LatestProgress()
@@ -107,7 +107,7 @@ async def _show_progress(
     progress: _LatestProgress,
     reply: SlackReply,
     ask: Ask,
-    style: AskingStyle,
+    style: AnsweringStyle,
 ) -> None:
     """Until the research ends: the placeholder once it is worth showing (research started a
     moment ago, or the answer is slow to come), then progress at most once an interval."""
@@ -151,7 +151,7 @@ async def _show_progress(
 
 
 async def _deliver(
-    desk: QuestionDesk, reply: SlackReply, ask: Ask, outcome: AskOutcome, style: AskingStyle
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, outcome: AskOutcome, style: AnsweringStyle
 ) -> None:
     answer = outcome.answer
     message = render_report(
@@ -194,7 +194,7 @@ class SlackAnswering:
     desk: QuestionDesk
     client: AsyncWebClient
     tasks: BackgroundTasks
-    style: AskingStyle
+    style: AnsweringStyle
     status: AssistantStatus
 
     def reply(

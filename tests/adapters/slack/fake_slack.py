@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -13,11 +12,11 @@ from urllib.parse import parse_qs, quote
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.adapters.recorded import Recorded
+
 SIGNING_SECRET = "test-signing-secret"
 BOT_USER = "UBOT"
 TEAM = "T1"
-POLL_SECONDS = 0.01
-WAIT_SECONDS = 5.0
 
 
 @dataclass
@@ -34,6 +33,7 @@ class FakeSlack:
     not_member: set[str] = field(default_factory=set)  # channels where posting fails
     rate_limit_once: set[str] = field(default_factory=set)  # paths answering 429 once
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
+    recorded: Recorded = field(default_factory=Recorded)
     _next_ts: int = 0
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -44,6 +44,7 @@ class FakeSlack:
             body = {k: v[0] for k, v in parse_qs(raw).items()}
         path = request.path
         self.calls.append(Call(path, body, raw))
+        await self.recorded.changed()
         if path in self.rate_limit_once:
             self.rate_limit_once.discard(path)
             return web.json_response(
@@ -97,14 +98,10 @@ class FakeSlack:
     async def wait_for(
         self, predicate: Callable[[], Any], *, what: str = "the expected Slack calls"
     ) -> Any:
-        """Poll (bounded) until `predicate()` is truthy; return its value."""
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            await asyncio.sleep(POLL_SECONDS)
-        raise AssertionError(f"timed out waiting for {what}; calls: {self.summary()}")
+        """`predicate()` once it is truthy, woken by each call Slack receives (bounded)."""
+        return await self.recorded.until(
+            predicate, failure=lambda: f"timed out waiting for {what}; calls: {self.summary()}"
+        )
 
     def summary(self) -> list[str]:
         return [f"{c.path} {c.raw[:120]}" for c in self.calls]

@@ -23,6 +23,8 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
 
+from answers.backends.research.llm import LLMWriter
+
 # --- serving -----------------------------------------------------------------------
 
 
@@ -387,13 +389,25 @@ def chat_response(content: str, *, prompt_tokens: int = 1000) -> web.Response:
     )
 
 
+def error_response(status: int, message: str, **headers: str) -> web.Response:
+    """An error as OpenAI sends it (`{"error": {...}}`), with extra headers such as Retry-After."""
+    kind = "rate_limit_exceeded" if status == 429 else "invalid_request_error"
+    return web.json_response(
+        {"error": {"message": message, "type": kind, "param": None, "code": None}},
+        status=status,
+        headers=headers,
+    )
+
+
 @dataclass
 class FakeLLM:
-    """Plays `script` in order, one entry per request (the last entry repeats)."""
+    """Plays `script` in order, one entry per request (the last entry repeats); records each
+    request's body, its Authorization header and when it arrived (the loop's clock)."""
 
     script: list[Reply]
     requests: list[dict[str, Any]] = field(default_factory=list)
     auth: list[str] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
     def app(self) -> web.Application:
@@ -402,6 +416,7 @@ class FakeLLM:
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        self.arrived.append(asyncio.get_running_loop().time())
         body = await request.json()
         self.requests.append(body)
         self.auth.append(request.headers.get("Authorization", ""))
@@ -420,7 +435,7 @@ class FakeLLM:
 
     @staticmethod
     async def server_error(body: dict[str, Any]) -> web.StreamResponse:
-        return web.json_response({"error": {"message": "overloaded"}}, status=500)
+        return error_response(500, "overloaded")
 
     async def hang(self, body: dict[str, Any]) -> web.StreamResponse:
         with contextlib.suppress(TimeoutError):
@@ -441,6 +456,18 @@ async def running_llm(*script: Reply) -> AsyncIterator[tuple[FakeLLM, str]]:
             yield fake, base
         finally:
             fake.release.set()
+
+
+def llm_writer(url: str, **options: Any) -> LLMWriter:
+    """The real LLM client pointed at a fake, with small test limits unless `options` say."""
+    chosen: dict[str, Any] = {
+        "model": "m",
+        "timeout": 5.0,
+        "max_retries": 0,
+        "max_tokens": 2000,
+        **options,
+    }
+    return LLMWriter(url, **chosen)
 
 
 # --- name lookup ---------------------------------------------------------------------
