@@ -195,6 +195,7 @@ def _chat(settings: Settings) -> int:
     from bot.wiring import Services, build
 
     read_line = TerminalInput(history_path())
+
     async def built() -> Services:  # on the loop, as for every other command
         return build(settings)
 
