@@ -52,6 +52,7 @@ class SlackAdapter:
         tasks: BackgroundTasks | None = None,
         placeholder_delay: float = PLACEHOLDER_DELAY_SECONDS,
         progress_interval: float = PROGRESS_INTERVAL_SECONDS,
+        reaction: str = "mag",
     ) -> None:
         if not bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required to run factbot in Slack")
@@ -79,6 +80,7 @@ class SlackAdapter:
                 progress_interval=progress_interval,
             ),
             status=AssistantStatus(),
+            reaction=reaction,
         )
         # Socket Mode needs no signing secret: Slack's WebSocket is authenticated by the app token.
         self.app = build_app(self.answering, signing_secret=signing_secret or "")

@@ -1,4 +1,10 @@
-"""A loopback fake of Slack's Web API and response_url endpoints that records every call."""
+"""A loopback fake of Slack's Web API and response_url endpoints that records every call.
+
+Beyond posting, it keeps channels' messages (`conversations.history` and
+`conversations.replies` read them as Slack does: the history holds top-level
+messages, a thread's replies only its thread), the workspace's people
+(`users.info`, with `is_admin`/`is_owner`) and the App Home views published.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +39,8 @@ class FakeSlack:
     not_member: set[str] = field(default_factory=set)  # channels where posting fails
     rate_limit_once: set[str] = field(default_factory=set)  # paths answering 429 once
     socket_url: str = ""  # what apps.connections.open hands out (Socket Mode)
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by channel
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
     recorded: Recorded = field(default_factory=Recorded)
     _next_ts: int = 0
 
@@ -42,6 +50,7 @@ class FakeSlack:
             body = json.loads(raw) if raw else {}
         else:
             body = {k: v[0] for k, v in parse_qs(raw).items()}
+        body = {**request.query, **body}  # reads (history, users.info) come as GET parameters
         path = request.path
         self.calls.append(Call(path, body, raw))
         await self.recorded.changed()
@@ -79,7 +88,51 @@ class FakeSlack:
             )
         if path == "/chat.postEphemeral":
             return web.json_response({"ok": True, "message_ts": "1800000000.999999"})
+        if path in ("/conversations.history", "/conversations.replies"):
+            return self._read_messages(path, body)
+        if path == "/users.info":
+            user = self.users.get(str(body.get("user")))
+            if user is None:
+                return web.json_response({"ok": False, "error": "user_not_found"})
+            return web.json_response({"ok": True, "user": user})
         return web.json_response({"ok": True})
+
+    def _read_messages(self, path: str, body: dict[str, Any]) -> web.Response:
+        channel = str(body.get("channel"))
+        if channel in self.not_member or channel not in self.messages:
+            error = "not_in_channel" if channel in self.not_member else "channel_not_found"
+            return web.json_response({"ok": False, "error": error})
+        everything = self.messages[channel]
+        if path == "/conversations.history":
+            found = [m for m in everything if m.get("thread_ts") in (None, m["ts"])]
+        else:
+            asked = next((m for m in everything if m["ts"] == body.get("ts")), None)
+            if asked is None:
+                return web.json_response({"ok": False, "error": "thread_not_found"})
+            root = asked.get("thread_ts") or asked["ts"]
+            parent = [m for m in everything if m["ts"] == root]
+            found = parent + [
+                m for m in everything if m.get("thread_ts") == root and m["ts"] != root
+            ]
+        oldest, latest = body.get("oldest"), body.get("latest")
+        inclusive = str(body.get("inclusive")).lower() in ("1", "true")
+
+        def within(ts: str) -> bool:
+            after = oldest is None or (ts >= oldest if inclusive else ts > oldest)
+            before = latest is None or (ts <= latest if inclusive else ts < latest)
+            return after and before
+
+        if path == "/conversations.history":
+            found = sorted((m for m in found if within(m["ts"])), key=lambda m: m["ts"])
+            found = list(reversed(found))[: int(body.get("limit") or 100)]  # newest first
+        else:
+            found = [m for i, m in enumerate(found) if i == 0 or within(m["ts"])]
+        return web.json_response({"ok": True, "messages": found, "has_more": False})
+
+    def add_message(self, channel: str, message: dict[str, Any]) -> dict[str, Any]:
+        """A message Slack holds in `channel` (`ts` required; `thread_ts` for a thread reply)."""
+        self.messages.setdefault(channel, []).append(message)
+        return message
 
     # --- reading what was sent -------------------------------------------------------
 
@@ -143,9 +196,11 @@ def interaction_body(payload: dict[str, Any]) -> str:
     return "payload=" + quote(json.dumps(payload))
 
 
-def command_body(text: str, *, user: str, channel: str, response_url: str) -> str:
+def command_body(
+    text: str, *, user: str, channel: str, response_url: str, command: str = "/factcheck"
+) -> str:
     fields = {
-        "command": "/factcheck",
+        "command": command,
         "text": text,
         "user_id": user,
         "user_name": user.lower(),
