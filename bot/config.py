@@ -144,6 +144,10 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(4096, ge=256, validation_alias=_env("LLM_MAX_TOKENS"))
     fetch_allow_hosts: str = Field("", validation_alias=_env("FACTBOT_FETCH_ALLOW_HOSTS"))
     page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))
+    extract_workers: int = Field(2, ge=1, le=64, validation_alias=_env("FACTBOT_EXTRACT_WORKERS"))
+    extract_deadline: timedelta = Field(
+        timedelta(seconds=3), validation_alias=_env("FACTBOT_EXTRACT_DEADLINE")
+    )
 
     @field_validator(
         "freshness",
@@ -152,6 +156,7 @@ class Settings(BaseSettings):
         "shutdown_grace",
         "llm_timeout",
         "page_ttl",
+        "extract_deadline",
         "settings_cache_ttl",
         mode="before",
     )

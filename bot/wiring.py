@@ -84,6 +84,7 @@ def build_research_backend(settings: Settings, store: Store) -> Backend:
     provider needs is set)."""
     from answers.backends.research import (
         BraveSearch,
+        FetchBudget,
         FetchGuard,
         PageFetcher,
         ResearchBackend,
@@ -107,7 +108,11 @@ def build_research_backend(settings: Settings, store: Store) -> Backend:
             max_retries=settings.llm_max_retries,
             max_tokens=settings.llm_max_tokens,
         )
-    fetcher = PageFetcher(guard=FetchGuard.allowing(settings.fetch_allow_host_list))
+    fetcher = PageFetcher(
+        guard=FetchGuard.allowing(settings.fetch_allow_host_list),
+        budget=FetchBudget(extract_timeout=settings.extract_deadline.total_seconds()),
+        extract_workers=settings.extract_workers,
+    )
     return ResearchBackend(
         search,
         fetcher,

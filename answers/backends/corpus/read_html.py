@@ -13,7 +13,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 from answers.backends.corpus.blocks import Block, BlockKind, collapse
-from answers.backends.corpus.front_matter import parse_date
+from answers.backends.corpus.front_matter import parse_date, web_url
 
 __all__ = ["HtmlPage", "read_html"]
 
@@ -210,7 +210,7 @@ class _PageReader(HTMLParser):
         self._flush()
         meta = self._meta
         url = meta.get("canonical") or meta.get("og:url") or ""
-        self.page.url = url if url.startswith(("http://", "https://")) else ""
+        self.page.url = web_url(url)
         self.page.publisher = collapse(meta.get("og:site_name") or meta.get("author") or "")
         if not self.page.title:
             self.page.title = collapse(meta.get("og:title", ""))

@@ -42,6 +42,9 @@ __all__ = ["BACKEND_VERSION", "ResearchBackend"]
 
 # How long an extractive stand-in for a failed LLM answer is served before trying the LLM again.
 FALLBACK_FRESHNESS = timedelta(minutes=15)
+# Pages were found but none could be read: often passing trouble (slow sites, a parser killed
+# past its deadline), so the report saying so is served only briefly.
+UNREAD_FRESHNESS = timedelta(minutes=1)
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +143,9 @@ class ResearchBackend:
             documents_searched=len(reading.pages),
             notes=skipped,  # the extractive writer states its own reach and absence lines
         )
-        if self.writer is not None:  # the LLM failed: serve this stand-in briefly, then retry
+        if picked and not reading.pages:
+            fallback = dataclasses.replace(fallback, freshness=UNREAD_FRESHNESS)
+        elif self.writer is not None:  # the LLM failed: serve this stand-in briefly, then retry
             fallback = dataclasses.replace(fallback, freshness=FALLBACK_FRESHNESS)
         return fallback
 

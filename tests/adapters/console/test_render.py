@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -99,17 +100,18 @@ class HostileBackend:
         return None
 
 
-async def test_chat_echoes_a_picked_follow_up_without_its_escape_codes() -> None:
+def test_chat_echoes_a_picked_follow_up_without_its_escape_codes() -> None:
     store = MemoryStore()
     desk = QuestionDesk.over(AnswerEngine(HostileBackend(), store), store)
     lines = iter(["What is a cache?", "1", None])
 
-    async def read_line(prompt: str) -> str | None:
+    def read_line(prompt: str) -> str | None:
         return next(lines)
 
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=120, highlight=False)
-    await run_chat(desk, console, read_line=read_line)
+    with asyncio.Runner() as runner:
+        run_chat(desk, console, runner, read_line=read_line)
     output = out.getvalue()
     assert "Asking: Next]52;c;ZWNobyBoaQ==?" in output
     assert "\x1b]52" not in output

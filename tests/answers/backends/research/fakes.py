@@ -1,7 +1,7 @@
 """Fakes of the outside world for the research backend: real HTTP servers on 127.0.0.1.
 
 - `FakeWeb`: web pages (articles, a 404, a challenge page, a 5 MB page, a slow
-  page, redirects to loopback addresses outside the allow-list, a page that
+  page, a page slow to parse, redirects to loopback addresses outside the allow-list, a page that
   tries prompt injection).
 - `FakeSearx`: SearxNG's JSON API answering with links to `FakeWeb`.
 - `FakeBrave`: the Brave Search API.
@@ -48,6 +48,23 @@ def free_port() -> int:
 
 
 # --- web pages ---------------------------------------------------------------------
+
+
+def slow_to_parse_html(attributes: int = 30_000) -> str:
+    """A small page (about 600 kB) on which trafilatura works for many seconds: tens of thousands
+    of attributes on one element."""
+    crowd = " ".join(f'data-a{i}="v{i}"' for i in range(attributes))
+    body = "".join(
+        f"<p>Paragraph {i}: green tea contains caffeine, less than a cup of coffee.</p>"
+        for i in range(20)
+    )
+    return (
+        "<html><head><title>Crowded</title></head><body><article><h1>Crowded</h1>"
+        f"<div {crowd}>{body}</div></article></body></html>"
+    )
+
+
+SLOW_TO_PARSE_HTML = slow_to_parse_html()
 
 TOPIC = "Does green tea contain caffeine?"
 
@@ -173,6 +190,8 @@ class FakeWeb:
             )
         if path == "/thin":
             return web.Response(text=THIN_HTML, content_type=html)
+        if path == "/slow-to-parse":
+            return web.Response(text=SLOW_TO_PARSE_HTML, content_type=html)
         if path == "/notes.txt":
             text = "\n\n".join(
                 "Plain notes: green tea contains caffeine, less than coffee on average, and the "
