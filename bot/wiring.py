@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -34,8 +35,12 @@ from answers import (
     connect_redis,
 )
 from answers.backends.base import Backend
+from answers.standalone import StandaloneWriter
 from bot.config import Settings
 from bot.metrics import FactbotMetrics
+
+if TYPE_CHECKING:
+    from answers.backends.research.llm import LLMWriter
 
 __all__ = ["Services", "build", "lifespan"]
 
@@ -52,6 +57,7 @@ class Services:
     desk: QuestionDesk
     metrics: FactbotMetrics
     adapters: list[Adapter] = field(default_factory=list)
+    llm: LLMWriter | None = None  # shared by the research backend and the follow-up rewriter
 
     @property
     def backends(self) -> list[Backend]:
@@ -61,6 +67,8 @@ class Services:
 
     async def aclose(self) -> None:
         await self.engine.aclose()
+        if self.llm is not None:
+            await self.llm.aclose()
         await self.store.aclose()
 
 
@@ -74,10 +82,11 @@ def build(
     """Everything from settings; `adapters` names those to build (see `Settings.adapters_to_run`
     for choosing them). Connects nothing."""
     store = store if store is not None else build_store(settings)
+    llm = build_llm_writer(settings)
     backends: dict[str, Backend] = {}
     if backend is None:
-        backend = build_backend(settings, store)
-        backends = build_backends(settings, store, backend)
+        backend = build_backend(settings, store, llm)
+        backends = build_backends(settings, store, backend, llm)
     engine = AnswerEngine(
         backend,
         store,
@@ -85,6 +94,7 @@ def build(
         retention=settings.retention,
         backends=backends,
         research_deadline=settings.research_deadline.total_seconds(),
+        standalone=build_standalone(settings, llm),
     )
     desk = QuestionDesk.over(
         engine,
@@ -96,7 +106,9 @@ def build(
     )
     metrics = FactbotMetrics()
     metrics.watch(desk)
-    services = Services(settings=settings, store=store, engine=engine, desk=desk, metrics=metrics)
+    services = Services(
+        settings=settings, store=store, engine=engine, desk=desk, metrics=metrics, llm=llm
+    )
     services.adapters = build_adapters(services, adapters)
     return services
 
@@ -111,9 +123,9 @@ def build_store(settings: Settings) -> Store:
     return RedisStore(client, namespace=settings.namespace)
 
 
-def build_backend(settings: Settings, store: Store) -> Backend:
+def build_backend(settings: Settings, store: Store, llm: LLMWriter | None) -> Backend:
     if settings.backend == "research":
-        return build_research_backend(settings, store)
+        return build_research_backend(settings, store, llm)
     return build_corpus_backend(settings)
 
 
@@ -123,12 +135,14 @@ def build_corpus_backend(settings: Settings) -> Backend:
     return CorpusBackend(settings.corpus, index_path=settings.corpus_index)
 
 
-def build_backends(settings: Settings, store: Store, default: Backend) -> dict[str, Backend]:
+def build_backends(
+    settings: Settings, store: Store, default: Backend, llm: LLMWriter | None
+) -> dict[str, Backend]:
     """The backends a channel may choose, by name: both when both are configured (a search
     provider for research, a corpus folder for the corpus), else none beside the default."""
     named: dict[str, Backend] = {settings.backend: default}
     if settings.backend == "corpus" and settings.is_research_configured:
-        named["research"] = build_research_backend(settings, store)
+        named["research"] = build_research_backend(settings, store, llm)
     elif settings.backend == "research" and settings.is_corpus_chosen:
         named["corpus"] = build_corpus_backend(settings)
     return named if len(named) > 1 else {}
@@ -140,9 +154,35 @@ def _secret(value: SecretStr | None) -> str | None:
     return text or None
 
 
-def build_research_backend(settings: Settings, store: Store) -> Backend:
-    """Search provider, page fetcher and LLM writer from settings (validated: what the chosen
-    provider needs is set)."""
+def build_llm_writer(settings: Settings) -> LLMWriter | None:
+    """The LLM client, when `LLM_BASE_URL` names one."""
+    if not settings.llm_base_url:
+        return None
+    from answers.backends.research.llm import LLMWriter
+
+    return LLMWriter(
+        settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=_secret(settings.llm_api_key),
+        timeout=settings.llm_timeout.total_seconds(),
+        max_retries=settings.llm_max_retries,
+        max_tokens=settings.llm_max_tokens,
+    )
+
+
+def build_standalone(settings: Settings, llm: LLMWriter | None) -> StandaloneWriter | None:
+    """With an LLM beside the research backend, follow-ups are rewritten by it; else None (the
+    engine adds the earlier question's key words instead)."""
+    if llm is None or not (settings.backend == "research" or settings.is_research_configured):
+        return None
+    from answers.backends.research.standalone import LLMStandalone
+
+    return LLMStandalone(llm)
+
+
+def build_research_backend(settings: Settings, store: Store, llm: LLMWriter | None) -> Backend:
+    """Search provider and page fetcher from settings (validated: what the chosen provider needs
+    is set), writing with `llm` when there is one."""
     from answers.backends.research import (
         BraveSearch,
         FetchBudget,
@@ -152,23 +192,12 @@ def build_research_backend(settings: Settings, store: Store) -> Backend:
         SearchProvider,
         SearxngSearch,
     )
-    from answers.backends.research.llm import LLMWriter
 
     search: SearchProvider
     if settings.search_provider == "brave":
         search = BraveSearch(_secret(settings.brave_api_key) or "", api_url=settings.brave_api_url)
     else:
         search = SearxngSearch(settings.searxng_url or "")
-    writer = None
-    if settings.llm_base_url:
-        writer = LLMWriter(
-            settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=_secret(settings.llm_api_key),
-            timeout=settings.llm_timeout.total_seconds(),
-            max_retries=settings.llm_max_retries,
-            max_tokens=settings.llm_max_tokens,
-        )
     fetcher = PageFetcher(
         guard=FetchGuard.allowing(settings.fetch_allow_host_list),
         budget=FetchBudget(extract_timeout=settings.extract_deadline.total_seconds()),
@@ -177,7 +206,7 @@ def build_research_backend(settings: Settings, store: Store) -> Backend:
     return ResearchBackend(
         search,
         fetcher,
-        writer,
+        llm,
         store=store,
         page_ttl=settings.page_ttl.total_seconds(),
         plan_with_llm=settings.llm_plan_queries,
@@ -213,6 +242,8 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
                     api_url=settings.discord_api_url,
                     shard_ids=settings.discord_shards,
                     shard_count=settings.discord_shard_count,
+                    message_content=settings.discord_message_content,
+                    reaction=settings.discord_reaction_emoji,
                 )
             )
         elif name == "api":
