@@ -92,6 +92,8 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
                     api_url=settings.discord_api_url,
                     shard_ids=_shard_ids(settings.discord_shard_ids),
                     shard_count=settings.discord_shard_count,
+                    message_content=settings.discord_message_content,
+                    reaction=settings.discord_reaction_emoji,
                 )
             )
         elif name == "api":

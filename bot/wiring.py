@@ -21,6 +21,7 @@ from answers import (
     connect_redis,
 )
 from answers.backends.base import Backend
+from answers.standalone import StandaloneWriter
 from bot.config import Settings
 from bot.metrics import FactbotMetrics
 
@@ -122,6 +123,18 @@ def build_research_backend(settings: Settings, store: Store) -> Backend:
     )
 
 
+def build_standalone(default: Backend, backends: dict[str, Backend]) -> StandaloneWriter | None:
+    """With an LLM (a research backend's writer), follow-ups are rewritten by it; else None
+    (the engine adds the earlier question's key words instead)."""
+    for backend in (default, *backends.values()):
+        writer = getattr(backend, "writer", None)  # the research backend's, when an LLM is set
+        if writer is not None:
+            from answers.backends.research.standalone import LLMStandalone
+
+            return LLMStandalone(writer)
+    return None
+
+
 def build(
     settings: Settings, *, store: Store | None = None, backend: Backend | None = None
 ) -> Services:
@@ -137,6 +150,7 @@ def build(
         retention=settings.retention,
         backends=backends,
         research_deadline=settings.research_deadline.total_seconds(),
+        standalone=build_standalone(backend, backends),
     )
     desk = QuestionDesk.over(
         engine,

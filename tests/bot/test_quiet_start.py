@@ -77,7 +77,7 @@ async def test_discord_sync_prints_only_its_result(tmp_path: Path) -> None:
     finally:
         await fake.stop()
     assert process.returncode == 0, err.decode()
-    assert out.decode().startswith("synced 2 commands")
+    assert out.decode().startswith("synced 3 commands")
     assert err.decode() == ""
 
 

@@ -38,6 +38,7 @@ class DraftBackend:
 
     def __init__(self, *, sections: int = 3) -> None:
         self.asked: list[str] = []
+        self.extra_terms: list[tuple[str, ...]] = []  # per research run
         self.sections = sections
         self.follow_ups = [
             "Who measured it first?",
@@ -58,6 +59,7 @@ class DraftBackend:
         if self.before_research is not None:
             self.before_research(question)
         self.asked.append(question)
+        self.extra_terms.append(tuple(extra_terms))
         if progress is not None:
             await progress(Progress(Stage.SEARCHING))
             await progress(Progress(Stage.READING, done=1, total=2))
