@@ -220,9 +220,13 @@ async def _index(settings: Settings, path: Path | None) -> int:
 
     from rich.console import Console
 
+    from adapters.console.indexing import show_index_progress
     from answers.backends.corpus import index_corpus
 
-    report = await asyncio.to_thread(index_corpus, folder, index_path=settings.corpus_index)
+    with show_index_progress(Console(stderr=True, highlight=False)) as progress:
+        report = await asyncio.to_thread(
+            index_corpus, folder, index_path=settings.corpus_index, progress=progress
+        )
     Console(highlight=False).print(report.describe(), markup=False)
     return EXIT_OK
 
