@@ -83,7 +83,8 @@ def test_ask_json_reports_miss_then_hit(
 @pytest.mark.parametrize(
     ("args", "env", "says"),
     [
-        (("ask", "   "), {}, "empty"),
+        (("ask", "   "), {}, "That question is empty"),
+        (("ask", "🤔🤔?"), {}, "that question has none (only symbols or emoji)"),
         (("ask", "x" * 1001), {}, "1,001 characters"),
         (("ask",), {}, "required"),
         (("frobnicate",), {}, "invalid choice"),

@@ -18,6 +18,7 @@ from adapters.wording import describe_error
 from answers import (
     AnswerNotFound,
     EmptyQuestion,
+    QuestionWithoutWords,
     RateLimited,
     RedisStore,
     ResearchFailed,
@@ -118,10 +119,20 @@ async def test_a_body_of_the_wrong_shape_is_422(api: ApiRig, body: object) -> No
     assert api.backend.calls == []
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n\t", "???", "🤔", "\u202e\u200b\u0000"])
-async def test_an_empty_question_is_422(api: ApiRig, question: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [
+        ("", EmptyQuestion()),
+        ("   ", EmptyQuestion()),
+        ("\n\t", EmptyQuestion()),
+        ("\u202e\u200b\u0000", EmptyQuestion()),  # nothing visible
+        ("???", QuestionWithoutWords()),
+        ("🤔", QuestionWithoutWords()),
+    ],
+)
+async def test_an_empty_question_is_422(api: ApiRig, question: str, refusal: EmptyQuestion) -> None:
     error = await error_of(await api.client.post("/v1/answers", json={"question": question}), 422)
-    assert error == {"code": "empty_question", "message": describe_error(EmptyQuestion())}
+    assert error == {"code": "empty_question", "message": describe_error(refusal)}
 
 
 @pytest.mark.parametrize("length", [MAX_QUESTION_CHARS + 1, 200_000])
