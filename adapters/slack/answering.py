@@ -178,8 +178,7 @@ async def _deliver(
         is_stale=desk.is_stale(answer),
     )
     # A reply in the report's thread continues this conversation: remembered as the report is
-    # sent (when its thread is known). The store's write is issued first and takes a fraction of
-    # the Web API call, so a follow-up sent the moment the report appears finds it.
+    # sent (when its thread is known), so a follow-up sent the moment it appears finds it.
     if reply.thread_ts is not None and not reply.private:
         thread = translate.conversation(reply.channel, reply.thread_ts)
         await asyncio.gather(desk.continue_thread(PLATFORM, thread, outcome), reply.send(message))
