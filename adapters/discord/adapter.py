@@ -47,7 +47,7 @@ class DiscordAdapter:
         reaction: str = "🔍",
     ) -> None:
         if shard_ids is not None and shard_count is None:
-            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number)")
+            raise ValueError("shard_ids needs shard_count (the total number of shards)")
         if api_url:
             use_api_url(api_url)
         self.message_content = message_content

@@ -12,11 +12,14 @@ import tempfile
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.slack.fake_slack import SIGNING_SECRET, FakeSlack
+
+pytestmark = pytest.mark.slow  # every test here starts another process
 
 ROOT = Path(__file__).resolve().parents[2]
 EMPTY_DIR = Path(tempfile.mkdtemp(prefix="factbot-quiet-"))

@@ -141,6 +141,10 @@ class CorpusBackend:
     def last_report(self) -> CorpusIndexReport | None:
         return self._report
 
+    async def prepare(self) -> None:
+        """Build or update the index before the first question."""
+        await self.refresh()
+
     async def refresh(self) -> CorpusIndexReport:
         """Bring the index up to date now, off the event loop (start-up, tests)."""
         loop = asyncio.get_running_loop()

@@ -50,7 +50,7 @@ async def test_a_shard_subset_identifies_as_those_shards(
 
 
 def test_shard_ids_need_a_shard_count(desk: QuestionDesk) -> None:
-    with pytest.raises(ValueError, match="DISCORD_SHARD_COUNT"):
+    with pytest.raises(ValueError, match="shard_count"):
         DiscordAdapter(desk, token=TOKEN, shard_ids=[0, 1])
 
 

@@ -14,7 +14,7 @@ from adapters.discord import DiscordAdapter
 from adapters.wording import NO_TEXT_TO_CHECK
 from answers import AnswerEngine, RedisStore
 from answers.backends.corpus import CorpusBackend
-from tests.adapters.discord.conftest import TOKEN, DraftBackend, StartAdapter
+from tests.adapters.discord.conftest import TOKEN, StartAdapter, discord_draft
 from tests.adapters.discord.fake_discord import BOT_ID, BOT_USER, Call, FakeDiscord
 from tests.adapters.discord.payloads import (
     CHANNEL_ID,
@@ -27,6 +27,7 @@ from tests.adapters.discord.payloads import (
     reply_to,
 )
 from tests.adapters.discord.reports import ask_for_report, custom_ids, is_report, original_path
+from tests.answers.fake_backend import ScriptedBackend
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 MESSAGE_CONTENT = 1 << 15  # the privileged intent's bit in IDENTIFY
@@ -53,7 +54,7 @@ async def reports(fake: FakeDiscord, count: int) -> list[Call]:
 
 
 async def test_a_reaction_fact_checks_the_message_as_a_reply_naming_who_asked(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter(message_content=True)
     assert fake_discord.identified[-1]["intents"] & MESSAGE_CONTENT
@@ -64,11 +65,11 @@ async def test_a_reaction_fact_checks_the_message_as_a_reply_naming_who_asked(
     assert report.body["message_reference"]["message_id"] == int(claim["id"])
     assert report.body["allowed_mentions"] == {"parse": []}
     assert f"Asked by <@{OTHER_ID}>" in report.texts()[0]
-    assert backend.asked == ["The Great Wall is visible from space."]
+    assert backend.questions == ["The Great Wall is visible from space."]
 
 
 async def test_five_people_reacting_get_one_answer(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter(message_content=True)
     claim = fake_discord.add_message(message("Bats are blind."))
@@ -81,12 +82,12 @@ async def test_five_people_reacting_get_one_answer(
     )
     await reports(fake_discord, 1)
     await asyncio.sleep(0.2)
-    assert backend.asked == ["Bats are blind."]
+    assert backend.questions == ["Bats are blind."]
     assert len([c for c in fake_discord.calls if channel_report(c)]) == 1
 
 
 async def test_reactions_on_empty_own_or_other_emoji_messages(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter(message_content=True)
     empty = fake_discord.add_message(message("", attachments=[]))
@@ -103,16 +104,16 @@ async def test_reactions_on_empty_own_or_other_emoji_messages(
     await fake_discord.dispatch("MESSAGE_REACTION_ADD", reaction_add(own["id"]))
     await fake_discord.dispatch("MESSAGE_REACTION_ADD", reaction_add(news["id"], emoji="👍"))
     await asyncio.sleep(0.2)
-    assert backend.asked == []
+    assert backend.questions == []
     await fake_discord.dispatch("MESSAGE_REACTION_ADD", reaction_add(news["id"]))
     await reports(fake_discord, 1)
-    assert backend.asked == ["Breaking: tea cures colds."]  # another bot's post is fair game
+    assert backend.questions == ["Breaking: tea cures colds."]  # another bot's post is fair game
 
 
 async def test_without_the_message_content_intent_reactions_do_nothing(
     start_adapter: StartAdapter,
     fake_discord: FakeDiscord,
-    backend: DraftBackend,
+    backend: ScriptedBackend,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.INFO, logger="adapters.discord.adapter"):
@@ -122,7 +123,7 @@ async def test_without_the_message_content_intent_reactions_do_nothing(
     claim = fake_discord.add_message(message("Bats are blind."))
     await fake_discord.dispatch("MESSAGE_REACTION_ADD", reaction_add(claim["id"]))
     await asyncio.sleep(0.2)
-    assert backend.asked == [] and not [
+    assert backend.questions == [] and not [
         c for c in fake_discord.calls if c.method == "GET" and "/messages/" in c.path
     ]
 
@@ -161,7 +162,7 @@ async def _thread_remembered(desk: QuestionDesk, report_id: str) -> None:
 
 
 async def test_a_reply_to_someone_else_or_to_a_notice_is_not_a_follow_up(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     person = message("Cats are liquid.")
@@ -169,13 +170,16 @@ async def test_a_reply_to_someone_else_or_to_a_notice_is_not_a_follow_up(
     await fake_discord.dispatch("MESSAGE_CREATE", reply_to(person, "is that so?"))
     await fake_discord.dispatch("MESSAGE_CREATE", reply_to(notice, "what?", mentions=[BOT_USER]))
     await asyncio.sleep(0.2)
-    assert backend.asked == []
+    assert backend.questions == []
 
 
 async def test_the_thread_is_shared_by_two_replicas(
     start_adapter: StartAdapter, fake_discord: FakeDiscord, redis_store: RedisStore
 ) -> None:
-    backends = [DraftBackend(), DraftBackend()]
+    backends = [
+        ScriptedBackend(write=discord_draft, cache_namespace="discord-tests"),
+        ScriptedBackend(write=discord_draft, cache_namespace="discord-tests"),
+    ]
     desks = [QuestionDesk.over(AnswerEngine(b, redis_store), redis_store) for b in backends]
     for desk in desks:
         await start_adapter(desk_=desk)
@@ -192,7 +196,7 @@ async def test_the_thread_is_shared_by_two_replicas(
     finally:
         for desk in desks:
             await desk.tasks.drain(5)
-    asked = {q: b for b in backends for q in b.asked}
+    asked = {q: b for b in backends for q in b.questions}
     assert set(asked) == {"How does factbot cache answers?", "how long do they stay?"}
     follow_up_backend = asked["how long do they stay?"]
     assert follow_up_backend.extra_terms[-1] == ("factbot", "cache", "answers")
@@ -204,7 +208,7 @@ async def test_a_clicked_follow_up_is_a_turn_of_the_reports_thread(
     start_adapter: StartAdapter,
     fake_discord: FakeDiscord,
     desk: QuestionDesk,
-    backend: DraftBackend,
+    backend: ScriptedBackend,
 ) -> None:
     await start_adapter()
     components = await ask_for_report(fake_discord, "How does factbot cache answers?")
@@ -216,7 +220,7 @@ async def test_a_clicked_follow_up_is_a_turn_of_the_reports_thread(
     await fake_discord.wait_for(
         lambda c: c.path == original_path(event) and is_report(c), what="the follow-up"
     )
-    assert backend.asked[-1] == "Who measured it first?" and backend.extra_terms[-1] == ()
+    assert backend.questions[-1] == "Who measured it first?" and backend.extra_terms[-1] == ()
     follow_up_report = fake_discord.sent[-1]
     await _thread_remembered(desk, follow_up_report["id"])
     assert await desk.threads.earlier("discord", follow_up_report["id"]) == (

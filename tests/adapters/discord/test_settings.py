@@ -9,7 +9,7 @@ from typing import Any
 from adapters.desk import QuestionDesk
 from adapters.discord.listeners import MANAGE_SERVER_ONLY
 from answers.channels import ChannelScope
-from tests.adapters.discord.conftest import DraftBackend, StartAdapter
+from tests.adapters.discord.conftest import StartAdapter
 from tests.adapters.discord.fake_discord import BOT_ID, BOT_USER, EPHEMERAL, Call, FakeDiscord
 from tests.adapters.discord.payloads import (
     CHANNEL_ID,
@@ -20,6 +20,7 @@ from tests.adapters.discord.payloads import (
     settings_command,
 )
 from tests.adapters.discord.reports import callback_path, followup_path, is_report
+from tests.answers.fake_backend import ScriptedBackend
 
 CHANNEL = ChannelScope("discord", GUILD_ID, CHANNEL_ID)
 
@@ -69,7 +70,7 @@ async def test_every_question_answers_a_question_once_and_ignores_the_rest(
     start_adapter: StartAdapter,
     fake_discord: FakeDiscord,
     desk: QuestionDesk,
-    backend: DraftBackend,
+    backend: ScriptedBackend,
 ) -> None:
     await start_adapter(message_content=True)
     await fake_discord.dispatch("MESSAGE_CREATE", message("Is tea a fruit?"))  # mode off
@@ -86,27 +87,27 @@ async def test_every_question_answers_a_question_once_and_ignores_the_rest(
     )
     assert report.body["message_reference"]["message_id"] == int(question["id"])
     await asyncio.sleep(0.2)
-    assert backend.asked == ["Is the Eiffel Tower taller in summer?"]
+    assert backend.questions == ["Is the Eiffel Tower taller in summer?"]
 
 
 async def test_without_the_intent_every_question_reads_nothing(
     start_adapter: StartAdapter,
     fake_discord: FakeDiscord,
     desk: QuestionDesk,
-    backend: DraftBackend,
+    backend: ScriptedBackend,
 ) -> None:
     await start_adapter()
     await desk.change_settings(CHANNEL, {"every_question": True})
     await fake_discord.dispatch("MESSAGE_CREATE", message("Is tea a fruit?"))
     await asyncio.sleep(0.2)
-    assert backend.asked == []
+    assert backend.questions == []
 
 
 async def test_a_disabled_channel_is_ignored(
     start_adapter: StartAdapter,
     fake_discord: FakeDiscord,
     desk: QuestionDesk,
-    backend: DraftBackend,
+    backend: ScriptedBackend,
 ) -> None:
     await start_adapter(message_content=True)
     await settings_reply(fake_discord, settings_command("channel", answers=False))
@@ -123,7 +124,7 @@ async def test_a_disabled_channel_is_ignored(
     refused = await settings_reply(fake_discord, guild_slash_command("Is it on?"))
     assert "turned off in this channel" in refused
     await asyncio.sleep(0.1)
-    assert backend.asked == []
+    assert backend.questions == []
     assert not [c for c in fake_discord.calls if c.method == "GET" and "/messages/" in c.path]
 
 
