@@ -6,15 +6,17 @@ settings, mounts it on the shared aiohttp server, starts, drains and closes it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -23,6 +25,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.background import BackgroundTasks
+from adapters.base import PlatformUnavailable
 from adapters.desk import QuestionDesk
 from adapters.slack.answering import (
     PLACEHOLDER_DELAY_SECONDS,
@@ -123,14 +126,17 @@ class SlackAdapter:
                 timeout=aiohttp.ClientTimeout(total=self.client.timeout)
             )
             self._owns_session = True
-        identity = await self.client.auth_test()
+        with _as_platform_error(self.client.base_url):
+            identity = await self.client.auth_test()
         log.info("Slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
         if self.app_token is None:
             return
         self._socket = AsyncSocketModeHandler(self.app, self.app_token, web_client=self.client)
         # Ask for the WebSocket URL here, so a bad app token fails loudly instead of retrying.
-        self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
-        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        # Once connected, the Socket Mode client reconnects by itself (with backoff).
+        with _as_platform_error(self.client.base_url):
+            self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack: Socket Mode connected")
 
     async def drain(self) -> None:
@@ -157,6 +163,21 @@ class SlackAdapter:
         client = self._socket.client if self._socket is not None else None
         session = client.current_session if client is not None else None
         return bool(client and not client.closed and session is not None and not session.closed)
+
+
+@contextlib.contextmanager
+def _as_platform_error(base_url: str) -> Iterator[None]:
+    """Slack unreachable, or refusing a token, as one line for whoever runs factbot."""
+    try:
+        yield
+    except SlackApiError as exc:
+        raise PlatformUnavailable(
+            "Slack", f"refused the token: {exc.response.get('error')}"
+        ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise PlatformUnavailable(
+            "Slack", f"cannot be reached at {base_url} ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def _is_signed(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]) -> bool:
