@@ -16,20 +16,21 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from answers.backends.corpus.index import CorpusIndex, CorpusIndexReport
 from answers.evidence import Passage
 from answers.model import Draft, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
+from answers.ranking import Query
 from answers.writers.extractive import write_extractive
 
 __all__ = ["ENGINE", "CorpusBackend", "index_corpus"]
 
 log = logging.getLogger(__name__)
 
-ENGINE = EngineInfo(backend="corpus", writer="extractive", version="1")
+ENGINE = EngineInfo(backend="corpus", writer="extractive", version="2")
 SEARCH_PASSAGES = 30  # the best-matching passages handed to the writer
 OVERVIEW_PASSAGES = 24  # opening passages of the documents, for follow-ups and "not covered"
 RECHECK_SECONDS = 1.0
@@ -38,6 +39,8 @@ RECHECK_SECONDS = 1.0
 @dataclass(frozen=True)
 class _Found:
     passages: list[Passage]
+    query: Query
+    weights: dict[str, float]
     documents: int
     matching_documents: int
     skipped: int
@@ -111,27 +114,25 @@ class CorpusBackend:
             engine=ENGINE,
             documents_searched=found.documents,
             notes=_skipped_note(found.skipped),
+            query=found.query,
+            weights=found.weights,
         )
 
     def _find(self, question: str) -> _Found:
         state = self._locked_sync()
-        matches = self.index.search(question, limit=SEARCH_PASSAGES)
+        found = self.index.search(question, limit=SEARCH_PASSAGES)
+        matches = found.passages
         seen = {p.evidence_id for p in matches}
         overview = [
             p for p in self.index.overview(limit=OVERVIEW_PASSAGES) if p.evidence_id not in seen
         ]
         passages = [
-            Passage(
-                evidence_id=f"E{n}",
-                text=p.text,
-                source=p.source,
-                score=p.score,
-                heading=p.heading,
-            )
-            for n, p in enumerate([*matches, *overview], start=1)
+            replace(p, evidence_id=f"E{n}") for n, p in enumerate([*matches, *overview], start=1)
         ]
         return _Found(
             passages=passages,
+            query=found.query,
+            weights=found.weights,
             documents=state.documents,
             matching_documents=len({p.source.url for p in matches}),
             skipped=len(state.skipped),

@@ -18,13 +18,14 @@ guards the connection, so the methods may be called from any thread.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -38,13 +39,25 @@ from answers.backends.corpus.documents import (
     passages,
     read_document,
 )
-from answers.evidence import Passage
+from answers.evidence import CodeBlock, Passage
+from answers.ingest.words import index_token, terms
 from answers.model import DraftSource
-from answers.ranking import question_words, rank_passages
+from answers.ranking import (
+    Bm25,
+    Query,
+    analyse_question,
+    coverage_of,
+    idf_of,
+    passage_terms,
+    rank_passages,
+    rarest_terms,
+    term_weights,
+)
 
 __all__ = [
     "CorpusIndex",
     "CorpusIndexReport",
+    "CorpusMatches",
     "IndexedFile",
     "ScannedFile",
     "default_index_path",
@@ -54,13 +67,18 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 MAX_FILE_BYTES = 32 * 1024 * 1024
 RACY_SECONDS = 2.0
 LOCKED_RETRIES = 60  # about 25 s of waiting for another indexer before giving up
-MAX_QUERY_TERMS = 32
 # bm25() weights per FTS column: a word in the title or a heading says more than one in a paragraph.
-FTS_WEIGHTS = (3.0, 2.0, 1.0, 0.5)  # title, heading, text, extra (code and tables)
+FTS_WEIGHTS = (2.0, 3.0, 1.0, 1.0, 0.5)  # title, heading, parents, text, code (code and tables)
+MAX_QUERY_TERMS = 32
+CANDIDATES = 80  # passages BM25 hands to re-ranking
+COVERAGE_WEIGHT = 0.5  # re-ranking: BM25 (scaled to the best) against the share of the question
+HEADING_FOCUS = 0.25  # ...plus this much for the share of the question its heading holds
+COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest terms together
+NEIGHBOUR_REACH = 6  # headings this many passages either side of a passage are its neighbours
 
 FileStatus = Literal["added", "changed", "unchanged", "removed", "skipped"]
 
@@ -72,14 +90,20 @@ CREATE TABLE IF NOT EXISTS files(
     publisher TEXT NOT NULL, published TEXT, passages INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-    heading TEXT NOT NULL, text TEXT NOT NULL, extra TEXT NOT NULL);
+    heading TEXT NOT NULL, parents TEXT NOT NULL, text TEXT NOT NULL, code TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_path ON passages(path, ordinal);
 """
+# The columns hold search terms (`answers.ingest.words.terms`, spelt by `index_token`), not
+# text: the tokenizer only splits them at spaces, so names and operators stay whole.
 _FTS_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, heading, text, extra, tokenize = 'porter unicode61 remove_diacritics 2');
+    title, heading, parents, text, code, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'");
 """
-_PASSAGE_COLUMNS = "p.path, p.ordinal, p.heading, p.text, f.title, f.url, f.publisher, f.published"
+_VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, 'row')"
+_PASSAGE_COLUMNS = (
+    "p.path, p.ordinal, p.heading, p.parents, p.text, p.code, f.title, f.url, f.publisher, "
+    "f.published"
+)
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -429,21 +453,33 @@ class CorpusIndex:
                 len(found),
             ),
         )
+        title_terms = _spelt(document.title)
         for passage in found:
+            code = json.dumps([[c.after, c.text] for c in passage.code], ensure_ascii=False)
             cursor = conn.execute(
-                "INSERT INTO passages(path, ordinal, heading, text, extra) VALUES (?, ?, ?, ?, ?)",
-                (file.path, passage.ordinal, passage.heading, passage.text, passage.extra),
+                "INSERT INTO passages(path, ordinal, heading, parents, text, code) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    file.path,
+                    passage.ordinal,
+                    passage.heading,
+                    "\n".join(passage.parents),
+                    passage.text,
+                    code,
+                ),
             )
             if self._has_fts:
+                searched_code = "\n".join([*(c.text for c in passage.code), passage.tables])
                 conn.execute(
-                    "INSERT INTO passages_fts(rowid, title, heading, text, extra) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO passages_fts(rowid, title, heading, parents, text, code) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         cursor.lastrowid,
-                        document.title,
-                        passage.heading,
-                        passage.text,
-                        passage.extra,
+                        title_terms,
+                        _spelt(passage.heading),
+                        _spelt(" ".join(passage.parents)),
+                        _spelt(passage.text),
+                        _spelt(searched_code),
                     ),
                 )
         status: FileStatus = "added" if known is None else "changed"
@@ -482,35 +518,107 @@ class CorpusIndex:
 
     # --- searching ------------------------------------------------------------------
 
-    def search(self, question: str, *, limit: int) -> list[Passage]:
-        """The passages best matching the question's words, best first (BM25)."""
-        terms = question_words(question)
-        if not terms:
-            return []
+    def search(self, question: str | Query, *, limit: int) -> CorpusMatches:
+        """The passages best matching the question, best first: BM25 (headings and titles
+        weigh more) over the index, then re-ranked by how much of the question each one holds
+        (`answers.ranking.coverage_of`)."""
+        query = question if isinstance(question, Query) else analyse_question(question)
         with self._lock:
             conn = self._connect()
+            documents = self._passage_count(conn)
+            if not query:
+                return CorpusMatches(query, [], {})
             if not self._has_fts:
-                everything = self._passages(
-                    conn.execute(
-                        f"SELECT {_PASSAGE_COLUMNS}, 0.0 FROM passages p "
-                        "JOIN files f ON f.path = p.path ORDER BY p.path, p.ordinal"
-                    )
-                )
-                return rank_passages(question, everything, limit=limit)
-            query = " OR ".join(f'"{t}"' for t in terms[:MAX_QUERY_TERMS])
-            weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+                return self._search_in_python(conn, query, limit)
+            spelt = {index_token(t.term): t.term for t in query.terms}
+            frequency = self._frequencies(conn, list(spelt))
+            weights = term_weights(
+                query, lambda term: idf_of(frequency.get(index_token(term), 0), documents)
+            )
+            match = " OR ".join(f'"{token}"' for token in list(spelt)[:MAX_QUERY_TERMS])
+            fts_weights = ", ".join(str(w) for w in FTS_WEIGHTS)
             try:
                 rows = conn.execute(
-                    f"SELECT {_PASSAGE_COLUMNS}, -bm25(passages_fts, {weights}) AS relevance "
+                    f"SELECT {_PASSAGE_COLUMNS}, -bm25(passages_fts, {fts_weights}) AS relevance, "
+                    "passages_fts.title, passages_fts.heading, passages_fts.parents, "
+                    "passages_fts.text, passages_fts.code "
                     "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
                     "JOIN files f ON f.path = p.path WHERE passages_fts MATCH ? "
                     "ORDER BY relevance DESC, p.path, p.ordinal LIMIT ?",
-                    (query, limit),
-                )
-                return self._passages(rows)
+                    (match, max(limit, CANDIDATES)),
+                ).fetchall()
             except sqlite3.OperationalError as exc:
-                log.warning("corpus search failed for %r: %s", question[:80], exc)
-                return []
+                log.warning("corpus search failed for %r: %s", query.question[:80], exc)
+                return CorpusMatches(query, [], weights)
+            ranked = self._rerank(query, weights, spelt, frequency, rows)[:limit]
+            found = self._passages(conn, [row for _, row in ranked])
+            scored = [
+                replace(p, score=round(score, 6))
+                for p, (score, _) in zip(found, ranked, strict=True)
+            ]
+            return CorpusMatches(query, scored, weights)
+
+    @staticmethod
+    def _rerank(
+        query: Query,
+        weights: dict[str, float],
+        spelt: dict[str, str],
+        frequency: dict[str, int],
+        rows: list[tuple[object, ...]],
+    ) -> list[tuple[float, tuple[object, ...]]]:
+        """Candidates scored by BM25 (scaled to the best) and the share of the question each
+        holds, with its heading; ties keep the index's order."""
+        top = max((float(str(row[10])) for row in rows), default=0.0) or 1.0
+        present = frozenset(t for t in spelt.values() if frequency.get(index_token(t), 0))
+        rarest = rarest_terms(query, weights, present)
+        scored: list[tuple[float, int, tuple[object, ...]]] = []
+        for n, row in enumerate(rows):
+            title, heading, parents, text, code = (str(v) for v in row[11:16])
+            found = frozenset(
+                spelt[token]
+                for column in (title, heading, parents, text, code)
+                for token in column.split()
+                if token in spelt
+            )
+            coverage = coverage_of(query, weights, found, rarest)
+            headed = frozenset(spelt[t] for t in heading.split() if t in spelt)
+            focus = coverage_of(query, weights, headed, rarest).share
+            score = (
+                (1 - COVERAGE_WEIGHT) * float(str(row[10])) / top
+                + COVERAGE_WEIGHT * coverage.share
+                + HEADING_FOCUS * focus
+                + (COVERED_BONUS if coverage.is_covered else 0.0)
+            )
+            scored.append((score, n, row[:10]))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [(score, row) for score, _, row in scored]
+
+    def _frequencies(self, conn: sqlite3.Connection, tokens: list[str]) -> dict[str, int]:
+        """How many passages hold each (spelt) term."""
+        conn.execute(_VOCABULARY)
+        marks = ", ".join("?" for _ in tokens)
+        rows = conn.execute(
+            f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({marks})", tokens
+        ).fetchall()
+        return {str(term): int(doc) for term, doc in rows}
+
+    def _passage_count(self, conn: sqlite3.Connection) -> int:
+        (count,) = conn.execute("SELECT COUNT(*) FROM passages").fetchone()
+        return int(count)
+
+    def _search_in_python(
+        self, conn: sqlite3.Connection, query: Query, limit: int
+    ) -> CorpusMatches:
+        everything = self._passages(
+            conn,
+            conn.execute(
+                f"SELECT {_PASSAGE_COLUMNS} FROM passages p "
+                "JOIN files f ON f.path = p.path ORDER BY p.path, p.ordinal"
+            ).fetchall(),
+        )
+        bm25 = Bm25([passage_terms(p) for p in everything])
+        weights = term_weights(query, bm25.idf)
+        return CorpusMatches(query, rank_passages(query, everything, limit=limit), weights)
 
     def overview(self, *, limit: int) -> list[Passage]:
         """The opening passages of every document (then the second ones, ...): what the corpus
@@ -518,21 +626,35 @@ class CorpusIndex:
         with self._lock:
             conn = self._connect()
             rows = conn.execute(
-                f"SELECT {_PASSAGE_COLUMNS}, 0.0 FROM passages p JOIN files f ON f.path = p.path "
+                f"SELECT {_PASSAGE_COLUMNS} FROM passages p JOIN files f ON f.path = p.path "
                 "ORDER BY p.ordinal, p.path LIMIT ?",
                 (limit,),
-            )
-            return self._passages(rows)
+            ).fetchall()
+            return self._passages(conn, rows)
 
     def document_count(self) -> int:
         with self._lock:
             (count,) = self._connect().execute("SELECT COUNT(*) FROM files").fetchone()
             return int(count)
 
-    @staticmethod
-    def _passages(rows: Iterable[tuple[object, ...]]) -> list[Passage]:
+    def _neighbours(self, conn: sqlite3.Connection, path: str, ordinal: int) -> tuple[str, ...]:
+        """The distinct headings of the passages around one, nearest first, its own left out."""
+        rows = conn.execute(
+            "SELECT ordinal, heading FROM passages WHERE path = ? AND ordinal BETWEEN ? AND ? "
+            "ORDER BY ordinal",
+            (path, ordinal - NEIGHBOUR_REACH, ordinal + NEIGHBOUR_REACH),
+        ).fetchall()
+        own = next((str(h) for o, h in rows if o == ordinal), "")
+        nearest = sorted(rows, key=lambda row: (abs(int(row[0]) - ordinal), int(row[0])))
+        found = dict.fromkeys(str(h) for _, h in nearest if str(h) and str(h) != own)
+        return tuple(found)
+
+    def _passages(
+        self, conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]
+    ) -> list[Passage]:
         found: list[Passage] = []
-        for path, ordinal, heading, text, title, url, publisher, published, score in rows:
+        for row in rows:
+            path, ordinal, heading, parents, text, code, title, url, publisher, published = row[:10]
             source = DraftSource(
                 title=str(title),
                 url=str(url),
@@ -544,8 +666,26 @@ class CorpusIndex:
                     evidence_id=f"{path}#{ordinal}",
                     text=str(text),
                     source=source,
-                    score=round(float(str(score)), 6),
+                    score=0.0,
                     heading=str(heading),
+                    parents=tuple(p for p in str(parents).split("\n") if p),
+                    code=tuple(CodeBlock(int(a), str(c)) for a, c in json.loads(str(code))),
+                    neighbours=self._neighbours(conn, str(path), int(str(ordinal))),
                 )
             )
         return found
+
+
+@dataclass(frozen=True)
+class CorpusMatches:
+    """What a search found: the question's terms, the passages best first, and each term's
+    weight (how rare it is in the whole corpus)."""
+
+    query: Query
+    passages: list[Passage]
+    weights: dict[str, float]
+
+
+def _spelt(text: str) -> str:
+    """Text as the index holds it: its search terms, spelt for the tokenizer, space-separated."""
+    return " ".join(index_token(term) for term in terms(text))

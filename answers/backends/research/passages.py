@@ -14,9 +14,9 @@ from dataclasses import replace
 
 from answers.backends.research.pages import Page
 from answers.evidence import Passage
+from answers.ingest.sentences import sentence_spans
 from answers.model import DraftSource
 from answers.ranking import rank_passages
-from answers.writers.sentences import sentence_spans
 
 __all__ = ["MAX_EVIDENCE", "PER_SOURCE", "page_passages", "select_evidence"]
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from answers.backends.corpus.blocks import collapse
+from answers.ingest.model import collapse
 
 __all__ = ["FrontMatter", "parse_date", "split_front_matter"]
 
