@@ -3,13 +3,15 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How does factbot cache answers?
+QUALITY_ARGS ?=
 
-.PHONY: demo chat test lint bench install
+.PHONY: demo chat test lint bench quality install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# setuptools warns that a folder named like a package may shadow it: here that is the point.
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -31,3 +33,9 @@ bench: $(BIN)/.installed
 	bash .ci/ensure-redis
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_research.py
+	$(BIN)/python bench/bench_slack.py
+	$(BIN)/python bench/bench_api.py
+
+# Answer quality on real documentation beside a plain BM25 baseline (downloads the corpora once).
+quality: $(BIN)/.installed
+	$(BIN)/python -m bench.quality $(QUALITY_ARGS)

@@ -15,7 +15,6 @@ class BackgroundTasks:
 
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.accepting = True
 
     def spawn(self, coro: Coroutine[Any, Any, Any], *, name: str = "answer") -> asyncio.Task[Any]:
         task = asyncio.create_task(coro, name=name)
@@ -33,7 +32,6 @@ class BackgroundTasks:
 
     async def drain(self, grace: float) -> bool:
         """Wait up to `grace` seconds for running tasks; cancel the rest. True if all finished."""
-        self.accepting = False
         if not self._tasks:
             return True
         _, pending = await asyncio.wait(set(self._tasks), timeout=grace)

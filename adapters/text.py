@@ -11,6 +11,8 @@ WEB_SCHEMES = ("http", "https")
 # C0 controls but tab and newline, DEL, and C1 controls (ESC starts a terminal's escape codes).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ZWJ = "\u200d"
+ZWSP = "\u200b"
+_FENCE_RUN = re.compile(r"``(?=`)")
 _REGIONAL_INDICATORS = ("\U0001f1e6", "\U0001f1ff")  # two make a flag
 
 
@@ -58,6 +60,25 @@ def _whole_characters_end(text: str, end: int) -> int:
     if pairs % 2 and end < len(text) and _is_regional_indicator(text[end]):
         end -= 1
     return end
+
+
+def defuse_fences(code: str) -> str:
+    """`code` with no run of three backticks left (a zero-width space after every second), so it
+    cannot close the code block it is shown in."""
+    return _FENCE_RUN.sub("``" + ZWSP, code)
+
+
+def cut_code(code: str, limit: int) -> str:
+    """`code` if it fits, else its first lines (whole, when a line ends near the cut) and a last
+    line "…", in at most `limit` characters."""
+    if len(code) <= limit:
+        return code
+    end = _whole_characters_end(code, max(0, limit - len(ELLIPSIS) - 1))
+    head = code[:end]
+    newline = head.rfind("\n")
+    if newline >= len(head) // 2:
+        head = head[:newline]
+    return head.rstrip() + "\n" + ELLIPSIS if head.strip() else ELLIPSIS
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -1,21 +1,50 @@
-"""The words people see when something is not an answer: errors and usage, once for every adapter."""
+"""The words people see when something is not an answer: errors and usage, once for every adapter.
+
+Every error names its sentence by a key (`FactbotError.wording`, see
+`answers.errors`); `WORDS` holds one sentence per key, formatted with the
+error itself (`{exc.limit:,}`), so adding an error adds one line here.
+"""
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 
-from answers import (
-    AnswerNotFound,
-    EmptyQuestion,
-    FeedbackTally,
-    QuestionTooLong,
-    RateLimited,
-    ResearchFailed,
-    StoreUnavailable,
-    Vote,
-)
+from answers import FactbotError, FeedbackTally, Vote, classify
 
 EXAMPLE_QUESTION = "How does factbot cache answers?"
+
+RESTARTING = (
+    "I'm restarting right now, so I can't take new questions. Please ask again in a minute."
+)
+
+WORDS: Mapping[str, str] = {
+    "empty_question": "That question is empty. Ask me something, e.g. “{example}”",
+    "question_too_long": (
+        "That question is {exc.length:,} characters long; I can take up to {exc.limit:,}. "
+        "Could you shorten it?"
+    ),
+    "rate_limited": (
+        "You've asked a lot of questions in a short time. Try again in {exc.retry_seconds} s."
+    ),
+    "restarting": RESTARTING,
+    "answer_not_found": "That answer has expired. Ask the question again to get a fresh report.",
+    "store_unavailable": "I can't reach my storage just now. Please try again in a moment.",
+    "research_failed": "Sorry, I couldn't research that question just now. Please try again.",
+    FactbotError.wording: "Sorry, something went wrong on my side. Please try again.",
+}
+
+NO_TEXT_TO_CHECK = "That message has no text I can fact-check."
+
+CHANNEL_DISABLED = (
+    "I'm turned off in this channel by an admin. Ask me in another channel or a direct message."
+)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One friendly sentence for any error an adapter may meet."""
+    error = classify(exc)
+    words = WORDS.get(error.wording, WORDS[FactbotError.wording])
+    return words.format(exc=error, example=EXAMPLE_QUESTION)
 
 
 def usage(how_to_ask: str) -> str:
@@ -24,34 +53,6 @@ def usage(how_to_ask: str) -> str:
         "Ask me a question and I'll answer with a short, sourced fact-check report. "
         f"Try: {how_to_ask.replace('QUESTION', EXAMPLE_QUESTION)}"
     )
-
-
-def describe_error(exc: BaseException) -> str:
-    """One friendly sentence for any error an adapter may meet."""
-    if isinstance(exc, EmptyQuestion):
-        return "That question is empty. Ask me something, e.g. “" + EXAMPLE_QUESTION + "”"
-    if isinstance(exc, QuestionTooLong):
-        return (
-            f"That question is {exc.length:,} characters long; I can take up to "
-            f"{exc.limit:,}. Could you shorten it?"
-        )
-    if isinstance(exc, RateLimited):
-        seconds = max(1, math.ceil(exc.retry_after))
-        return f"You've asked a lot of questions in a short time. Try again in {seconds} s."
-    if isinstance(exc, AnswerNotFound):
-        return "That answer has expired. Ask the question again to get a fresh report."
-    if isinstance(exc, StoreUnavailable):
-        return "I can't reach my storage just now. Please try again in a moment."
-    if isinstance(exc, ResearchFailed):
-        return "Sorry, I couldn't research that question just now. Please try again."
-    return "Sorry, something went wrong on my side. Please try again."
-
-
-NO_TEXT_TO_CHECK = "That message has no text I can fact-check."
-
-RESTARTING = (
-    "I'm restarting right now, so I can't take new questions. Please ask again in a minute."
-)
 
 
 def thanks_for_vote(vote: Vote, tally: FeedbackTally) -> str:

@@ -10,6 +10,9 @@ from answers.errors import (
     QuestionTooLong,
     RateLimited,
     ResearchFailed,
+    ShuttingDown,
+    StoreUnavailable,
+    classify,
 )
 from answers.feedback import FeedbackStore, FeedbackTally, Vote
 from answers.model import (
@@ -22,10 +25,11 @@ from answers.model import (
     EngineInfo,
     Section,
     Source,
+    Understood,
 )
 from answers.progress import Progress, ProgressCallback, Stage
 from answers.ratelimit import RateLimiter
-from answers.store import MemoryStore, RedisStore, Store, StoreUnavailable, connect_redis
+from answers.store import MemoryStore, RedisStore, Store, connect_redis
 
 __all__ = [
     "DEFAULT_DISCLAIMER",
@@ -54,10 +58,13 @@ __all__ = [
     "RedisStore",
     "ResearchFailed",
     "Section",
+    "ShuttingDown",
     "Source",
     "Stage",
     "Store",
     "StoreUnavailable",
+    "Understood",
     "Vote",
+    "classify",
     "connect_redis",
 ]

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import zlib
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from answers.model import Answer
@@ -20,6 +22,7 @@ log = logging.getLogger(__name__)
 DEFAULT_FRESHNESS = timedelta(hours=24)
 DEFAULT_RETENTION = timedelta(days=30)
 DEFAULT_LOCK_TTL = 30.0
+LAST_IDS = 4096
 # A report whose sources cover nothing is researched again sooner: the sources may catch up.
 UNCOVERED_FRESHNESS = timedelta(minutes=10)
 
@@ -61,6 +64,8 @@ class AnswerCache:
     freshness: timedelta = DEFAULT_FRESHNESS
     retention: timedelta = DEFAULT_RETENTION
     lock_ttl: float = DEFAULT_LOCK_TTL
+    # question hash -> the answer id last found for it (so `lookup` can skip what it decoded)
+    _last_ids: OrderedDict[str, str] = field(default_factory=OrderedDict, repr=False)
 
     async def answer_id_for(self, question_hash: str) -> str | None:
         raw = await self.store.get(question_key(question_hash))
@@ -70,10 +75,33 @@ class AnswerCache:
         raw = await self.store.get(answer_key(answer_id))
         return unpack_answer(raw) if raw else None
 
-    async def lookup(self, question_hash: str) -> Answer | None:
-        """The fresh answer to a question, if one is cached (one round trip)."""
-        raw = await self.store.get_via(question_key(question_hash), prefix=ANSWER_PREFIX)
-        return unpack_answer(raw) if raw else None
+    async def lookup(
+        self, question_hash: str, *, known: Mapping[str, Answer] | None = None
+    ) -> Answer | None:
+        """The fresh answer to a question, if one is cached (one round trip). `known` holds
+        answers this process already decoded, by id: the likely one is not sent again."""
+        likely = known.get(self._last_ids.get(question_hash, "")) if known else None
+        found = await self.store.get_via(
+            question_key(question_hash),
+            prefix=ANSWER_PREFIX,
+            unless=likely.id.encode() if likely is not None else None,
+        )
+        if found is None:
+            return None
+        pointer, raw = found
+        answer_id = pointer.decode()
+        if raw is None:
+            return likely if likely is not None and likely.id == answer_id else None
+        answer = unpack_answer(raw)
+        if answer is not None:
+            self._note(question_hash, answer.id)
+        return answer
+
+    def _note(self, question_hash: str, answer_id: str) -> None:
+        self._last_ids[question_hash] = answer_id
+        self._last_ids.move_to_end(question_hash)
+        while len(self._last_ids) > LAST_IDS:
+            self._last_ids.popitem(last=False)
 
     async def save(
         self, question_hash: str, answer: Answer, *, freshness: timedelta | None = None
@@ -87,6 +115,7 @@ class AnswerCache:
         await self.store.set(
             question_key(question_hash), answer.id.encode(), ttl=fresh_for.total_seconds()
         )
+        self._note(question_hash, answer.id)
 
     async def acquire(self, question_hash: str, token: bytes) -> bool:
         return await self.store.set(

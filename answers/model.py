@@ -77,6 +77,25 @@ class EngineInfo(_Frozen):
     version: NonEmptyText
 
 
+class Understood(_Frozen):
+    """How a follow-up asked inside a thread was understood on its own.
+
+    `question` is the standalone question (rewritten by the LLM), or, without
+    an LLM, the question as asked; `terms` are the earlier question's key words
+    that joined its search. `text` is what the report shows ("Answering: …")
+    and what the cache key holds.
+    """
+
+    question: NonEmptyText
+    terms: tuple[NonEmptyText, ...] = ()
+
+    @property
+    def text(self) -> str:
+        if not self.terms:
+            return self.question
+        return f"{self.question} (about {', '.join(self.terms)})"
+
+
 class Answer(_Frozen):
     """A fact-check report.
 
@@ -98,6 +117,8 @@ class Answer(_Frozen):
         min_length=MIN_FOLLOW_UPS, max_length=MAX_FOLLOW_UPS
     )
     engine: EngineInfo
+    # Set when the question was a follow-up in a thread; older stored answers have none.
+    understood: Understood | None = None
 
     @model_validator(mode="after")
     def _citations_resolve(self) -> Self:
@@ -202,6 +223,7 @@ class Draft:
         question_key: str,
         checked_on: datetime,
         disclaimer: str,
+        understood: Understood | None = None,
     ) -> Answer:
         """Number sources by first citation, merge same-URL sources, drop uncited ones."""
         canonical: dict[str, int] = {}  # url -> index of the first draft source with it
@@ -239,7 +261,8 @@ class Draft:
         )
         title = self.title or display_title(question)
         follow_ups = tuple(dict.fromkeys(self.follow_ups))
-        body = (title, summary, sections, limitations, sources, follow_ups, self.engine)
+        body: tuple[object, ...] = (title, summary, sections, limitations, sources, follow_ups)
+        body += (self.engine,) if understood is None else (self.engine, understood)
         return Answer(
             id=_fingerprint(question_key, body),
             question=question,
@@ -252,6 +275,7 @@ class Draft:
             sources=sources,
             follow_ups=follow_ups,
             engine=self.engine,
+            understood=understood,
         )
 
 

@@ -6,13 +6,17 @@ that builds its keys (`answers.cache`, `answers.dedupe`, `answers.ratelimit`,
 `answers.feedback`).
 
 `RedisStore` never lets a dead Redis stall a question: connection failures
-raise `StoreUnavailable` at once, one warning is logged per outage, and
-while Redis is down calls fail fast for `retry_interval` seconds before it
-is tried again.
+raise `StoreUnavailable` at once, one warning is logged when Redis goes away
+and one when it is back, and while Redis is down calls fail fast for
+`retry_interval` seconds before it is tried again. Its connection pool is
+bounded and blocking: under a burst a call waits for a free connection
+(a busy Redis is not an outage), and a call that waited while Redis went
+away fails fast instead of trying it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -20,12 +24,17 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar, cast
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-from redis.retry import Retry
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import MaxConnectionsError, RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from answers.errors import StoreUnavailable
 
 __all__ = [
     "DEFAULT_NAMESPACE",
+    "DEFAULT_POOL_SIZE",
     "MemoryStore",
     "RedisStore",
     "Store",
@@ -36,12 +45,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_NAMESPACE = "factbot:v1:"
+DEFAULT_POOL_SIZE = 50  # connections per process; more rarely helps one event loop
+# Failures that mean Redis cannot be reached (these open the breaker); any other RedisError is
+# one refused command (out of memory, a wrong type) and says nothing about the next.
+_UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 T = TypeVar("T")
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be reached right now; callers go on without it."""
 
 
 class Store(Protocol):
@@ -58,8 +67,12 @@ class Store(Protocol):
         """Store `value`; with `only_new`, only if the key is absent. True if stored."""
         ...
 
-    async def get_via(self, key: str, *, prefix: str) -> bytes | None:
-        """The value at `prefix + <value of key>`, in one round trip (a pointer, then its target)."""
+    async def get_via(
+        self, key: str, *, prefix: str, unless: bytes | None = None
+    ) -> tuple[bytes, bytes | None] | None:
+        """The pointer at `key` and the value at `prefix + pointer`, in one round trip; None when
+        `key` is absent. When the pointer is `unless` (the caller has its value) the value is not
+        sent: (pointer, None)."""
         ...
 
     async def delete(self, key: str, *, if_value: bytes | None = None) -> bool: ...
@@ -84,7 +97,8 @@ class Store(Protocol):
 _GET_VIA = """
 local target = redis.call('GET', KEYS[1])
 if not target then return false end
-return redis.call('GET', ARGV[1] .. target)
+if target == ARGV[2] then return {target} end
+return {target, redis.call('GET', ARGV[1] .. target)}
 """
 _COMPARE_DELETE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -101,16 +115,33 @@ return n
 """
 
 
-def connect_redis(url: str, *, timeout: float = 1.0) -> aioredis.Redis:
-    """A client that fails fast: no retries, short connect and read timeouts."""
-    return aioredis.Redis.from_url(
+def connect_redis(
+    url: str, *, timeout: float = 1.0, pool_size: int = DEFAULT_POOL_SIZE
+) -> aioredis.Redis:
+    """A client that fails fast when Redis is gone and waits its turn when Redis is busy.
+
+    Short connect and read timeouts. One retry, on a new connection, only for a connection
+    error: a connection the pool kept from before a Redis restart fails once and is replaced,
+    rather than reporting an outage that is not there. The pool holds at most `pool_size`
+    connections and blocks (never raises) when they are all in use.
+    """
+    pool = aioredis.BlockingConnectionPool.from_url(
         url,
+        max_connections=pool_size,
+        timeout=None,  # RedisStore bounds the wait: only a real failure ends it
         socket_connect_timeout=timeout,
         socket_timeout=timeout * 2,
-        retry=Retry(NoBackoff(), 0),
-        retry_on_error=[],
+        retry=Retry(NoBackoff(), 1),
+        retry_on_error=[RedisConnectionError],
         decode_responses=False,
     )
+    return aioredis.Redis.from_pool(pool)  # the client owns the pool: aclose() closes it
+
+
+def pool_size_of(client: aioredis.Redis) -> int:
+    """How many commands may run at once on `client` (its pool's size, capped)."""
+    size = getattr(client.connection_pool, "max_connections", DEFAULT_POOL_SIZE)
+    return max(1, min(int(size), 10_000))
 
 
 def _ms(ttl: float) -> int:
@@ -132,6 +163,9 @@ class RedisStore:
         self._clock = clock
         self._down_since: float | None = None
         self._last_try = 0.0
+        # One slot per pooled connection: a call waits here, where it can still fail fast if
+        # Redis goes away meanwhile, and never inside the pool.
+        self._slots = asyncio.Semaphore(pool_size_of(client))
         # Registered scripts run by EVALSHA: the script text crosses the wire once, not per call.
         self._get_via = client.register_script(_GET_VIA)
         self._compare_delete = client.register_script(_COMPARE_DELETE)
@@ -149,12 +183,21 @@ class RedisStore:
     def _k(self, key: str) -> str:
         return self.namespace + key
 
-    def _before(self) -> None:
+    def _fail_fast(self) -> None:
+        """Raise while Redis is known to be down and it is not yet time to try it again."""
         if self._down_since is not None and self._clock() - self._last_try < self.retry_interval:
             raise StoreUnavailable("Redis is unreachable (retrying shortly)")
+
+    def _before(self) -> None:
+        self._fail_fast()
         self._last_try = self._clock()
 
     def _failed(self, exc: BaseException) -> StoreUnavailable:
+        if isinstance(exc, MaxConnectionsError):  # a full pool is not an outage
+            return StoreUnavailable(f"no free Redis connection ({exc})")
+        if not isinstance(exc, _UNREACHABLE):  # one refused command, not an outage
+            log.warning("Redis refused a command: %s", exc)
+            return StoreUnavailable(str(exc))
         if self._down_since is None:
             self._down_since = self._clock()
             log.warning("Redis is unreachable (%s); answering without the shared cache", exc)
@@ -166,11 +209,13 @@ class RedisStore:
             self._down_since = None
 
     async def _call(self, make: Callable[[], Awaitable[T]]) -> T:
-        self._before()
-        try:
-            result = await make()
-        except (RedisError, OSError) as exc:
-            raise self._failed(exc) from exc
+        self._fail_fast()
+        async with self._slots:
+            self._before()  # Redis may have gone away while this call waited for a connection
+            try:
+                result = await make()
+            except (RedisError, OSError) as exc:
+                raise self._failed(exc) from exc
         self._succeeded()
         return result
 
@@ -178,9 +223,17 @@ class RedisStore:
         value = await self._call(lambda: self.client.get(self._k(key)))
         return cast("bytes | None", value)
 
-    async def get_via(self, key: str, *, prefix: str) -> bytes | None:
-        value = await self._call(lambda: self._get_via(keys=[self._k(key)], args=[self._k(prefix)]))
-        return cast("bytes | None", value)
+    async def get_via(
+        self, key: str, *, prefix: str, unless: bytes | None = None
+    ) -> tuple[bytes, bytes | None] | None:
+        found = await self._call(
+            lambda: self._get_via(keys=[self._k(key)], args=[self._k(prefix), unless or b""])
+        )
+        if not found:
+            return None
+        pointer, *value = cast("list[bytes | None]", found)
+        assert pointer is not None
+        return pointer, (value[0] or None) if value else None
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
         done = await self._call(
@@ -221,9 +274,12 @@ class RedisStore:
         return {k.decode(): v.decode() for k, v in raw.items()}
 
     async def ping(self) -> bool:
+        """Ask Redis now (health checks), whatever the breaker says."""
         try:
-            await self.client.ping()
-        except (RedisError, OSError):
+            async with self._slots:
+                await self.client.ping()
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
             return False
         self._succeeded()
         return True
@@ -267,9 +323,13 @@ class MemoryStore:
         value = self._live(key)
         return value if isinstance(value, bytes) else None
 
-    async def get_via(self, key: str, *, prefix: str) -> bytes | None:
+    async def get_via(
+        self, key: str, *, prefix: str, unless: bytes | None = None
+    ) -> tuple[bytes, bytes | None] | None:
         target = await self.get(key)
-        return await self.get(prefix + target.decode()) if target else None
+        if not target:
+            return None
+        return target, None if target == unless else await self.get(prefix + target.decode())
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
         if only_new and self._live(key) is not None:

@@ -7,21 +7,16 @@ setting, bad arguments), always one line on stderr and never a traceback.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from bot.config import Settings
 
-from adapters.console import render_answer, run_chat
-from adapters.wording import describe_error
-from answers import FactbotError, Progress, QuestionError, RateLimited, ResearchFailed
-from answers.question import check_question
-from bot.config import ConfigError, Settings, load_settings
-from bot.logs import configure_logging
-from bot.wiring import build
+# Only the standard library is imported up front, so `--help` and `--version` answer at once;
+# each command imports what it needs.
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -38,11 +33,32 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def factbot_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("factbot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: the installed package's version, looked up only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print factbot's version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        print(f"factbot {factbot_version()} (Python {sys.version.split()[0]})")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="factbot",
         description="Sourced fact-check reports, in your terminal, Slack and Discord.",
     )
+    parser.add_argument("--version", action=_VersionAction)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ask = commands.add_parser("ask", help="answer one question and print the report")
@@ -75,6 +91,24 @@ def _say(line: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
+    except UsageError as exc:
+        _say(str(exc))
+        return EXIT_USAGE
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from adapters.wording import describe_error
+    from answers import QuestionError
+    from bot.config import ConfigError, load_settings
+    from bot.logs import configure_logging
+
+    try:
         settings = load_settings()
         if args.command != "run" and "log_level" not in settings.model_fields_set:
             settings = settings.model_copy(update={"log_level": "WARNING"})  # a quiet terminal
@@ -86,8 +120,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"factbot: bad setting: {exc}")
     except QuestionError as exc:
         _say(f"factbot: {describe_error(exc)}")
-    except KeyboardInterrupt:
-        return 130
     return EXIT_USAGE
 
 
@@ -115,6 +147,16 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _ask(settings: Settings, question: str, *, as_json: bool, refresh: bool) -> int:
+    import json
+
+    from rich.console import Console
+
+    from adapters.console import render_answer
+    from adapters.wording import describe_error
+    from answers import Progress, RateLimited, ResearchFailed
+    from answers.question import check_question
+    from bot.wiring import build
+
     check_question(question)
     services = build(settings)
     out = Console(highlight=False, soft_wrap=False)
@@ -143,6 +185,13 @@ async def _ask(settings: Settings, question: str, *, as_json: bool, refresh: boo
 
 
 async def _chat(settings: Settings) -> int:
+    from rich.console import Console
+
+    from adapters.console import run_chat
+    from adapters.wording import describe_error
+    from answers import FactbotError
+    from bot.wiring import build
+
     services = build(settings)
     try:
         await run_chat(services.desk, Console(highlight=False))
@@ -158,6 +207,10 @@ async def _index(settings: Settings, path: Path | None) -> int:
     folder = path or settings.corpus
     if not folder.is_dir():
         raise UsageError(f"factbot index: no such folder: {folder}")
+    import asyncio
+
+    from rich.console import Console
+
     from answers.backends.corpus import index_corpus
 
     report = await asyncio.to_thread(index_corpus, folder, index_path=settings.corpus_index)

@@ -16,7 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "docs"
+# The project's docs/, shipped inside the package (bot/docs links to it in a checkout), so an
+# installed factbot answers questions about itself with no setting.
+DEFAULT_CORPUS = Path(__file__).resolve().parent / "docs"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -64,6 +66,20 @@ class Settings(BaseSettings):
         10, ge=0, validation_alias=_env("FACTBOT_RATE_LIMIT_PER_MINUTE")
     )
     namespace: str = Field("factbot:v1:", validation_alias=_env("FACTBOT_REDIS_NAMESPACE"))
+    redis_pool_size: int = Field(
+        50, ge=1, le=10_000, validation_alias=_env("FACTBOT_REDIS_POOL_SIZE")
+    )
+    research_deadline: timedelta = Field(
+        timedelta(seconds=120), validation_alias=_env("FACTBOT_RESEARCH_DEADLINE")
+    )
+
+    # --- channels and threads -----------------------------------------------------------
+    channel_rate_limit_per_minute: int = Field(
+        6, ge=0, validation_alias=_env("FACTBOT_CHANNEL_RATE_LIMIT_PER_MINUTE")
+    )
+    settings_cache_ttl: timedelta = Field(
+        timedelta(seconds=10), validation_alias=_env("FACTBOT_SETTINGS_CACHE_TTL")
+    )
 
     # --- running ------------------------------------------------------------------
     port: int = Field(3000, ge=0, le=65535, validation_alias=_env("FACTBOT_PORT"))
@@ -87,6 +103,9 @@ class Settings(BaseSettings):
     slack_sections: Literal["container", "buttons"] = Field(
         "container", validation_alias=_env("SLACK_SECTIONS")
     )
+    slack_reaction_emoji: str = Field(
+        "mag", pattern=r"^[a-z0-9_+'-]{1,100}$", validation_alias=_env("SLACK_REACTION_EMOJI")
+    )
 
     # --- Discord ------------------------------------------------------------------
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
@@ -94,6 +113,10 @@ class Settings(BaseSettings):
     discord_shard_ids: str | None = Field(None, validation_alias=_env("DISCORD_SHARD_IDS"))
     discord_shard_count: int | None = Field(
         None, ge=1, validation_alias=_env("DISCORD_SHARD_COUNT")
+    )
+    discord_message_content: bool = Field(False, validation_alias=_env("DISCORD_MESSAGE_CONTENT"))
+    discord_reaction_emoji: str = Field(
+        "🔍", min_length=1, max_length=100, validation_alias=_env("DISCORD_REACTION_EMOJI")
     )
 
     # --- research backend -----------------------------------------------------------
@@ -114,11 +137,23 @@ class Settings(BaseSettings):
     page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))
 
     @field_validator(
-        "freshness", "retention", "shutdown_grace", "llm_timeout", "page_ttl", mode="before"
+        "freshness",
+        "retention",
+        "research_deadline",
+        "shutdown_grace",
+        "llm_timeout",
+        "page_ttl",
+        "settings_cache_ttl",
+        mode="before",
     )
     @classmethod
     def _duration(cls, value: object) -> timedelta:
         return parse_duration(value)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value  # debug, Debug, DEBUG
 
     @field_validator("redis_url")
     @classmethod
@@ -137,6 +172,18 @@ class Settings(BaseSettings):
                 f"no such folder: {value} (point it at a folder of .md, .txt or .html)"
             )
         return value
+
+    @property
+    def is_research_configured(self) -> bool:
+        """The research backend has its search provider (it can run beside the corpus)."""
+        if self.search_provider == "brave":
+            return self.brave_api_key is not None
+        return bool(self.searxng_url)
+
+    @property
+    def is_corpus_chosen(self) -> bool:
+        """A corpus folder was named (the research deployment can offer it too)."""
+        return self.backend == "corpus" or "corpus" in self.model_fields_set
 
     @property
     def fetch_allow_host_list(self) -> list[str]:

@@ -20,7 +20,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
 from adapters.desk import QuestionDesk
-from answers import AskOutcome, QuestionError, RateLimited, ResearchFailed, StoreUnavailable
+from answers import AskOutcome, ResearchFailed, classify
 
 __all__ = ["RESEARCH_BUCKETS", "FactbotMetrics", "error_stage", "error_type"]
 
@@ -29,16 +29,8 @@ RESEARCH_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0
 
 
 def error_stage(exc: BaseException) -> str:
-    """Where a question stopped: the branch of the error tree it raised."""
-    if isinstance(exc, QuestionError):
-        return "question"
-    if isinstance(exc, RateLimited):
-        return "rate_limit"
-    if isinstance(exc, ResearchFailed):
-        return "research"
-    if isinstance(exc, StoreUnavailable):
-        return "store"
-    return "internal"
+    """Where a question stopped: the stage its error carries (`answers.errors`)."""
+    return classify(exc).stage
 
 
 def error_type(exc: BaseException) -> str:

@@ -157,9 +157,10 @@ async def run_adapters(
     try:
         site = web.TCPSite(runner, settings.host, settings.port)
         await site.start()
-        refresh_index = getattr(services.engine.backend, "refresh", None)
-        if refresh_index is not None:  # build the corpus index before the first question
-            await refresh_index()
+        for backend in (services.engine.backend, *services.engine.backends.values()):
+            refresh_index = getattr(backend, "refresh", None)
+            if refresh_index is not None:  # build the corpus index before the first question
+                await refresh_index()
         if not await services.store.ping():
             log.warning("Redis does not answer yet: answering without the shared cache")
         for adapter in adapters:

@@ -47,15 +47,31 @@ class Services:
 def build_store(settings: Settings) -> Store:
     if settings.redis_url is None:
         return MemoryStore()
-    return RedisStore(connect_redis(settings.redis_url), namespace=settings.namespace)
+    client = connect_redis(settings.redis_url, pool_size=settings.redis_pool_size)
+    return RedisStore(client, namespace=settings.namespace)
 
 
 def build_backend(settings: Settings, store: Store) -> Backend:
     if settings.backend == "research":
         return build_research_backend(settings, store)
+    return build_corpus_backend(settings)
+
+
+def build_corpus_backend(settings: Settings) -> Backend:
     from answers.backends.corpus import CorpusBackend
 
     return CorpusBackend(settings.corpus, index_path=settings.corpus_index)
+
+
+def build_backends(settings: Settings, store: Store, default: Backend) -> dict[str, Backend]:
+    """The backends a channel may choose, by name: both when both are configured (a search
+    provider for research, a corpus folder for the corpus), else none beside the default."""
+    named = {settings.backend: default}
+    if settings.backend == "corpus" and settings.is_research_configured:
+        named["research"] = build_research_backend(settings, store)
+    elif settings.backend == "research" and settings.is_corpus_chosen:
+        named["corpus"] = build_corpus_backend(settings)
+    return named if len(named) > 1 else {}
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -88,12 +104,25 @@ def build(
     settings: Settings, *, store: Store | None = None, backend: Backend | None = None
 ) -> Services:
     store = store if store is not None else build_store(settings)
-    backend = backend if backend is not None else build_backend(settings, store)
+    backends: dict[str, Backend] = {}
+    if backend is None:
+        backend = build_backend(settings, store)
+        backends = build_backends(settings, store, backend)
     engine = AnswerEngine(
-        backend, store, freshness=settings.freshness, retention=settings.retention
+        backend,
+        store,
+        freshness=settings.freshness,
+        retention=settings.retention,
+        backends=backends,
+        research_deadline=settings.research_deadline.total_seconds(),
     )
     desk = QuestionDesk.over(
-        engine, store, per_minute=settings.rate_limit_per_minute, retention=settings.retention
+        engine,
+        store,
+        per_minute=settings.rate_limit_per_minute,
+        retention=settings.retention,
+        channel_per_minute=settings.channel_rate_limit_per_minute,
+        settings_cache_ttl=settings.settings_cache_ttl.total_seconds(),
     )
     metrics = FactbotMetrics()
     metrics.watch(desk)

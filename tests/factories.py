@@ -8,6 +8,16 @@ from answers.model import Answer, Draft, DraftClaim, DraftSection, DraftSource, 
 
 MARKUP = "<!channel> <!here> @everyone @here <@U123> <#C1> *bold* _it_ ~s~ `code` > q & | [x](y)"
 CHECKED_ON = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+# A line of code that tries to end its block and to ping, on every platform.
+CODE_LINE = "print('```') # ``` <!channel> @everyone <@U123> *b* _i_ `t` & | [x](y) [bold]z[/] \\"
+
+
+def make_code(size: int) -> str:
+    """About `size` characters of code: numbered hostile lines, and one long line past 2,000."""
+    lines = [f"{n:04d} {CODE_LINE}" for n in range(size // (len(CODE_LINE) + 6) + 1)]
+    if size > 4000:
+        lines.insert(len(lines) // 2, "x = '" + "y" * 2500 + "'")
+    return "\n".join(lines)[:size]
 
 
 def make_answer(
@@ -21,9 +31,11 @@ def make_answer(
     markup: bool = False,
     follow_ups: int = 5,
     checked_on: datetime = CHECKED_ON,
+    code_chars: int = 0,
 ) -> Answer:
     """A valid answer; `body_chars`/`heading_chars` pad texts to that length, `markup` puts
-    hostile markup in every field a person or document controls."""
+    hostile markup in every field a person or document controls, `code_chars` gives every
+    summary and section claim a code block of that size."""
     tag = f" {MARKUP}" if markup else ""
 
     def pad(text: str, size: int) -> str:
@@ -44,7 +56,8 @@ def make_answer(
     it = iter(cites)
 
     def claim(text: str) -> DraftClaim:
-        return DraftClaim(text=pad(text, body_chars), cites=(next(it, 0),))
+        code = make_code(code_chars) if code_chars else None
+        return DraftClaim(text=pad(text, body_chars), cites=(next(it, 0),), code=code)
 
     summary = (claim("The summary's first claim."), claim("The summary's second claim."))
     secs = tuple(
@@ -86,6 +99,8 @@ def extreme_answers() -> dict[str, Answer]:
         "long-bodies": make_answer(sections=8, body_chars=10_000),
         "long-headings": make_answer(sections=8, heading_chars=300),
         "markup-everywhere": make_answer(markup=True, sections=8, sources=12),
+        "short-code": make_answer(sections=3, code_chars=300, markup=True),
+        "long-code": make_answer(sections=8, code_chars=10_000),
         "everything": make_answer(
             sources=40,
             sections=8,
@@ -93,6 +108,7 @@ def extreme_answers() -> dict[str, Answer]:
             body_chars=10_000,
             heading_chars=300,
             markup=True,
+            code_chars=10_000,
         ),
     }
 

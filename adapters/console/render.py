@@ -1,16 +1,27 @@
-"""An `Answer` as rich text for the terminal: numbered sections, `[n]` cites, clickable sources."""
+"""An `Answer` as rich text for the terminal: numbered sections, `[n]` cites, clickable sources.
+
+The claims go through the report core (`adapters.report`) with `RICH_MARKUP`,
+rich's console markup: everything a person, a document or a model wrote is
+made printable (no terminal escape codes) and escaped (`rich.markup.escape`),
+so markup in a document is printed, not run. The terminal has no size limit.
+"""
 
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.markup import escape
 from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
 
-from adapters.text import is_web_link, printable
+from adapters.report import UNLIMITED, Markup, fit_claims
+from adapters.text import cut, is_web_link, printable
 from answers import Answer, Claim
 
-CITE = Style(color="cyan")
+CITE = "cyan"
+CODE = "green"
+CODE_INDENT = "    "
+_URL_QUOTES = {"[": "%5B", "]": "%5D"}  # a bracket would end rich's [link=...] tag
 
 
 def _text(text: str, style: str | Style = "") -> Text:
@@ -23,17 +34,45 @@ def _linked(style: Style, url: str) -> Style:
     return style + Style(link=url) if is_web_link(url) else style
 
 
+def _link_target(url: str) -> str | None:
+    return "".join(_URL_QUOTES.get(ch, ch) for ch in url) if is_web_link(url) else None
+
+
+def _fit(text: str, limit: int) -> str:
+    return escape(cut(printable(text), limit))
+
+
+def _linked_text(text: str, url: str, limit: int) -> str | None:
+    target = _link_target(url)
+    return f"[link={target}]{_fit(text, limit)}[/link]" if target else None
+
+
+def _cite(n: int, url: str | None) -> str:
+    target = _link_target(url) if url is not None else None
+    style = f"{CITE} link={target}" if target else CITE
+    return f"[{style}]\\[{n}][/]"
+
+
+def _code_block(code: str) -> str:
+    lines = printable(code).splitlines() or [""]
+    return f"[{CODE}]" + "\n".join(CODE_INDENT + escape(line) for line in lines) + "[/]"
+
+
+def _code_span(text: str, limit: int) -> str:
+    return f"[{CODE}]{_fit(' '.join(text.split()), limit)}[/]"
+
+
+# rich's console markup as the report core's `Markup`.
+RICH_MARKUP = Markup(
+    fit=_fit, link=_linked_text, cite=_cite, code_block=_code_block, code_span=_code_span
+)
+
+
 def _claims(answer: Answer, claims: tuple[Claim, ...]) -> Text:
-    """Claims as one paragraph; each cite a `[n]` linked to its source (terminals that can)."""
-    text = Text()
-    for i, claim in enumerate(claims):
-        if i:
-            text.append(" ")
-        text.append(printable(claim.text))
-        for n in claim.cites:
-            text.append(" ")
-            text.append(f"[{n}]", style=_linked(CITE, answer.source(n).url))
-    return text
+    """Claims as one paragraph (one a line around code); each cite a `[n]` linked to its source
+    (terminals that can), each code block indented below its claim."""
+    fitted = fit_claims(RICH_MARKUP, answer, claims, limit=UNLIMITED)
+    return Text.from_markup(fitted.text, emoji=False)
 
 
 def render_answer(answer: Answer, *, is_stale: bool = False) -> RenderableType:

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from adapters.desk import QuestionDesk
 from adapters.discord.client import FactbotClient
-from adapters.discord.responder import Responder
+from adapters.discord.listeners import Listeners
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ class DiscordAdapter:
             raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number)")
         if api_url:
             use_api_url(api_url)
-        self.responder = Responder(desk)
-        self.client = FactbotClient(self.responder, shard_ids=shard_ids, shard_count=shard_count)
+        self.listeners = Listeners(desk)
+        self.client = FactbotClient(self.listeners, shard_ids=shard_ids, shard_count=shard_count)
         self._token = token
         self._gateway: asyncio.Task[None] | None = None
         self._is_started = False
@@ -75,7 +75,7 @@ class DiscordAdapter:
 
     async def drain(self) -> None:
         """New questions get a "restarting" reply; answers under way go on."""
-        self.responder.accepting = False
+        self.listeners.desk.stop_accepting()
 
     async def aclose(self) -> None:
         if not self._is_started:

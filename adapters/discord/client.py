@@ -1,4 +1,12 @@
-"""factbot's discord.py client: default intents, never pings, clicks handled after any restart."""
+"""factbot's discord.py client and its command tree: default intents, never pings, clicks handled
+after any restart.
+
+The slash command `/factcheck` and the message context menu "Fact-check this
+message" are registered with Discord only by `sync_commands` (`factbot
+discord sync [--guild ID]`), never when the bot connects: Discord allows 200
+command creates a day per guild, and a bot that syncs on every reconnect
+burns them.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +14,26 @@ import logging
 from typing import Any
 
 import discord
-from discord import ui
+from discord import app_commands, ui
 
-from adapters.discord.commands import FactbotCommands
+from adapters.discord.components import listeners_for
 from adapters.discord.feedback_button import FeedbackButton
 from adapters.discord.followup_button import FollowUpButton
+from adapters.discord.listeners import Listeners
 from adapters.discord.read_button import ReadButton
 from adapters.discord.refresh_button import RefreshButton
-from adapters.discord.responder import Responder
+from adapters.discord.reply import say_privately
 from adapters.discord.section_picker import SectionPicker
 from adapters.discord.sources_button import SourcesButton
+from adapters.discord.translate import target_text
+from adapters.wording import NO_TEXT_TO_CHECK, describe_error
+from answers.question import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
+
+COMMAND_NAME = "factcheck"
+COMMAND_DESCRIPTION = "Research a question and get a short, sourced fact-check report"
+CONTEXT_MENU_NAME = "Fact-check this message"
 
 # Every component factbot sends; registered at login so a fresh process answers old messages.
 DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
@@ -31,12 +47,12 @@ DYNAMIC_ITEMS: tuple[type[ui.DynamicItem[Any]], ...] = (
 
 
 class FactbotClient(discord.AutoShardedClient):
-    """Sharded or not (`shard_ids`/`shard_count`), with `handlers` answering; a client with no
-    handlers (for `sync_commands`) only registers commands."""
+    """Sharded or not (`shard_ids`/`shard_count`), with `listeners` answering; a client with no
+    listeners (for `sync_commands`) only registers commands."""
 
     def __init__(
         self,
-        handlers: Responder | None = None,
+        listeners: Listeners | None = None,
         *,
         shard_ids: list[int] | None = None,
         shard_count: int | None = None,
@@ -50,7 +66,7 @@ class FactbotClient(discord.AutoShardedClient):
             shard_count=shard_count,
             max_messages=None,  # factbot never looks back at messages: no cache
         )
-        self.handlers = handlers
+        self.listeners = listeners
         self.tree = FactbotCommands(self)
 
     async def setup_hook(self) -> None:
@@ -60,5 +76,67 @@ class FactbotClient(discord.AutoShardedClient):
         log.info("Discord gateway ready as %s in %d guilds", self.user, len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
-        if self.handlers is not None and self.user is not None:
-            await self.handlers.on_message(message, bot_id=self.user.id)
+        if self.listeners is not None and self.user is not None:
+            await self.listeners.on_message(message, bot_id=self.user.id)
+
+
+# --- the commands ----------------------------------------------------------------------
+
+
+@app_commands.describe(
+    question="What should I fact-check?",
+    private="Show the report only to you (default: everyone in the channel sees it)",
+)
+async def factcheck(
+    interaction: discord.Interaction[Any],
+    question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
+    private: bool = False,
+) -> None:
+    await listeners_for(interaction).ask(interaction, question, private=private)
+
+
+async def fact_check_message(
+    interaction: discord.Interaction[Any], message: discord.Message
+) -> None:
+    bot_id = interaction.client.user.id if interaction.client.user else 0
+    # The target message's text arrives even without the message-content intent.
+    question = target_text(message, bot_id)
+    if not question:
+        await say_privately(interaction, NO_TEXT_TO_CHECK)
+        return
+    await listeners_for(interaction).ask(interaction, question, private=False)
+
+
+class FactbotCommands(app_commands.CommandTree[Any]):
+    """The command tree; a failure no listener caught still gets words, not "interaction failed"."""
+
+    def __init__(self, client: discord.Client) -> None:
+        super().__init__(
+            client,
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=True
+            ),
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        )
+        self.add_command(
+            app_commands.Command(
+                name=COMMAND_NAME, description=COMMAND_DESCRIPTION, callback=factcheck
+            )
+        )
+        self.add_command(
+            app_commands.ContextMenu(name=CONTEXT_MENU_NAME, callback=fact_check_message)
+        )
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /
+    ) -> None:
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        log.error(
+            "Discord command %s failed",
+            interaction.command and interaction.command.name,
+            exc_info=cause,
+        )
+        try:
+            await say_privately(interaction, describe_error(cause))
+        except discord.HTTPException:
+            log.warning("could not report a command failure", exc_info=True)

@@ -8,8 +8,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from adapters.discord.custom_ids import custom_id, template
-from adapters.discord.handlers import handlers_for
+from adapters.discord.components import custom_id, listeners_for, template
 from answers import Vote
 
 KIND = "vote"
@@ -37,4 +36,4 @@ class FeedbackButton(ui.DynamicItem[ui.Button[Any]], template=template(KIND, r"(
         return cls(match["answer_id"], "up" if match["vote"] == "up" else "down")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_for(interaction).vote(interaction, self.answer_id, self.vote)
+        await listeners_for(interaction).vote(interaction, self.answer_id, self.vote)

@@ -8,8 +8,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from adapters.discord.custom_ids import INDEX, custom_id, template
-from adapters.discord.handlers import handlers_for
+from adapters.discord.components import INDEX, custom_id, listeners_for, template
 from adapters.discord.markdown import one_line
 from adapters.text import cut
 
@@ -44,6 +43,6 @@ class FollowUpButton(ui.DynamicItem[ui.Button[Any]], template=template(KIND, IND
         return cls(match["answer_id"], int(match["index"]), label=label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_for(interaction).follow_up(
+        await listeners_for(interaction).follow_up(
             interaction, self.answer_id, self.index, label=self.label or None
         )

@@ -4,7 +4,8 @@ Everything a person, a document or a model wrote goes through `escape` (or
 `fit`, which escapes and cuts): markdown shows as typed and `@everyone`,
 `<@id>` and `<@&id>` get a zero-width space so they can never ping, even if
 `allowed_mentions` were ever loosened. Only http(s) URLs become links, in
-angle brackets so Discord adds no link previews.
+angle brackets so Discord adds no link previews. `DISCORD_MARKDOWN` is this
+markup for the report core (`adapters.report`).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from datetime import datetime
 
 from discord.utils import escape_markdown, escape_mentions
 
-from adapters.text import ELLIPSIS, cut, is_web_link, printable
-from answers import Answer, Claim
+from adapters.report import Markup
+from adapters.text import cut, defuse_fences, is_web_link, printable
 
 MAX_LINK_URL_CHARS = 512  # a longer URL is shown unlinked rather than eat the text budget
-MIN_CUT_CLAIM_CHARS = 40  # a claim cut shorter than this is dropped for "…" instead
+FENCE = "```"
 _URL_QUOTES = {"<": "%3C", ">": "%3E", "(": "%28", ")": "%29", "[": "%5B", "]": "%5D"}
 
 
@@ -54,34 +55,31 @@ def link_label(text: str, limit: int) -> str:
     return fit(text.replace("[", "(").replace("]", ")"), limit)
 
 
-def cites(answer: Answer, claim: Claim) -> str:
-    """`[[1]](<url>)[[2]](<url>)`: each citation a link to its source."""
-    return "".join(masked_link(f"[{n}]", answer.source(n).url) for n in claim.cites)
-
-
-def claims_text(answer: Answer, claims: tuple[Claim, ...], limit: int, *, sep: str = " ") -> str:
-    """Claims with their citations, joined by `sep`, in at most `limit` characters.
-
-    A claim that does not fit is cut (its citations kept) or, when too little
-    room is left, replaced by "…"."""
-    parts: list[str] = []
-    used = 0
-    for claim in claims:
-        room = limit - used - (len(sep) if parts else 0)
-        links = cites(answer, claim)
-        suffix = f" {links}" if links else ""
-        text = escape(claim.text)
-        if len(text) + len(suffix) > room:
-            if room - len(suffix) >= MIN_CUT_CLAIM_CHARS:
-                parts.append(cut(text, room - len(suffix)) + suffix)
-            elif room >= len(ELLIPSIS):
-                parts.append(ELLIPSIS)
-            break
-        parts.append(text + suffix)
-        used += len(parts[-1]) + (len(sep) if len(parts) > 1 else 0)
-    return sep.join(parts)
-
-
 def timestamp(moment: datetime, style: str = "f") -> str:
     """A Discord timestamp: every reader sees it in their own time zone and language."""
     return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def code_span(text: str, limit: int) -> str:
+    """`text` as inline code: one line, no backtick to end it early, no mention."""
+    return "`" + cut(escape_mentions(one_line(text).replace("`", "ˋ")), limit) + "`"
+
+
+def code_block(code: str) -> str:
+    """`code` whole between ``` fences, shown as typed: no ``` inside ends the block early, and
+    no mention in it could ever ping."""
+    return f"{FENCE}\n{defuse_fences(escape_mentions(printable(code)))}\n{FENCE}"
+
+
+def _linked_text(text: str, url: str, limit: int) -> str | None:
+    target = link_target(url)
+    return f"[{link_label(text, limit)}](<{target}>)" if target else None
+
+
+def _cite(n: int, url: str | None) -> str:
+    return masked_link(f"[{n}]", url) if url is not None else f"[{n}]"
+
+
+DISCORD_MARKDOWN = Markup(
+    fit=fit, link=_linked_text, cite=_cite, code_block=code_block, code_span=code_span
+)

@@ -8,8 +8,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from adapters.discord.custom_ids import INDEX, custom_id, template
-from adapters.discord.handlers import handlers_for
+from adapters.discord.components import INDEX, custom_id, listeners_for, template
 
 KIND = "read"
 LABEL = "Read"
@@ -35,4 +34,4 @@ class ReadButton(ui.DynamicItem[ui.Button[Any]], template=template(KIND, INDEX))
         return cls(match["answer_id"], int(match["index"]))
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_for(interaction).read_section(interaction, self.answer_id, self.index)
+        await listeners_for(interaction).read_section(interaction, self.answer_id, self.index)

@@ -8,8 +8,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from adapters.discord.custom_ids import custom_id, template
-from adapters.discord.handlers import handlers_for
+from adapters.discord.components import custom_id, listeners_for, template
 
 KIND = "refresh"
 
@@ -33,4 +32,4 @@ class RefreshButton(ui.DynamicItem[ui.Button[Any]], template=template(KIND)):
         return cls(match["answer_id"])
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await handlers_for(interaction).refresh(interaction, self.answer_id)
+        await listeners_for(interaction).refresh(interaction, self.answer_id)

@@ -18,12 +18,14 @@ from discord import ui
 
 from adapters.discord.feedback_button import FeedbackButton
 from adapters.discord.followup_button import FollowUpButton, follow_up_label
-from adapters.discord.markdown import claims_text, fit, link_label, masked_link, timestamp
+from adapters.discord.markdown import DISCORD_MARKDOWN, fit, timestamp
 from adapters.discord.read_button import ReadButton
 from adapters.discord.refresh_button import RefreshButton
 from adapters.discord.section_picker import SectionPicker, section_options
 from adapters.discord.sources_button import SourcesButton
-from answers import Answer, Source
+from adapters.report import and_more, fit_claims, lines_within
+from adapters.report import source_line as core_source_line
+from answers import Answer, Claim, Source
 
 # Discord's limits for one message (Components V2).
 MAX_COMPONENTS = 40  # every component counts, nested ones included
@@ -151,28 +153,30 @@ def _header(answer: Answer, *, is_stale: bool) -> str:
     return "\n".join(lines)
 
 
-def source_line(source: Source) -> str:
-    """`[n] [Title](<url>) · Publisher` (the title unlinked when its URL is not http(s))."""
-    line = f"[{source.n}] {masked_link(link_label(source.title, SOURCE_TITLE_CHARS), source.url)}"
-    if source.publisher.strip():
-        line += f" · {fit(source.publisher, PUBLISHER_CHARS)}"
-    return line
+def claims_text(answer: Answer, claims: tuple[Claim, ...], limit: int, *, sep: str = " ") -> str:
+    """Claims with their citations (and code), joined by `sep`, in at most `limit` characters."""
+    return fit_claims(DISCORD_MARKDOWN, answer, claims, limit=limit, sep=sep).text
+
+
+def source_line(source: Source, *, is_dated: bool = False) -> str:
+    """`[n] [Title](<url>) · Publisher` (the URL as code when it may not be a link)."""
+    return core_source_line(
+        DISCORD_MARKDOWN,
+        source,
+        number=f"[{source.n}]",
+        title_chars=SOURCE_TITLE_CHARS,
+        publisher_chars=PUBLISHER_CHARS,
+        is_dated=is_dated,
+    )
 
 
 def _sources(sources: tuple[Source, ...], room: int) -> tuple[str, bool]:
     """The numbered source list in `room` characters, and whether it had to be shortened."""
-    listing = "**Sources**"
-    lines = [source_line(s) for s in sources]
-    if len(listing) + sum(len(line) + 1 for line in lines) <= room:
-        return "\n".join([listing, *lines]), False
-    shown = 0
-    for line in lines:
-        if len(listing) + len(line) + 1 > room - MORE_SOURCES_RESERVE:
-            break
-        listing += "\n" + line
-        shown += 1
-    more = f"\n-# …and {len(sources) - shown} more: press **All sources**."
-    return listing + more, True
+    lines = ["**Sources**", *(source_line(s) for s in sources)]
+    shown, left_out = lines_within(lines, room, reserve=MORE_SOURCES_RESERVE)
+    if left_out:
+        shown.append(f"-# {and_more(left_out)}: press **All sources**.")
+    return "\n".join(shown), bool(left_out)
 
 
 __all__ = [

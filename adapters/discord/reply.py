@@ -4,7 +4,8 @@
 thinking…"), edits in progress at most every `progress_interval` seconds,
 then puts the report in place, or an error only the asker sees.
 `MessageReply` answers a mention or a DM with a reply to the message, under
-a typing indicator.
+a typing indicator. Both are a `Reply`: `working()` while the research runs,
+`progress`, then `report` or `error`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ class InteractionReply:
     async def defer(self) -> None:
         await self.interaction.response.defer(thinking=True, ephemeral=self.private)
         self._throttle.mark()
+
+    def working(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Nothing more while the research runs: "factbot is thinking…" and progress edits."""
+        return contextlib.nullcontext()
 
     async def progress(self, event: Progress) -> None:
         """Edit the progress in; never raises (the research goes on whatever Discord says)."""
@@ -159,25 +164,46 @@ async def say_privately(interaction: discord.Interaction[Any], text: str) -> Non
 
 
 class MessageReply:
+    """Answers a mention or a DM with a reply to the message, under a typing indicator."""
+
     def __init__(self, message: discord.Message) -> None:
         self.message = message
         self.channel_id = message.channel.id
         # If the question is deleted meanwhile, the report is still posted (just not as a reply).
         self._reference = message.to_reference(fail_if_not_exists=False)
 
+    def working(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """ "factbot is typing…" while the research runs."""
+        return self._typing()
+
+    async def progress(self, event: Progress) -> None:
+        """Nothing: the typing indicator says enough."""
+
     async def report(self, view: ui.LayoutView) -> None:
-        await self.message.channel.send(view=view, reference=self._reference)
+        """Post the report; raises `discord.HTTPException` unless the channel is closed to
+        factbot (no permission: nothing else would get through, so it is only logged)."""
+        try:
+            await self.message.channel.send(view=view, reference=self._reference)
+        except discord.HTTPException as exc:
+            if not is_closed_to_us(exc):
+                raise
+            log.warning("could not post a report in channel %s: %s", self.channel_id, exc)
+
+    async def error(self, text: str) -> None:
+        await self.text(text)
 
     async def text(self, text: str) -> None:
         await self.message.channel.send(text, reference=self._reference)
 
     @contextlib.asynccontextmanager
-    async def typing(self) -> AsyncIterator[None]:
-        """ "factbot is typing…" while the body runs; a channel that refuses it is no reason to
-        not answer."""
+    async def _typing(self) -> AsyncIterator[None]:
+        """A channel that refuses the typing indicator is no reason to not answer."""
         async with contextlib.AsyncExitStack() as stack:
             try:
                 await stack.enter_async_context(self.message.channel.typing())
             except discord.HTTPException as exc:
                 log.info("no typing indicator in channel %s: %s", self.message.channel.id, exc)
             yield
+
+
+Reply = InteractionReply | MessageReply

@@ -8,8 +8,7 @@ from typing import Any
 import discord
 from discord import ui
 
-from adapters.discord.custom_ids import custom_id, template
-from adapters.discord.handlers import handlers_for
+from adapters.discord.components import custom_id, listeners_for, template
 from adapters.discord.markdown import one_line
 from adapters.text import cut
 from answers import Answer
@@ -55,4 +54,4 @@ class SectionPicker(ui.DynamicItem[ui.Select[Any]], template=template(KIND)):
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         picked = self.item.values[0] if self.item.values else ""
         index = int(picked) if picked.isdigit() else -1
-        await handlers_for(interaction).read_section(interaction, self.answer_id, index)
+        await listeners_for(interaction).read_section(interaction, self.answer_id, index)

@@ -14,8 +14,15 @@ from dataclasses import dataclass
 import discord
 from discord import ui
 
-from adapters.discord.markdown import claims_text, fit
-from adapters.discord.render import HEADING_CHARS, MAX_TEXT_CHARS, TITLE_CHARS, source_line
+from adapters.discord.markdown import fit
+from adapters.discord.render import (
+    HEADING_CHARS,
+    MAX_TEXT_CHARS,
+    TITLE_CHARS,
+    claims_text,
+    source_line,
+)
+from adapters.report import and_more, lines_within
 from answers import Answer, Claim, Source
 
 FILE_NOTE = "-# The whole text is in the attached file."
@@ -51,11 +58,11 @@ def render_section(answer: Answer, index: int) -> ReaderPage:
     )
     cited = [source_line(s) for s in _cited_sources(answer, section.claims)]
     whole = claims_text(answer, section.claims, MAX_SECTION_CHARS, sep="\n- ")
-    sources = _lines_within(CITED_HEADING, cited, MAX_TEXT_CHARS)
+    sources = _lines_within([CITED_HEADING, *cited], MAX_TEXT_CHARS)
     if len(head) + len(whole) + len(sources) + 3 <= MAX_TEXT_CHARS:
         return ReaderPage(_page(f"{head}\n- {whole}", sources))
     room = MAX_TEXT_CHARS - len(head) - NOTE_RESERVE
-    sources = _lines_within(CITED_HEADING, cited, room // 3)
+    sources = _lines_within([CITED_HEADING, *cited], room // 3)
     shown = claims_text(answer, section.claims, room - len(sources), sep="\n- ")
     filename = f"section-{index + 1}.txt"
     return ReaderPage(
@@ -67,25 +74,23 @@ def render_section(answer: Answer, index: int) -> ReaderPage:
 def render_sources(answer: Answer) -> ReaderPage:
     """Every source of the answer, numbered, with publisher and date."""
     head = f"### Sources\n-# For the report on: {fit(answer.title, TITLE_CHARS)}"
-    lines = [_dated(source_line(s), s) for s in answer.sources]
+    lines = [source_line(s, is_dated=True) for s in answer.sources]
     listing = "\n".join(lines) or "This report cites no sources."
     if len(head) + len(listing) <= MAX_TEXT_CHARS:
         return ReaderPage(_page(head, listing))
-    shown = _lines_within("", lines, MAX_TEXT_CHARS - len(head) - NOTE_RESERVE)
+    shown = _lines_within(lines, MAX_TEXT_CHARS - len(head) - NOTE_RESERVE)
     return ReaderPage(
-        _page(head, shown.lstrip("\n"), file="sources.txt"),
+        _page(head, shown, file="sources.txt"),
         Attachment("sources.txt", _sources_as_text(answer.sources)),
     )
 
 
-def _lines_within(title: str, lines: list[str], room: int) -> str:
-    """`title` and as many `lines` as fit in `room`, then "…and N more." for the rest."""
-    text = title
-    for shown, line in enumerate(lines):
-        if len(text) + len(line) + 1 > room - MORE_RESERVE:
-            return text + f"\n…and {len(lines) - shown} more."
-        text += "\n" + line
-    return text
+def _lines_within(lines: list[str], room: int) -> str:
+    """As many `lines` as fit in `room`, then "…and N more." for the rest."""
+    shown, left_out = lines_within(lines, room, reserve=MORE_RESERVE)
+    if left_out:
+        shown.append(f"{and_more(left_out)}.")
+    return "\n".join(shown)
 
 
 def _page(*texts: str, file: str | None = None) -> ui.LayoutView:
@@ -107,15 +112,13 @@ def _cited_sources(answer: Answer, claims: tuple[Claim, ...]) -> list[Source]:
     return [answer.source(n) for n in numbers]
 
 
-def _dated(line: str, source: Source) -> str:
-    return f"{line} · {source.published:%Y-%m-%d}" if source.published else line
-
-
 def _section_as_text(answer: Answer, index: int) -> str:
     section = answer.sections[index]
     lines = [f"{index + 1}. {section.heading}", f"From the report on: {answer.title}", ""]
     for claim in section.claims:
         lines.append("- " + claim.text + "".join(f" [{n}]" for n in claim.cites))
+        if claim.code and claim.code.strip():
+            lines += ["", *(f"    {line}" for line in claim.code.strip("\n").splitlines()), ""]
     cited = _cited_sources(answer, section.claims)
     if cited:
         lines += ["", "Sources", _sources_as_text(tuple(cited))]

@@ -29,14 +29,13 @@ from adapters.http.health import HealthCheck
 from adapters.http.openapi import OPENAPI_PATH, openapi_document
 from adapters.http.ops import add_ops_routes
 from adapters.http.schema import AskRequest, parse_ask_request
-from answers import Answer, AnswerNotFound, AskOutcome, FactbotError, StoreUnavailable
+from answers import Answer, AnswerNotFound, AskOutcome, FactbotError
 
 __all__ = ["API_PREFIX", "PLATFORM", "HttpApiAdapter", "caller_of"]
 
 PLATFORM = "api"
 API_PREFIX = "/v1"
 ANSWER_ID = re.compile(r"[0-9a-f]{16}")
-SHUTTING_DOWN_RETRY_SECONDS = 5
 
 
 def caller_of(request: web.Request) -> str:
@@ -60,13 +59,11 @@ def json_response(body: dict[str, Any], *, status: int = 200) -> web.Response:
     )
 
 
-async def _settled(
-    asking: Coroutine[Any, Any, AskOutcome],
-) -> AskOutcome | FactbotError | StoreUnavailable:
+async def _settled(asking: Coroutine[Any, Any, AskOutcome]) -> AskOutcome | FactbotError:
     """The outcome, or the expected error as a value (so the task is not logged as failed)."""
     try:
         return await asking
-    except (FactbotError, StoreUnavailable) as exc:
+    except FactbotError as exc:
         return exc
 
 
@@ -88,7 +85,6 @@ class HttpApiAdapter:
         self.health = health
         self.metrics = metrics
         self.api_token = api_token or None  # an empty FACTBOT_API_TOKEN= means no token
-        self._is_accepting = True
 
     # --- Adapter -------------------------------------------------------------------
 
@@ -108,24 +104,19 @@ class HttpApiAdapter:
         """Nothing to connect: the runner starts the shared server."""
 
     async def drain(self) -> None:
-        self._is_accepting = False
+        self.desk.stop_accepting()
 
     async def aclose(self) -> None:
         """Nothing to close: the runner stops the shared server."""
 
     def is_healthy(self) -> bool:
-        return self._is_accepting
+        """Unhealthy once shutdown began, so a load balancer sends questions elsewhere."""
+        return self.desk.accepting
 
     # --- handlers ------------------------------------------------------------------
 
     async def post_answer(self, request: web.Request) -> web.Response:
-        if not (self._is_accepting and self.desk.tasks.accepting):
-            raise ApiError(
-                503,
-                "shutting_down",
-                "This server is shutting down; ask again in a moment.",
-                headers={"Retry-After": str(SHUTTING_DOWN_RETRY_SECONDS)},
-            )
+        self.desk.admit()  # 503 shutting_down once shutdown began
         if not is_json(request.content_type):
             # A browser sends text/plain or a form across sites without asking first (CORS):
             # only JSON, which it must ask about, may start research.
@@ -157,7 +148,7 @@ class HttpApiAdapter:
             _settled(self.desk.ask(PLATFORM, caller, ask.question, refresh=ask.refresh)),
             name="api-answer",
         )
-        result: AskOutcome | FactbotError | StoreUnavailable = await asyncio.shield(task)
+        result: AskOutcome | FactbotError = await asyncio.shield(task)
         if isinstance(result, Exception):
             raise result
         return result

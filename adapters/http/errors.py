@@ -10,35 +10,17 @@ unexpected (logged with its traceback, answered 500).
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from adapters.wording import describe_error
-from answers import (
-    AnswerNotFound,
-    EmptyQuestion,
-    QuestionTooLong,
-    RateLimited,
-    ResearchFailed,
-    StoreUnavailable,
-)
+from answers import FactbotError, classify
 
-__all__ = ["ERROR_STATUSES", "ApiError", "error_middleware", "error_response", "response_for"]
+__all__ = ["ApiError", "error_middleware", "error_response", "response_for"]
 
 log = logging.getLogger(__name__)
-
-# The error tree, most specific first: (error, HTTP status, machine-readable code).
-ERROR_STATUSES: tuple[tuple[type[BaseException], int, str], ...] = (
-    (EmptyQuestion, 422, "empty_question"),
-    (QuestionTooLong, 422, "question_too_long"),
-    (RateLimited, 429, "rate_limited"),
-    (AnswerNotFound, 404, "answer_not_found"),
-    (ResearchFailed, 502, "research_failed"),
-    (StoreUnavailable, 503, "store_unavailable"),
-)
 
 # aiohttp's own refusals (unknown path, wrong method, body over client_max_size).
 ROUTING_ERRORS: Mapping[int, tuple[str, str]] = {
@@ -69,22 +51,16 @@ def error_response(
     )
 
 
-def _status_and_code(exc: BaseException) -> tuple[int, str] | None:
-    for error, status, code in ERROR_STATUSES:
-        if isinstance(exc, error):
-            return status, code
-    return None
-
-
 def response_for(exc: BaseException) -> web.Response:
-    """The response for an error from the desk (or anything else an API handler raised)."""
+    """The response for an error from the desk (or anything else an API handler raised): the
+    error tree's own status and code (`answers.errors`), 500 for anything outside it."""
     if isinstance(exc, ApiError):
         return error_response(exc.status, exc.code, exc.message, headers=exc.headers)
-    status, code = _status_and_code(exc) or (500, "internal_error")
+    error = classify(exc)
     headers = {}
-    if isinstance(exc, RateLimited):
-        headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
-    return error_response(status, code, describe_error(exc), headers=headers)
+    if error.retry_seconds is not None:
+        headers["Retry-After"] = str(error.retry_seconds)
+    return error_response(error.http_status, error.code, describe_error(exc), headers=headers)
 
 
 def _routing_response(exc: web.HTTPException) -> web.Response:
@@ -104,6 +80,6 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             raise
         return _routing_response(exc)
     except Exception as exc:
-        if not isinstance(exc, ApiError) and _status_and_code(exc) is None:
+        if not isinstance(exc, ApiError | FactbotError):
             log.exception("unexpected error serving %s %s", request.method, request.path)
         return response_for(exc)

@@ -3,16 +3,19 @@
 `&`, `<` and `>` are Slack's control characters: `<!channel>`, `<@U123>` and
 `<url|label>` are all built from them. Every string a person, a document or
 a model wrote goes through `escape` (or `fit`, which escapes), so it shows
-as text and never pings anyone.
+as text and never pings anyone. `MRKDWN` is this markup for the report core
+(`adapters.report`).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.text import cut, is_web_link, printable
+from adapters.report import Markup
+from adapters.text import cut, defuse_fences, is_web_link, printable
 
 MAX_LINK_URL_CHARS = 2000  # longer URLs are shown as plain text rather than linked
+FENCE = "```"
 
 
 def escape(text: str) -> str:
@@ -55,3 +58,25 @@ def date(moment: datetime) -> str:
     """A date each reader sees in their own time zone, with a UTC fallback."""
     fallback = moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def code_span(text: str, limit: int) -> str:
+    """`text` as inline code: one line, escaped, no backtick to end it early."""
+    return "`" + fit(" ".join(text.split()).replace("`", "ˋ"), limit) + "`"
+
+
+def code_block(code: str) -> str:
+    """`code` whole between ``` fences; escaped, and no ``` inside to end the block early."""
+    return f"{FENCE}\n{defuse_fences(escape(code))}\n{FENCE}"
+
+
+def _linked_text(text: str, url: str, limit: int) -> str | None:
+    safe = safe_url(url)
+    return f"<{safe}|{fit(text, limit)}>" if safe else None
+
+
+def _cite(n: int, url: str | None) -> str:
+    return link(url, f"[{n}]") if url is not None else f"[{n}]"
+
+
+MRKDWN = Markup(fit=fit, link=_linked_text, cite=_cite, code_block=code_block, code_span=code_span)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
+    "action_label",
     "action_value",
     "event_id",
     "followup_thread",
@@ -150,3 +151,10 @@ def action_value(body: Payload) -> str:
     """The value of the first (only) action in a block_actions payload."""
     actions = body.get("actions") or [{}]
     return str(actions[0].get("value") or "")
+
+
+def action_label(body: Payload) -> str:
+    """The label of the clicked button as people saw it (empty when it has none)."""
+    actions = body.get("actions") or [{}]
+    label = actions[0].get("text")
+    return _unescape(str(label.get("text") or "")) if isinstance(label, Mapping) else ""

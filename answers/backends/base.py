@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from answers.model import Draft
@@ -14,11 +15,21 @@ class Backend(Protocol):
     `cache_namespace` goes into the cache key, so switching backend (or its
     corpus) never serves another backend's answers. Raise any exception on
     failure; the engine wraps it in `ResearchFailed` and caches nothing.
+
+    `extra_terms` are words that join the question's search without being
+    part of it: a follow-up's earlier key words, when no LLM made it stand on
+    its own ("how long do they stay?" + factbot, cache, answers).
     """
 
     @property
     def cache_namespace(self) -> str: ...
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft: ...
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft: ...
 
     async def aclose(self) -> None: ...

@@ -92,16 +92,19 @@ def write_extractive(
     notes: Sequence[str] = (),
     query: Query | None = None,
     weights: Mapping[str, float] | None = None,
+    extra_terms: Sequence[str] = (),
 ) -> Draft:
     """A report quoted from `passages` (ranked best first); see the module docstring.
 
     `documents_searched` is how many documents or pages were searched (for the limitations);
     `notes` are extra limitations from the caller, e.g. "3 pages could not be fetched".
-    `query` is the analysed question (with an earlier question's terms, in a thread) and
-    `weights` its terms' weights over the whole collection searched, when the caller knows
-    them (else they come from `passages`).
+    `query` is the analysed question (else `question` with `extra_terms`, a follow-up's
+    context, joining at lower weight) and `weights` its terms' weights over the whole
+    collection searched, when the caller knows them (else they come from `passages`).
     """
-    reading = read_passages(question, passages, query=query, weights=weights)
+    reading = read_passages(
+        question, passages, query=query, weights=weights, extra_terms=extra_terms
+    )
     if not reading.sentences:  # a short answer, with its sources' context
         reading = reading.with_context()
     if not _is_answerable(reading):

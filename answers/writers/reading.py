@@ -219,11 +219,14 @@ def read_passages(
     *,
     query: Query | None = None,
     weights: Mapping[str, float] | None = None,
+    extra_terms: Sequence[str] = (),
 ) -> Reading:
-    """Read `passages` for `question`. `query` is the analysed question (with any earlier
-    question's terms); `weights` are its terms' weights from the whole collection searched,
-    else they come from `passages` themselves."""
-    query = query or analyse_question(question)
+    """Read `passages` for `question`. `query` is the analysed question (else the question with
+    `extra_terms`, an earlier question's key words, joining at lower weight); `weights` are its
+    terms' weights from the whole collection searched, else they come from `passages`."""
+    query = query or analyse_question(
+        question, context=[" ".join(extra_terms)] if extra_terms else ()
+    )
     searched = [passage_terms(p) for p in passages]
     bm25 = Bm25(searched)
     if weights is None:

@@ -8,11 +8,50 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import subprocess
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import redis.asyncio as aioredis
 
 from answers import AnswerEngine, Draft, RedisStore, connect_redis
 from answers.progress import ProgressCallback
 from tests.answers.fake_backend import draft_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def spawn_worker(
+    redis_url: str, namespace: str, question: str, **opts: float
+) -> subprocess.Popen[str]:
+    """Start this module in a new process (`opts`: delay, lock_ttl)."""
+    args = [
+        sys.executable,
+        "-m",
+        "tests.answers.engine_worker",
+        "--redis-url",
+        redis_url,
+        "--namespace",
+        namespace,
+        "--question",
+        question,
+    ]
+    for name, value in opts.items():
+        args += [f"--{name.replace('_', '-')}", str(value)]
+    return subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+async def research_runs(client: aioredis.Redis, namespace: str) -> int:
+    """How many research runs the workers on `namespace` made."""
+    return int(await client.get(namespace + "test-runs") or 0)
 
 
 class CountingBackend:
@@ -22,7 +61,13 @@ class CountingBackend:
         self.store = store
         self.delay = delay
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         await self.store.incr("test-runs", ttl=600)
         print("lock", flush=True)
         await asyncio.sleep(self.delay)

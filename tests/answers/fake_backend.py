@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from answers import Draft, DraftClaim, DraftSection, DraftSource, EngineInfo, Progress, Stage
@@ -37,11 +38,19 @@ class ScriptedBackend:
     gate: asyncio.Event | None = None
     runs: int = 0
     questions: list[str] = field(default_factory=list)
+    extra_terms: list[tuple[str, ...]] = field(default_factory=list)  # per run
     cache_namespace: str = "scripted"
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         self.runs += 1
         self.questions.append(question)
+        self.extra_terms.append(tuple(extra_terms))
         await report(progress, Progress(Stage.SEARCHING))
         if self.gate is not None:
             await self.gate.wait()

@@ -5,13 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -36,7 +31,9 @@ from answers import (
 )
 from answers.cache import answer_key, question_key
 from answers.question import check_question, normalise_question, question_hash
+from tests.answers.engine_worker import research_runs, spawn_worker
 from tests.answers.fake_backend import ScriptedBackend, draft_for
+from tests.answers.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CLOCK = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -46,12 +43,6 @@ def engine_on(
     store: RedisStore | MemoryStore, backend: ScriptedBackend, **kw: object
 ) -> AnswerEngine:
     return AnswerEngine(backend, store, clock=lambda: CLOCK, **kw)  # type: ignore[arg-type]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --- input ------------------------------------------------------------------------
@@ -276,33 +267,6 @@ async def test_two_engines_sharing_redis_research_once(redis_store: RedisStore) 
     assert waiting_events[0].stage is Stage.WAITING
 
 
-def _worker(redis_url: str, namespace: str, question: str, **opts: float) -> subprocess.Popen[str]:
-    args = [
-        sys.executable,
-        "-m",
-        "tests.answers.engine_worker",
-        "--redis-url",
-        redis_url,
-        "--namespace",
-        namespace,
-        "--question",
-        question,
-    ]
-    for name, value in opts.items():
-        args += [f"--{name.replace('_', '-')}", str(value)]
-    return subprocess.Popen(
-        args,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-
-
-async def _runs(client: aioredis.Redis, namespace: str) -> int:
-    return int(await client.get(namespace + "test-runs") or 0)
-
-
 async def test_the_heartbeat_keeps_the_lock_through_research_longer_than_its_ttl(
     redis_store: RedisStore,
 ) -> None:
@@ -325,19 +289,19 @@ async def test_the_heartbeat_keeps_the_lock_through_research_longer_than_its_ttl
 async def test_two_processes_research_once_and_share_the_answer(
     redis_url: str, namespace: str, redis_client: aioredis.Redis, redis_store: RedisStore
 ) -> None:
-    procs = [_worker(redis_url, namespace, "Across processes?", delay=0.5) for _ in range(2)]
+    procs = [spawn_worker(redis_url, namespace, "Across processes?", delay=0.5) for _ in range(2)]
     outputs = [await asyncio.to_thread(p.communicate, timeout=30) for p in procs]
     lines = [out.strip().splitlines()[-1].split() for out, _ in outputs]
     assert all(p.returncode == 0 for p in procs)
     assert lines[0][1] == lines[1][1]  # the same answer id
     assert sorted(line[2] for line in lines) == ["miss", "shared"]
-    assert await _runs(redis_client, namespace) == 1
+    assert await research_runs(redis_client, namespace) == 1
 
 
 async def test_a_waiter_takes_over_when_the_lock_holder_dies(
     redis_url: str, namespace: str, redis_client: aioredis.Redis, redis_store: RedisStore
 ) -> None:
-    holder = _worker(redis_url, namespace, "Who survives?", delay=60, lock_ttl=1)
+    holder = spawn_worker(redis_url, namespace, "Who survives?", delay=60, lock_ttl=1)
     assert holder.stdout is not None
     line = await asyncio.to_thread(holder.stdout.readline)
     assert line.strip() == "lock"
@@ -350,7 +314,7 @@ async def test_a_waiter_takes_over_when_the_lock_holder_dies(
     outcome = await asyncio.wait_for(engine.ask_traced("Who survives?"), timeout=20)
     assert outcome.cache == "miss"
     assert backend.runs == 1
-    assert await _runs(redis_client, namespace) == 1  # the dead holder's run
+    assert await research_runs(redis_client, namespace) == 1  # the dead holder's run
 
 
 # --- Redis trouble ----------------------------------------------------------------------
@@ -370,64 +334,6 @@ async def test_redis_down_at_start_still_answers_and_warns_once(
     warnings = [r for r in caplog.records if r.name == "answers.store"]
     assert len(warnings) == 1
     assert "unreachable" in warnings[0].getMessage()
-    await store.aclose()
-
-
-class RedisServer:
-    """A private redis-server on a free loopback port, so a test can stop and restart it."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not installed (.ci/run installs it)")
-        self.proc = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
-                return
-            except OSError:
-                import time
-
-                time.sleep(0.02)
-        pytest.fail("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
-
-
-@pytest.fixture
-def private_redis() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-async def private_store(private_redis: RedisServer) -> AsyncIterator[RedisStore]:
-    store = RedisStore(connect_redis(f"redis://127.0.0.1:{private_redis.port}/0"), retry_interval=0)
-    yield store
     await store.aclose()
 
 
@@ -491,7 +397,9 @@ async def test_a_joiner_takes_over_when_the_researching_task_is_cancelled(
 
 
 class UncoveredBackend(ScriptedBackend):
-    async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+    async def research(  # type: ignore[override]
+        self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
+    ) -> Draft:
         self.runs += 1
         return Draft(
             summary=(DraftClaim("The sources do not cover this question."),),
@@ -512,7 +420,9 @@ async def test_degraded_answers_are_served_for_a_shorter_time(
     assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 600
 
     class BriefBackend(ScriptedBackend):
-        async def research(self, question: str, *, progress: object = None) -> Draft:  # type: ignore[override]
+        async def research(  # type: ignore[override]
+            self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
+        ) -> Draft:
             return dataclasses.replace(draft_for(question), freshness=timedelta(seconds=90))
 
     await engine_on(redis_store, BriefBackend()).ask("Briefly cached?")

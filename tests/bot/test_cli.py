@@ -123,3 +123,41 @@ def test_index_lists_what_it_indexed(tmp_path: Path) -> None:
     result = factbot("index", str(folder), env={"FACTBOT_CORPUS_INDEX": str(tmp_path / "i.db")})
     assert result.returncode == 0, result.stderr
     assert "tea.md" in result.stdout and "coffee.txt" in result.stdout
+
+
+def test_version_names_the_installed_package() -> None:
+    from importlib.metadata import version
+
+    result = factbot("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"factbot {version('factbot')} (Python ")
+
+
+def test_help_and_version_import_nothing_heavy() -> None:
+    # What keeps `factbot --help` fast: the command imports only the standard library up front.
+    probe = (
+        "import sys, contextlib, io\n"
+        "from bot.cli import main\n"
+        "for argv in (['--help'], ['--version'], ['ask', '--help']):\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main(argv)\n"
+        "heavy = ('pydantic', 'rich', 'redis', 'aiohttp', 'answers', 'adapters', 'discord',"
+        " 'slack_bolt', 'bot.config')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=EMPTY_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("level", ["debug", "Info", "WARNING"])
+def test_the_log_level_is_read_in_any_case(corpus_env: dict[str, str], level: str) -> None:
+    result = factbot("index", env={**corpus_env, "FACTBOT_LOG_LEVEL": level})
+    assert result.returncode == 0, result.stderr

@@ -15,7 +15,7 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -94,9 +94,15 @@ class CorpusBackend:
         with self._guard:
             return self._sync_if_changed()
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         await report(progress, Progress(Stage.SEARCHING))
-        found = await asyncio.to_thread(self._find, question)
+        found = await asyncio.to_thread(self._find, question, tuple(extra_terms))
         await report(
             progress,
             Progress(
@@ -118,9 +124,9 @@ class CorpusBackend:
             weights=found.weights,
         )
 
-    def _find(self, question: str) -> _Found:
+    def _find(self, question: str, extra_terms: tuple[str, ...]) -> _Found:
         state = self._locked_sync()
-        found = self.index.search(question, limit=SEARCH_PASSAGES)
+        found = self.index.search(question, limit=SEARCH_PASSAGES, extra_terms=extra_terms)
         matches = found.passages
         seen = {p.evidence_id for p in matches}
         overview = [

@@ -24,7 +24,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -518,11 +518,18 @@ class CorpusIndex:
 
     # --- searching ------------------------------------------------------------------
 
-    def search(self, question: str | Query, *, limit: int) -> CorpusMatches:
+    def search(
+        self, question: str | Query, *, limit: int, extra_terms: Sequence[str] = ()
+    ) -> CorpusMatches:
         """The passages best matching the question, best first: BM25 (headings and titles
         weigh more) over the index, then re-ranked by how much of the question each one holds
-        (`answers.ranking.coverage_of`)."""
-        query = question if isinstance(question, Query) else analyse_question(question)
+        (`answers.ranking.coverage_of`). `extra_terms` (an earlier question's key words) join
+        the search at lower weight."""
+        query = (
+            question
+            if isinstance(question, Query)
+            else analyse_question(question, context=[" ".join(extra_terms)] if extra_terms else ())
+        )
         with self._lock:
             conn = self._connect()
             documents = self._passage_count(conn)

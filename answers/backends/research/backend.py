@@ -99,7 +99,15 @@ class ResearchBackend:
         name = f"llm:{self.writer.model}" if writer == "llm" and self.writer else "extractive"
         return EngineInfo(backend=BACKEND_NAME, writer=name, version=BACKEND_VERSION)
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
+        if extra_terms:  # a follow-up's context words: searched, ranked on and shown to the writer
+            question = f"{question} ({' '.join(extra_terms)})"
         queries, is_llm_down = await self._plan(question)
         await report(
             progress, Progress(Stage.SEARCHING, 0, len(queries), f"{len(queries)} queries")

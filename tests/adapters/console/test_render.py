@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from rich.console import Console
@@ -75,7 +76,13 @@ class HostileBackend:
 
     cache_namespace = "console-tests"
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         return Draft(
             summary=(DraftClaim(f"About {question}.", (0,)),),
             sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in "abc"),
@@ -103,3 +110,27 @@ async def test_chat_echoes_a_picked_follow_up_without_its_escape_codes() -> None
     output = out.getvalue()
     assert "Asking: Next]52;c;ZWNobyBoaQ==?" in output
     assert "\x1b]52" not in output
+
+
+def test_a_claims_code_is_printed_as_code_whatever_it_holds() -> None:
+    code = "[bold red]not bold[/]\n```\n@everyone \\"
+    draft = Draft(
+        summary=(DraftClaim("Run this:", (0,), code=code),),
+        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in "abc"),
+        limitations=(),
+        sources=(DraftSource(title="Source", url="docs/guide.md"),),
+        follow_ups=("One?", "Two?", "Three?"),
+        engine=EngineInfo(backend="test", writer="test", version="1"),
+    )
+    answer = draft.finalize(
+        question="q", question_key="k", checked_on=datetime(2026, 1, 1, tzinfo=UTC), disclaimer="d"
+    )
+    out = io.StringIO()
+    Console(file=out, width=120, color_system=None).print(render_answer(answer))
+    lines = out.getvalue().splitlines()
+    start = lines.index("Run this: [1]")
+    assert lines[start + 1 : start + 4] == [
+        "    [bold red]not bold[/]",
+        "    ```",
+        "    @everyone \\",
+    ]

@@ -56,6 +56,8 @@ def problems(view: ui.LayoutView) -> list[str]:
     for text in texts:
         if re.search(r"(?<!\u200b)@(everyone|here)|<@[!&]?\d", text):
             found.append(f"a mention in {text[:40]!r}")
+        if text.count("```") % 2:
+            found.append(f"a code block broken open in {text[:40]!r}")
     payload = handle_message_parameters(view=view, allowed_mentions=discord.AllowedMentions.none())
     if not payload.payload["flags"] & COMPONENTS_V2 or "content" in payload.payload:
         found.append("not a Components V2 message")

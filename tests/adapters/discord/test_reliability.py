@@ -92,7 +92,7 @@ async def test_progress_is_edited_in_before_the_report(
     start_adapter: StartAdapter, fake_discord: FakeDiscord
 ) -> None:
     adapter = await start_adapter()
-    adapter.responder.progress_interval = 0  # every event is due: shows the edits happen
+    adapter.listeners.progress_interval = 0  # every event is due: shows the edits happen
     event = slash_command("How deep is the ocean?")
     await fake_discord.dispatch("INTERACTION_CREATE", event)
     await fake_discord.wait_for(lambda c: c.path == original_path(event) and is_report(c))
@@ -165,7 +165,7 @@ async def test_an_interaction_discord_closed_ends_quietly_with_one_warning(
     refusal: tuple[int, int, str],
 ) -> None:
     adapter = await start_adapter()
-    adapter.responder.progress_interval = 0  # progress edits are tried (and refused) too
+    adapter.listeners.progress_interval = 0  # progress edits are tried (and refused) too
     event = slash_command("Will anyone hear this?")
     token = event["token"]
     fake_discord.refuse(lambda c: c.path.startswith("/webhooks/") and token in c.path, refusal)

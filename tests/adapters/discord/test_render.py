@@ -69,6 +69,7 @@ def test_every_report_fits_discords_limits(name: str, is_stale: bool) -> None:
     assert payload["flags"] & COMPONENTS_V2 and "content" not in payload
     assert payload["allowed_mentions"] == {"parse": []}
     assert ("fb:v1:refresh:" in str(ids)) is is_stale
+    assert discord_problems(view) == []
 
 
 @pytest.mark.parametrize("name", ANSWERS)
@@ -81,10 +82,16 @@ def test_every_section_and_source_list_is_reachable_whole(name: str) -> None:
         whole = (
             page.attachment.text if page.attachment else "\n".join(texts(page.view.to_components()))
         )
+        assert discord_problems(page.view) == []
         for claim in section.claims:
             assert claim.text.split()[0] in whole
+            if claim.code and not page.attachment:
+                assert "```\n" + claim.code[:10] in whole  # a code block of its own
         if page.attachment:  # cut in the message, whole in the file
             assert all(claim.text in page.attachment.text for claim in section.claims)
+            for claim in section.claims:
+                lines = (claim.code or "").splitlines()
+                assert all(f"    {line}" in page.attachment.text for line in lines)
             assert "…" in "\n".join(texts(page.view.to_components()))
     page = render_sources(answer)
     assert page.view.content_length() <= MAX_TEXT_CHARS
@@ -159,8 +166,10 @@ def odd_links_answer() -> Answer:
 
 def test_only_web_links_become_links() -> None:
     shown = "\n".join(texts(render_answer(odd_links_answer()).to_components()))
-    assert "javascript:" not in shown and "example.org/a b" not in shown
-    assert "[1] Script" in shown and "[2] Spaced" in shown
+    assert "(<javascript:" not in shown and "(<https://example.org/a b" not in shown
+    # A source that cannot be a link still shows where it is, as code.
+    assert "[1] Script · `javascript:alert(1)`" in shown
+    assert "[2] Spaced · `https://example.org/a b`" in shown
     assert "[[3]](<https://example.org/wiki/Foo_%28bar%29%3Ex>)" in shown
 
 

@@ -8,7 +8,7 @@ gate to catch an answer in flight.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -46,7 +46,13 @@ class ScriptedBackend:
     def cache_namespace(self) -> str:
         return "http-test"
 
-    async def research(self, question: str, *, progress: ProgressCallback | None) -> Draft:
+    async def research(
+        self,
+        question: str,
+        *,
+        progress: ProgressCallback | None,
+        extra_terms: Sequence[str] = (),
+    ) -> Draft:
         self.calls.append(question)
         self.entered.set()
         if self.gate is not None:

@@ -60,6 +60,7 @@ def problems(message: Mapping[str, Any]) -> list[str]:
     texts = [v for k, v in _walk(blocks) if k == "text" and isinstance(v, str)]
     if any(not t.strip() for t in texts):
         found.append("empty text")
+    found += [f"a code block broken open in {t[:40]!r}" for t in texts if t.count("```") % 2]
     if sum(len(t) for t in texts) > MAX_MESSAGE_TEXT_CHARS:
         found.append(f"{sum(len(t) for t in texts)} characters of text in blocks")
     for k, v in _walk(blocks):

@@ -10,11 +10,14 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.slack import controls
-from answers import FeedbackStore
+from adapters.slack.render import render_report
+from adapters.wording import describe_error
+from answers import AnswerNotFound, FeedbackStore
 from tests.adapters.slack.conftest import BuildHarness, SlackHarness
 from tests.adapters.slack.fake_slack import BOT_USER, block_actions, signed_headers
 from tests.adapters.slack.limits import problems, walk_blocks
 from tests.answers.fake_backend import ScriptedBackend
+from tests.factories import make_answer
 
 MENTION_TS = "1700000000.000100"
 FIRST_TS = "1800000000.000001"  # the ts the fake gives the first posted message
@@ -281,6 +284,61 @@ async def test_feedback_votes_count_once_per_person_the_last_one_winning(
     assert await FeedbackStore(redis_store).votes(answer_id) == {"U1": "down", "U2": "up"}
     thanks = h.fake.responses()[-1]
     assert thanks["response_type"] == "ephemeral" and "👍 1 · 👎 1" in thanks["text"]
+
+
+def follow_up_button(message: dict[str, Any], index: int) -> dict[str, Any]:
+    """The follow-up button as a click brings it back: its label included."""
+    for block in walk_blocks(message["blocks"]):
+        for element in block.get("elements", []):
+            if element.get("action_id") == controls.FOLLOW_UP.format(index=index):
+                return dict(element)
+    raise AssertionError(f"no follow-up button {index}")
+
+
+async def test_clicks_on_an_answer_no_longer_stored_follow_the_desks_rules(
+    make_harness: BuildHarness, redis_store: Any
+) -> None:
+    h: SlackHarness = await make_harness()
+    gone = render_report(make_answer(question="Never stored?"))
+
+    # A follow-up whose label shows the whole question asks that question.
+    await h.interact(
+        block_actions(
+            user="U2",
+            channel="C1",
+            message=as_message(gone, FIRST_TS, MENTION_TS),
+            action=follow_up_button(gone, 0),
+            response_url=h.fake.response_url("follow-up"),
+        )
+    )
+    assert header(await h.report_post()) == "Follow-up question number 1?"
+
+    # A cut label is not the question, and a vote on it records nothing: both say "expired".
+    cut = render_report(make_answer(question="Gone too?", markup=True))
+    feedback = next(
+        e for b in cut["blocks"] if b["type"] == "context_actions" for e in b["elements"]
+    )
+    vote = {
+        "type": "feedback_buttons",
+        "action_id": controls.FEEDBACK,
+        "value": feedback["positive_button"]["value"],
+    }
+    for n, action in enumerate((follow_up_button(cut, 0), vote), start=1):
+        await h.interact(
+            block_actions(
+                user="U3",
+                channel="C1",
+                message=as_message(cut, FIRST_TS, MENTION_TS),
+                action=action,
+                response_url=h.fake.response_url(f"gone-{n}"),
+            )
+        )
+        said = await h.fake.wait_for(lambda n=n: h.fake.responses()[n - 1 :], what="the refusal")
+        assert said[0]["response_type"] == "ephemeral"
+        assert said[0]["text"] == describe_error(AnswerNotFound("x"))
+    assert h.backend.questions == ["Follow-up question number 1?"]
+    answer_id = vote["value"].split(":")[1]
+    assert await FeedbackStore(redis_store).votes(answer_id) == {}
 
 
 async def test_the_buttons_fallback_shows_and_hides_a_section(make_harness: BuildHarness) -> None:

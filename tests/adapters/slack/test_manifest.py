@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from adapters.slack.app import COMMAND, SHORTCUT_CALLBACK_ID
+from adapters.slack.listeners import COMMAND, SHORTCUT_CALLBACK_ID
 
 MANIFEST = Path(__file__).resolve().parents[3] / "adapters" / "slack" / "manifest.yml"
 

@@ -119,7 +119,10 @@ def test_only_plain_web_urls_become_links() -> None:
     )
     message = render_report(answer)
     text = every_text(message)
-    assert "<javascript:" not in text and "a|b" not in text and "a>b" not in text
+    assert "<javascript:" not in text and "<https://example.org/a|b" not in text
+    assert "a>b" not in text and "<https://example.org/a&gt;b" not in text
+    # A source that cannot be a link still shows where it is, as code.
+    assert "`javascript:alert(1)`" in text and "`https://example.org/a|b`" in text
     assert "<https://example.org/fine?a=1&amp;b=2|[4]>" in text
     assert "Claim &lt;b&gt;one&lt;/b&gt; &amp; more. [1][2]<https://example.org/a" not in text
     assert "Claim &lt;b&gt;one&lt;/b&gt; &amp; more. [1][2]" in text  # unsafe URLs: plain [n]

@@ -30,7 +30,7 @@ from adapters.slack.render import (
     render_working,
 )
 from adapters.slack.reply import AssistantStatus, SlackReply
-from adapters.wording import RESTARTING, describe_error, usage
+from adapters.wording import RESTARTING, describe_error
 from answers import AskOutcome, Progress, QuestionError, RateLimited, ResearchFailed, Stage
 
 log = logging.getLogger(__name__)
@@ -227,9 +227,8 @@ class SlackAnswering:
 
     async def ask_or_explain(self, reply: SlackReply, ask: Ask, how_to_ask: str) -> None:
         """Answer `ask`, or say how to ask (no question) or that factbot is restarting."""
-        if not ask.question:
-            await self.notice(reply, usage(how_to_ask))
-        elif not self.tasks.accepting:
-            await self.notice(reply, RESTARTING)
+        refusal = self.desk.refusal(ask.question, how_to_ask=how_to_ask)
+        if refusal is not None:
+            await self.notice(reply, refusal)
         else:
             self.ask(reply, ask)

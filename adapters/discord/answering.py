@@ -1,0 +1,160 @@
+"""The work after Discord was acknowledged: the desk, then the report (or the words) in reply.
+
+`Listeners` defers (or starts typing) first and hands over to these; the
+questions run as tasks on the desk's `BackgroundTasks`, so shutdown can wait
+for answers under way. Every failure ends in words for the person
+(`adapters.wording`), never in Discord's "This interaction failed".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+import discord
+
+from adapters.desk import QuestionDesk
+from adapters.discord.render import render_answer
+from adapters.discord.reply import (
+    InteractionReply,
+    Reply,
+    is_closed_to_us,
+    say_privately,
+    send_page,
+)
+from adapters.discord.section_reader import render_section, render_sources
+from adapters.wording import describe_error, thanks_for_vote
+from answers import FactbotError, Vote
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "discord"
+
+
+# --- questions: the report replaces "factbot is thinking…", or answers a message -------
+
+
+async def answer(
+    desk: QuestionDesk, reply: Reply, user: str, question: str, *, refresh: bool = False
+) -> None:
+    """Research `question` and put the report (or the words for what went wrong) in `reply`."""
+    async with reply.working():
+        try:
+            outcome = await desk.ask(
+                PLATFORM, user, question, refresh=refresh, progress=reply.progress
+            )
+            view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
+        except Exception as exc:
+            _log_unexpected(exc)
+            await guarded(reply.error(describe_error(exc)))
+            return
+    try:
+        await reply.report(view)
+    except discord.HTTPException as exc:
+        # Never leave "factbot is thinking…" behind: the asker hears something went wrong.
+        log.warning("Discord refused a report (%s); telling the asker instead", exc)
+        await guarded(reply.error(describe_error(exc)))
+
+
+async def answer_follow_up(
+    desk: QuestionDesk,
+    reply: InteractionReply,
+    user: str,
+    answer_id: str,
+    index: int,
+    *,
+    label: str | None,
+) -> None:
+    try:
+        question = await desk.follow_up(answer_id, index, label=label)
+    except Exception as exc:
+        _log_unexpected(exc)
+        await guarded(reply.error(describe_error(exc)))
+        return
+    await answer(desk, reply, user, question)
+
+
+async def answer_refresh(
+    desk: QuestionDesk, reply: InteractionReply, user: str, answer_id: str
+) -> None:
+    try:
+        stored = await desk.answer(answer_id)
+    except Exception as exc:
+        _log_unexpected(exc)
+        await guarded(reply.error(describe_error(exc)))
+        return
+    await answer(desk, reply, user, stored.question, refresh=True)
+
+
+# --- clicks that show something to the clicker only ------------------------------------
+
+
+async def show_section(
+    desk: QuestionDesk, interaction: discord.Interaction[Any], answer_id: str, index: int
+) -> None:
+    try:
+        page = render_section(await desk.section(answer_id, index), index)
+    except Exception as exc:
+        await _private_error(interaction, exc)
+        return
+    await _delivered_privately(interaction, send_page(interaction, page))
+
+
+async def show_sources(
+    desk: QuestionDesk, interaction: discord.Interaction[Any], answer_id: str
+) -> None:
+    try:
+        page = render_sources(await desk.answer(answer_id))
+    except Exception as exc:
+        await _private_error(interaction, exc)
+        return
+    await _delivered_privately(interaction, send_page(interaction, page))
+
+
+async def record_vote(
+    desk: QuestionDesk, interaction: discord.Interaction[Any], answer_id: str, vote: Vote
+) -> None:
+    try:
+        tally = await desk.vote(answer_id, str(interaction.user.id), vote)
+    except Exception as exc:
+        await _private_error(interaction, exc)
+        return
+    thanks = interaction.followup.send(thanks_for_vote(vote, tally), ephemeral=True)
+    await _delivered_privately(interaction, thanks)
+
+
+# --- steps ------------------------------------------------------------------------------
+
+
+async def _delivered_privately(
+    interaction: discord.Interaction[Any], sending: Awaitable[object]
+) -> None:
+    """Send the private answer to a click; if Discord refuses it, an error takes the place of
+    the private "thinking…"."""
+    try:
+        await sending
+    except discord.HTTPException as exc:
+        if is_closed_to_us(exc):
+            log.warning("Discord takes no more replies to interaction %s (%s)", interaction.id, exc)
+            return
+        log.warning("Discord refused a private reply (%s); saying so instead", exc)
+        await guarded(say_privately(interaction, describe_error(exc)))
+
+
+async def _private_error(interaction: discord.Interaction[Any], exc: Exception) -> None:
+    _log_unexpected(exc)
+    await guarded(say_privately(interaction, describe_error(exc)))
+
+
+def _log_unexpected(exc: BaseException) -> None:
+    if not isinstance(exc, FactbotError):
+        log.error("unexpected failure answering on Discord", exc_info=exc)
+
+
+async def guarded(sending: Awaitable[object]) -> None:
+    """Send, and log (not raise) when Discord refuses: there is no one left to tell."""
+    try:
+        await sending
+    except discord.HTTPException:
+        log.warning("Discord refused a reply", exc_info=True)
