@@ -25,4 +25,5 @@ class Passage:
     heading: str = ""  # the nearest heading above the passage in its document, if any
     parents: tuple[str, ...] = ()  # the headings above that one, outermost first
     code: tuple[CodeBlock, ...] = ()  # verbatim, each after the line of `text` introducing it
+    part: int = 0  # 0 when the passage opens its heading's section, else how far into it
     neighbours: tuple[str, ...] = ()  # headings near the passage in its document (follow-ups)

@@ -50,6 +50,7 @@ __all__ = [
     "analyse_question",
     "best_coverage",
     "content_terms",
+    "corrected",
     "coverage_of",
     "passage_terms",
     "question_terms",
@@ -65,17 +66,22 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 HEADING_WEIGHT = 2  # a heading's words count twice: it says what the paragraph is about
 CONTEXT_WEIGHT = 0.5  # an earlier question's terms count half as much as the question's own
-PART_WEIGHT = 0.5  # "join" of "os.path.join" counts half: the whole name is the better match
+PART_WEIGHT = 0.5
+NUMBER_WEIGHT = 0.3  # "2 seconds", "'2023-01-31'": an example value, rarely the documents' words  # "join" of "os.path.join" counts half: the whole name is the better match
 MAX_QUERY_TERMS = 32
+MIN_CORRECTED_CHARS = 6  # shorter terms are never taken for misspellings
+MIN_CORRECTION_USES = 20  # a misspelling is corrected to a term at least this many passages use
 # Coverage: a passage must hold this weighted share of the question's terms...
-COVERED_SHARE = 0.6
+COVERED_SHARE = 0.5
 # ...and one of the rarest of them (those within this share of the rarest one's weight).
 RAREST_SHARE = 0.75
 
 # "How long", "how many": the second word asks too.
 HOW_WORDS = frozenset("long many much often far soon come".split())
 
-_QUOTED = re.compile(r"[`\"“‘']([^`\"”’']{1,40})[`\"”’']")
+_QUOTED = re.compile(
+    r"`([^`]{1,40})`|\"([^\"]{1,40})\"|“([^”]{1,40})”|(?<!\w)['‘]([^'’]{1,40})['’](?!\w)"
+)
 _BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\s+(\S+?)[\s?.!,]*$", re.IGNORECASE)
 _VERSUS = re.compile(r"(\S+)\s+(?:vs\.?|versus)\s+(\S+?)[\s?.!,]*$", re.IGNORECASE)
 
@@ -93,7 +99,11 @@ class QuestionTerm:
     @property
     def factor(self) -> float:
         """How much the term counts beside the question's own whole terms."""
-        return (PART_WEIGHT if self.is_part else 1.0) * (CONTEXT_WEIGHT if self.is_context else 1.0)
+        return (
+            (PART_WEIGHT if self.is_part else 1.0)
+            * (CONTEXT_WEIGHT if self.is_context else 1.0)
+            * (NUMBER_WEIGHT if self.term.replace(".", "").isdigit() else 1.0)
+        )
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,8 @@ def _set_apart(question: str) -> set[str]:
     and Y" or "X vs Y". They are searched even when they are stop words ("is", "in")."""
     found: set[str] = set()
     for quoted in _QUOTED.finditer(question):
-        found.update(t.word for t in tokens(quoted.group(1)))
+        inside = next(g for g in quoted.groups() if g is not None)
+        found.update(t.word for t in tokens(inside))
     for pattern in (_BETWEEN, _VERSUS):
         sides = pattern.search(question.strip())
         if sides:
@@ -177,6 +188,65 @@ def analyse_question(question: str, *, context: Iterable[str] = ()) -> Query:
                 seen.add(term.term)
                 extra.append(term)
     return Query(question=question, terms=(*asked, *extra))
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (insert, delete, replace, swap two neighbours), or
+    `limit + 1` once it is sure to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def spelling_limit(term: str) -> int:
+    """How many edits a misspelt term may be from the word meant: none for short words (too
+    many real words lie one edit apart), one for middling ones, two for long ones."""
+    if len(term) < MIN_CORRECTED_CHARS or not term.isascii() or not term.isalpha():
+        return 0
+    return 1 if len(term) <= 8 else 2
+
+
+def corrected(
+    query: Query,
+    present: Callable[[str], bool],
+    candidates: Callable[[str], Iterable[tuple[str, int]]],
+) -> Query:
+    """The query with each term no document has (`present` says which do) replaced by the
+    closest term documents do have (`candidates(term)`: (term, how many passages hold it)
+    sharing its first letter), when one is within `spelling_limit`: "pyhton" is searched as
+    "python"."""
+    fixed: list[QuestionTerm] = []
+    have = {t.term for t in query.terms}
+    for term in query.terms:
+        limit = 0 if term.is_code or present(term.term) else spelling_limit(term.term)
+        if not limit:
+            fixed.append(term)
+            continue
+        best: tuple[int, int, str] | None = None
+        for candidate, count in candidates(term.term):
+            if candidate == term.term or not candidate.isalpha() or count < MIN_CORRECTION_USES:
+                continue
+            distance = edit_distance(term.term, candidate, limit)
+            if distance <= limit and (best is None or (distance, -count, candidate) < best):
+                best = (distance, -count, candidate)
+        if best is None:
+            fixed.append(term)
+        elif best[2] not in have:
+            have.add(best[2])
+            fixed.append(replace(term, term=best[2]))
+    return Query(question=query.question, terms=tuple(fixed))
 
 
 def question_terms(question: str) -> list[QuestionTerm]:
@@ -255,10 +325,20 @@ def idf_of(document_frequency: int, documents: int) -> float:
     return math.log(1 + (max(documents, 1) - df + 0.5) / (df + 0.5))
 
 
-def term_weights(query: Query, idf: Callable[[str], float]) -> dict[str, float]:
-    """Each query term's weight: its rarity (`idf`) times its factor (parts and context count
-    less)."""
-    return {t.term: idf(t.term) * t.factor for t in query.terms}
+def term_weights(
+    query: Query, idf: Callable[[str], float], present: Callable[[str], bool] | None = None
+) -> dict[str, float]:
+    """Each query term's weight: its rarity (`idf`) times its factor (parts, numbers and an
+    earlier question's terms count less). A term no document has (`present` says which do)
+    weighs as much as the rarest one some document has: it may be a misspelling or a word
+    the documents put otherwise, so it must not outweigh the rest of the question."""
+    rarity = {t.term: idf(t.term) for t in query.terms}
+    if present is not None:
+        seen = [rarity[t.term] for t in query.terms if present(t.term)]
+        if seen:
+            cap = max(seen)
+            rarity = {t: w if present(t) else min(w, cap) for t, w in rarity.items()}
+    return {t.term: rarity[t.term] * t.factor for t in query.terms}
 
 
 @dataclass(frozen=True)
@@ -269,10 +349,11 @@ class Coverage:
     share: float
     has_rarest: bool  # holds at least one of the question's rarest terms
     matched: frozenset[str]
+    needed: int = 1  # how many of the question's terms it must hold at least
 
     @property
     def is_covered(self) -> bool:
-        return self.has_rarest and self.share >= COVERED_SHARE
+        return self.has_rarest and self.share >= COVERED_SHARE and len(self.matched) >= self.needed
 
 
 NO_COVERAGE = Coverage(0.0, False, frozenset())
@@ -303,7 +384,9 @@ def coverage_of(
         return NO_COVERAGE
     matched = frozenset(t.term for t in judged if t.term in found)
     share = sum(weights.get(t, 0.0) for t in matched) / total
-    return Coverage(share, bool(rarest & matched), matched)
+    # One word of a question of several is a coincidence, however rare the word.
+    own = {t.term for t in judged if not t.is_context}
+    return Coverage(share, bool(rarest & matched), matched, needed=min(2, len(own)))
 
 
 def best_coverage(

@@ -45,6 +45,7 @@ class Chunk:
     text: str  # one paragraph per line: what a writer may quote
     code: tuple[CodeBlock, ...] = ()
     tables: str = ""  # table rows, one per line: searched, not quoted
+    part: int = 0  # 0 for the first chunk under its heading (the section's opening), then 1, ...
 
     @property
     def is_empty(self) -> bool:
@@ -91,6 +92,7 @@ class _Chunker:
         self.tables: list[str] = []
         self.words = 0
         self.last_was_prose = False
+        self.part = 0
 
     def flush(self) -> None:
         if self.lines or self.code or self.tables:
@@ -104,8 +106,10 @@ class _Chunker:
                     text="\n".join(self.lines),
                     code=tuple(self.code),
                     tables="\n".join(self.tables),
+                    part=self.part,
                 )
             )
+            self.part += 1
         self.lines, self.code, self.tables, self.words = [], [], [], 0
         self.last_was_prose = False
 
@@ -114,11 +118,20 @@ class _Chunker:
         level = max(1, min(block.level or 1, MAX_HEADING_DEPTH))
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
+        self.part = 0
         text = block.text
         if block.kind == "term" and self.stack:
             # "maps" under "class collections.ChainMap(*maps)" says which maps it is.
             text = qualified(text, self.stack[-1][1]) or text
         self.stack.append((level, text))
+
+    def end(self, level: int) -> None:
+        """A definition list ended: its terms (at `level` and deeper) head nothing more."""
+        if any(lvl >= level for lvl, _ in self.stack):
+            self.flush()
+            while self.stack and self.stack[-1][0] >= level:
+                self.stack.pop()
+            self.part = 1  # the heading above resumes, past its opening
 
     def prose(self, text: str) -> None:
         for piece in split_paragraph(text):
@@ -145,6 +158,8 @@ def chunk_document(document: IngestedDocument) -> list[Chunk]:
     for block in document.blocks:
         if block.is_heading:
             chunker.heading(block)
+        elif block.kind == "end":
+            chunker.end(block.level)
         elif block.kind == "prose":
             chunker.prose(block.text)
         elif block.kind == "code":

@@ -213,9 +213,12 @@ def _visit(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) 
         state.flush()
     if element.text:
         _add_text(state, element.text, in_link=in_link or tag == "a")
+    level = state.heading_level
     _walk(element, state, in_link=in_link or tag == "a", depth=depth + (tag == "dl"))
     if is_block:
         state.flush()
+    if tag == "dl":  # what follows the list is no longer under its terms
+        state.blocks.append(_Walked("end", "", level + depth + 1))
 
 
 def _gather(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) -> None:
@@ -285,11 +288,15 @@ def _without_furniture(blocks: list[_Walked]) -> list[_Walked]:
 
 def _judged(blocks: list[_Walked], main: str) -> list[_Walked]:
     """The blocks whose words trafilatura kept as main content, with the headings over them."""
-    content = [b for b in blocks if b.kind not in ("heading", "term") and _words(b.text) in main]
-    chosen = {id(b) for b in content}
+    content = [
+        b for b in blocks if b.kind not in ("heading", "term", "end") and _words(b.text) in main
+    ]
+    chosen = {id(b) for b in content} | {id(b) for b in blocks if b.kind == "end"}
     # Walk backwards: a heading stays when content it heads was kept (seen[level] says so).
     seen = [False] * 32
     for block in reversed(blocks):
+        if block.kind == "end":
+            continue
         if id(block) in chosen:
             seen = [True] * 32
         elif block.kind in ("heading", "term"):
@@ -383,7 +390,7 @@ def html_fragment_blocks(text: str) -> list[Block]:
     """The blocks of a piece of HTML inside another document (a raw block in Markdown): the
     structural walk only, since there is no page around it to judge."""
     tree = _parse(clean_text(text))
-    return [] if tree is None else [_block(b) for b in _walk_body(tree)]
+    return [] if tree is None else list(_tidy(tuple(_block(b) for b in _walk_body(tree))))
 
 
 def _date_in_page(tree: etree._Element, url: str) -> date | None:
@@ -427,8 +434,22 @@ def read_html(
         url=head.url,
         publisher=publisher,
         published=published,
-        blocks=tuple(b for b in blocks if b.text),
+        blocks=_tidy(blocks),
     )
+
+
+def _tidy(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Blocks with text, and the ends of definition lists that had terms."""
+    kept: list[Block] = []
+    for block in blocks:
+        if block.kind == "end":
+            if any(b.kind == "term" for b in kept):
+                kept.append(block)
+        elif block.text:
+            kept.append(block)
+    while kept and kept[-1].kind == "end":
+        kept.pop()
+    return tuple(kept)
 
 
 def _block(walked: _Walked) -> Block:

@@ -15,8 +15,9 @@ from typing import Literal
 __all__ = ["Block", "BlockKind", "IngestedDocument", "collapse"]
 
 # "term" is a definition-list term (an API signature, a glossary entry): the heading of the
-# definition that follows it, one level below the heading above it.
-BlockKind = Literal["heading", "term", "prose", "code", "table"]
+# definition that follows it, one level below the heading above it. "end" (no text) ends a
+# definition list: its terms at `level` and below head nothing after it.
+BlockKind = Literal["heading", "term", "prose", "code", "table", "end"]
 
 _SPACE = re.compile(r"\s+")
 
@@ -56,7 +57,7 @@ class IngestedDocument:
     @property
     def text(self) -> str:
         """The plain text: blocks separated by a blank line."""
-        return "\n\n".join(block.text for block in self.blocks)
+        return "\n\n".join(block.text for block in self.blocks if block.kind != "end")
 
     @property
     def text_length(self) -> int:

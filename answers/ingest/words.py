@@ -9,8 +9,9 @@ caches and caching meet), and code kept whole as well as in parts:
         'in', '__init__', 'init', 'when', 'a', '==', 'b']
 
 A dotted or underscored name (`os.path.join`, `default_factory`,
-`__init__`), a starred parameter (`**kwargs`) and an operator of two or more
-characters (`==`, `!=`, `->`, `**`) are tokens of their own; call parentheses
+`__init__`), a starred parameter (`**kwargs`), an operator of two or more
+characters (`==`, `!=`, `->`, `**`) and a decimal number (`0.1`, `3.11`) are
+tokens of their own; call parentheses
 (`zip()`) are not part of a name. Stop words are indexed like any word (a
 question may be about `is`); `STOP_WORDS` says which words a question's
 search leaves out when it has better ones.
@@ -50,6 +51,8 @@ STOP_WORDS = frozenset(
     then there these they this those through to too under until up upon us ve very via was wasn
     we were weren what when where whether which while who whom whose why will with within without
     won would wouldn yes yet you your yours yourself yourselves s t d m
+    doesnt dont cant wont isnt arent didnt shouldnt wouldnt couldnt wasnt werent hasnt havent
+    im ive youre theyre thats theres whats hows wheres whos
     """.split()
 )
 
@@ -60,6 +63,10 @@ QUESTION_FILLER = frozenset(
     show find give list difference differences exactly actually really possible ok okay way ways
     thing things kind kinds example examples please thanks anyone someone something anything
     much many use used using according regarding concerning whats hows whys versus vs
+    still inside actually basically simply even always anyway sure good bad better best worse
+    worst right wrong properly correctly easily quickly efficiently efficient possible want
+    wants wanted need needs needed able stuff lot lots bit whole somehow certain certainly
+    hey hi hello big huge tiny nice proper matter matters heavy make makes meaning turn
     """.split()
 )
 
@@ -77,7 +84,7 @@ _ENGLISH = snowballstemmer.stemmer("english")
 # A name with dots or underscores (os.path.join, __init__, default_factory), possibly starred
 # (**kwargs); an operator of two or three characters; or a plain run of letters and digits.
 _TOKEN = re.compile(
-    r"(?P<name>\*{1,2}[^\W\d][\w]*|[^\W\d]\w*(?:\.[^\W\d]\w*)+|\w*_\w*)"
+    r"(?P<number>(?<![\w.])\d+(?:\.\d+)+(?![\w.]))|(?P<name>\*{1,2}[^\W\d][\w]*|[^\W\d]\w*(?:\.[^\W\d]\w*)+|\w*_\w*)"
     r"|(?P<op>(?<![=!<>+\-*/%&|^~:@.])(?:\*\*=|//=|>>=|<<=|==|!=|<=|>=|\*\*|//|->|=>|:=|\+=|-=|\*=|/=|%=|&=|\|=|\^=|<<|>>|===|!==)(?![=!<>+\-*/%&|^~:@]))"
     r"|(?P<word>[^\W_]+)",
     re.UNICODE,
@@ -132,6 +139,8 @@ def tokens(text: str) -> Iterator[Token]:
         value = match.group()
         if kind == "word":
             yield Token(value, stem(value), is_code=False)
+        elif kind == "number":  # 0.1, 3.11: one token, as written
+            yield Token(value, value, is_code=False)
         elif kind == "op":
             yield Token(value, value, is_code=True)
         else:

@@ -58,6 +58,10 @@ LEAD_SENTENCES = 2
 LEAD_STRENGTH = 0.75  # ...and whose best sentence scores this share of the best sentence overall
 SECTION_SPREAD = 0.35  # a section's best sentence scores within this of the best group's
 SOURCE_FLOOR = 0.85  # sections come from sources whose best group scores this share of the best
+SUMMARY_RUN_CHARS = 400  # a summary claim quotes up to this much of one paragraph
+MAX_SUMMARY_CHARS = 1000  # past the first claim, the summary stops growing here
+WINDOW_ASPECT = 0.3  # a stretch's score gains this for the question's aspects its others add
+WINDOW_LENGTH_COST = 0.03
 SUMMARY_SHARE_OF_EVIDENCE = 0.5  # the summary quotes at most about half the distinct sentences
 CLAIM_SPREAD = 0.25  # a section quotes sentences within this score of its best one
 PARAGRAPH_CLAIM_CHARS = 450  # a paragraph this short is quoted whole once a sentence of it is  # a section quotes sentences within this score of its best one
@@ -111,8 +115,8 @@ def write_extractive(
         return _not_covered(reading, engine=engine, documents=documents_searched, notes=notes)
     summary = _pick_summary(reading)
     groups = _groups(reading)
-    summary = _leave_for_sections(summary, groups)
-    used = {s.text for s in summary}  # by text: two pages may carry the same sentence
+    summary_runs = _leave_for_sections(summary, groups)
+    used = {s.text for run in summary_runs for s in run}  # by text: pages may share a sentence
     in_sections: set[str] = set()
     sections = _pick_sections(groups, used)
     section_claims: list[tuple[str, list[list[Sentence]]]] = []
@@ -139,7 +143,7 @@ def write_extractive(
         code = run[-1].code if with_code else None
         return DraftClaim(text=passage.text[run[0].start : run[-1].end], cites=(index,), code=code)
 
-    summary_claims = tuple(claim([s], with_code=False) for s in summary)
+    summary_claims = tuple(claim(run, with_code=False) for run in summary_runs)
     draft_sections = tuple(
         DraftSection(heading=heading, claims=tuple(claim(run, with_code=True) for run in runs))
         for heading, runs in section_claims
@@ -172,79 +176,122 @@ def _likeness(a: Sentence, b: Sentence) -> float:
     return max(overlap, SAME_PASSAGE_LIKENESS) if a.passage == b.passage else overlap
 
 
-def _lead_sentences(reading: Reading, pool: Sequence[Sentence]) -> list[Sentence]:
-    """The opening sentences of the most relevant passage whose heading (or, at a document's
-    opening, title) is the question, if any: a text's own opening sums it up best."""
-    order = reading.relevant()
-    top = max((s.score for s in pool), default=0.0)
-    best_in: dict[int, float] = {}
-    for sentence in pool:
-        best_in[sentence.passage] = max(
-            best_in.get(sentence.passage, sentence.score), sentence.score
-        )
-    for _, i in sorted(enumerate(order), key=lambda item: (-reading.focus[item[1]], item[0])):
-        if reading.focus[i] >= LEAD_FOCUS and best_in.get(i, 0.0) >= LEAD_STRENGTH * top:
-            opening = [s for s in pool if s.passage == i and not s.is_dependent]
-            return sorted(opening, key=lambda s: s.start)[:LEAD_SENTENCES]
-    return []
+def _windows(reading: Reading) -> list[list[Sentence]]:
+    """Every stretch of consecutive sentences of one paragraph, up to SUMMARY_RUN_CHARS, that a
+    summary could quote: never starting with a sentence that leans on the one before, never
+    holding a lead-in to code."""
+    by_line: dict[tuple[int, int], list[Sentence]] = {}
+    for sentence in reading.sentences:
+        if not sentence.is_lead_in:
+            by_line.setdefault((sentence.passage, sentence.line), []).append(sentence)
+    found: list[list[Sentence]] = []
+    for line in by_line.values():
+        line.sort(key=lambda s: s.position)
+        for k, first in enumerate(line):
+            if first.is_dependent and k > 0 and line[k - 1].position == first.position - 1:
+                continue  # quoted with the sentence it leans on, in the window before
+            window = [first]
+            size = len(first.text)
+            found.append(list(window))
+            for after in line[k + 1 :]:
+                if after.position != window[-1].position + 1:
+                    break
+                size += len(after.text) + 1
+                if size > SUMMARY_RUN_CHARS:
+                    break
+                window.append(after)
+                found.append(list(window))
+    return found
 
 
-def _pick_summary(reading: Reading) -> list[Sentence]:
-    """The opening of the passage that is about the question, then the best sentences that say
-    different things (maximal marginal relevance); about half the evidence at most, so a short
-    answer stays short."""
-    quotable = [s for s in reading.sentences if not s.is_lead_in]
-    independent = [s for s in quotable if not s.is_dependent]
-    pool = independent or quotable or list(reading.sentences)
-    candidates = sorted(pool, key=lambda s: (-s.score, s.passage, s.start))
-    rank = {(s.passage, s.start): n for n, s in enumerate(candidates)}
+def _window_score(window: Sequence[Sentence]) -> float:
+    """The best sentence's score, plus what the others add to the question's open aspects,
+    less a little for each extra sentence (shorter says it better)."""
+    best = max(s.score for s in window)
+    alone = max(s.aspect for s in window)
+    together = min(1.0, sum(s.aspect for s in window))
+    return best + WINDOW_ASPECT * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
+
+
+def _window_likeness(a: Sequence[Sentence], b: Sequence[Sentence]) -> float:
+    return max(_likeness(x, y) for x in a for y in b)
+
+
+def _pick_summary(reading: Reading) -> list[list[Sentence]]:
+    """The best stretches of the evidence that say different things (maximal marginal
+    relevance), each a sentence or a few of one paragraph; about half the evidence at most,
+    so a short answer stays short."""
+    candidates = _windows(reading) or [[s] for s in reading.sentences[:1]]
+    scored = sorted(
+        ((_window_score(w), n, w) for n, w in enumerate(candidates)),
+        key=lambda item: (-item[0], item[1]),
+    )
     distinct = len({s.text for s in reading.sentences})
     limit = min(
         MAX_SUMMARY_CLAIMS,
         max(MIN_SUMMARY_CLAIMS, round(distinct * SUMMARY_SHARE_OF_EVIDENCE)),
     )
-    picked = [s for s in _lead_sentences(reading, candidates)][:limit]
-    while len(picked) < limit:
-        quoted = {p.text for p in picked}
-        candidates = [s for s in candidates if s not in picked and s.text not in quoted]
-        if not candidates:
+    picked: list[list[Sentence]] = []
+    taken: set[str] = set()
+    size = 0
+    top = scored[0][0] if scored else 0.0
+    while len(picked) < limit and scored:
+        fresh = [item for item in scored if not any(s.text in taken for s in item[2])]
+        if not fresh:
             break
-        best = max(
-            candidates,
-            key=lambda s: (
-                (1 - SUMMARY_DIVERSITY) * s.score
-                - SUMMARY_DIVERSITY * max((_likeness(s, p) for p in picked), default=0.0),
-                -rank[(s.passage, s.start)],
+        value, _, best = max(
+            fresh,
+            key=lambda item: (
+                (1 - SUMMARY_DIVERSITY) * item[0]
+                - SUMMARY_DIVERSITY
+                * max((_window_likeness(item[2], p) for p in picked), default=0.0),
+                -item[1],
             ),
         )
-        top = max(p.score for p in picked) if picked else best.score
-        if len(picked) >= MIN_SUMMARY_CLAIMS and best.score < SUMMARY_CUTOFF * top:
+        length = sum(len(s.text) for s in best)
+        if picked and (value < SUMMARY_CUTOFF * top or size + length > MAX_SUMMARY_CHARS):
             break
         picked.append(best)
-    # Read sentences of one passage in their own order, passages in the order first picked.
-    first_pick = {s.passage: n for n, s in reversed(list(enumerate(picked)))}
-    return sorted(picked, key=lambda s: (first_pick[s.passage], s.start))
+        taken |= {s.text for s in best}
+        size += length
+    # Stretches of one passage in their own order, passages in the order first picked; two
+    # that meet in one paragraph read as one claim.
+    first_pick: dict[int, int] = {}
+    for n, window in enumerate(picked):
+        first_pick.setdefault(window[0].passage, n)
+    ordered = sorted(picked, key=lambda w: (first_pick[w[0].passage], w[0].start))
+    merged: list[list[Sentence]] = []
+    for window in ordered:
+        last = merged[-1][-1] if merged else None
+        first = window[0]
+        if (
+            last is not None
+            and (last.passage, last.line) == (first.passage, first.line)
+            and last.position + 1 == first.position
+        ):
+            merged[-1].extend(window)
+        else:
+            merged.append(list(window))
+    return merged
 
 
-def _leave_for_sections(summary: list[Sentence], groups: list[_Group]) -> list[Sentence]:
-    """The summary less its last sentences from the best group while that group would have
+def _leave_for_sections(
+    summary: list[list[Sentence]], groups: list[_Group]
+) -> list[list[Sentence]]:
+    """The summary less its last stretches from the best group while that group would have
     nothing left to say in its section (a short answer reads once, not twice)."""
     if not groups:
         return summary
     best = groups[0]
     kept = list(summary)
     while len(kept) > 1:
-        quoted = {s.text for s in kept}
+        quoted = {s.text for window in kept for s in window}
         if any(s.text not in quoted for s in best.sentences):
             break
-        last = max(
-            (s for s in kept if s in best.sentences),
-            key=lambda s: (-s.score, s.start),
-            default=None,
-        )
-        if last is None:
+        ours = [w for w in kept if any(s in best.sentences for s in w)]
+        if not ours:
             break
-        kept.remove(last)
+        kept.remove(ours[-1])
     return kept
 
 

@@ -51,6 +51,9 @@ ARRIVAL_DECAY = 5.0  # the passage at this position gets half the arrival credit
 CONTEXT_SCORE = -1.0  # below every sentence of a relevant passage
 CONTEXT_ORDER = 0.001
 CONTEXT_RELEVANCE = 1e-6
+OVERLAP_WEIGHT = 0.4  # a sentence's score: the share of the question it (with its headings) holds
+ASPECT_WEIGHT = 0.4  # ...the share of what its headings leave open that it answers
+RELEVANCE_WEIGHT = 0.4  # ...and how relevant its passage is
 POSITION_PENALTY = 0.03  # later sentences of a paragraph say its point less often
 LINE_PENALTY = 0.02  # ...and so do later paragraphs of a passage
 FOCUS_BONUS = (
@@ -100,7 +103,8 @@ class Sentence:
     end: int
     text: str
     terms: frozenset[str]
-    overlap: float  # share of the question's (weighted) terms it mentions, 0..1
+    overlap: float  # share of the question's (weighted) terms it and its headings mention, 0..1
+    aspect: float  # share of the question's terms its headings do not hold that it mentions
     score: float
     is_dependent: bool  # points back at what came before (see `leans_on_context`)
     code: str | None = None  # the code block this sentence introduces, verbatim
@@ -230,9 +234,14 @@ def read_passages(
     searched = [passage_terms(p) for p in passages]
     bm25 = Bm25(searched)
     if weights is None:
-        # A term no passage has weighs as much as one that only a single passage has: the most.
+        # A term no passage has weighs as much as one that only a single passage has, capped
+        # at the rarest present term's weight (see `term_weights`).
         unseen = math.log(1 + (max(len(passages), 1) - 0.5) / 1.5)
-        weights = term_weights(query, lambda t: bm25.idf(t) or unseen)
+        weights = term_weights(
+            query,
+            lambda t: bm25.idf(t) or unseen,
+            present=lambda t: bm25.document_frequency(t) > 0,
+        )
     weights = dict(weights)
     factors = {t.term: t.factor for t in query.terms}
     raw = bm25.scores(query.search_terms, factors) if passages else []
@@ -261,8 +270,18 @@ def read_passages(
     sentences: list[Sentence] = []
     for i in relevant:
         for sentence in _quotable(i, passages[i], query, weights):
-            score = 0.5 * sentence.overlap + 0.5 * relevance[i] + sentence.score
-            if sentence.position < OPENING_SENTENCES and sentence.line == 0:
+            # What a sentence adds to its headings counts as much as its headings match.
+            score = (
+                OVERLAP_WEIGHT * sentence.overlap
+                + ASPECT_WEIGHT * sentence.aspect * focus[i]
+                + RELEVANCE_WEIGHT * relevance[i]
+                + sentence.score
+            )
+            if (
+                sentence.position < OPENING_SENTENCES
+                and sentence.line == 0
+                and not passages[i].part
+            ):
                 score += FOCUS_BONUS * focus[i]
             if sentence.terms & rarest:
                 score += RAREST_BONUS
@@ -299,6 +318,10 @@ def _quotable(
     text = passage.text
     judged = query.judged
     judged_weight = sum(weights.get(t.term, 0.0) for t in judged) or 1.0
+    # What the passage's headings already say it is about; a sentence under them adds the rest.
+    headed = frozenset(terms(" ".join((passage.heading, *passage.parents))))
+    aspects = [t for t in judged if t.term not in headed]
+    aspect_weight = sum(weights.get(t.term, 0.0) for t in aspects)
     spans = sentence_spans(text)
     last_of_line = {span.line: n for n, span in enumerate(spans)}
     found_sentences: list[Sentence] = []
@@ -313,7 +336,15 @@ def _quotable(
         elif not is_quotable(quote):
             continue
         found = frozenset(terms(quote))
-        overlap = sum(weights.get(t.term, 0.0) for t in judged if t.term in found) / judged_weight
+        with_headings = found | headed
+        overlap = (
+            sum(weights.get(t.term, 0.0) for t in judged if t.term in with_headings) / judged_weight
+        )
+        aspect = (
+            sum(weights.get(t.term, 0.0) for t in aspects if t.term in found) / aspect_weight
+            if aspect_weight
+            else 0.0
+        )
         is_dependent = leans_on_context(quote)
         penalty = (
             POSITION_PENALTY * min(position, 5)
@@ -332,6 +363,7 @@ def _quotable(
                 text=quote,
                 terms=found,
                 overlap=overlap,
+                aspect=aspect,
                 score=-penalty,
                 is_dependent=is_dependent,
                 code=code.text if code is not None and travels else None,

@@ -30,7 +30,7 @@ __all__ = [
     "read_document",
 ]
 
-PARSER_VERSION = "3"  # bump when reading or chunking changes, so every index is rebuilt
+PARSER_VERSION = "5"  # bump when reading or chunking changes, so every index is rebuilt
 
 
 @dataclass(frozen=True)

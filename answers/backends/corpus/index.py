@@ -46,6 +46,7 @@ from answers.ranking import (
     Bm25,
     Query,
     analyse_question,
+    corrected,
     coverage_of,
     idf_of,
     passage_terms,
@@ -77,6 +78,7 @@ MAX_QUERY_TERMS = 32
 CANDIDATES = 80  # passages BM25 hands to re-ranking
 COVERAGE_WEIGHT = 0.5  # re-ranking: BM25 (scaled to the best) against the share of the question
 HEADING_FOCUS = 0.25  # ...plus this much for the share of the question its heading holds
+LATER_PART_FOCUS = 0.5  # ...halved past the section's opening passage
 COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest terms together
 NEIGHBOUR_REACH = 6  # headings this many passages either side of a passage are its neighbours
 
@@ -90,7 +92,8 @@ CREATE TABLE IF NOT EXISTS files(
     publisher TEXT NOT NULL, published TEXT, passages INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-    heading TEXT NOT NULL, parents TEXT NOT NULL, text TEXT NOT NULL, code TEXT NOT NULL);
+    heading TEXT NOT NULL, parents TEXT NOT NULL, text TEXT NOT NULL, code TEXT NOT NULL,
+    part INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_path ON passages(path, ordinal);
 """
 # The columns hold search terms (`answers.ingest.words.terms`, spelt by `index_token`), not
@@ -102,7 +105,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 _VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, 'row')"
 _PASSAGE_COLUMNS = (
     "p.path, p.ordinal, p.heading, p.parents, p.text, p.code, f.title, f.url, f.publisher, "
-    "f.published"
+    "f.published, p.part"
 )
 
 
@@ -457,8 +460,8 @@ class CorpusIndex:
         for passage in found:
             code = json.dumps([[c.after, c.text] for c in passage.code], ensure_ascii=False)
             cursor = conn.execute(
-                "INSERT INTO passages(path, ordinal, heading, parents, text, code) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO passages(path, ordinal, heading, parents, text, code, part) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     file.path,
                     passage.ordinal,
@@ -466,6 +469,7 @@ class CorpusIndex:
                     "\n".join(passage.parents),
                     passage.text,
                     code,
+                    passage.part,
                 ),
             )
             if self._has_fts:
@@ -537,10 +541,19 @@ class CorpusIndex:
                 return CorpusMatches(query, [], {})
             if not self._has_fts:
                 return self._search_in_python(conn, query, limit)
+            frequency = self._frequencies(conn, [index_token(t.term) for t in query.terms])
+            if any(not frequency.get(index_token(t.term)) for t in query.terms):
+                query = corrected(
+                    query,
+                    lambda term: frequency.get(index_token(term), 0) > 0,
+                    lambda term: self._spellings(conn, term),
+                )
             spelt = {index_token(t.term): t.term for t in query.terms}
             frequency = self._frequencies(conn, list(spelt))
             weights = term_weights(
-                query, lambda term: idf_of(frequency.get(index_token(term), 0), documents)
+                query,
+                lambda term: idf_of(frequency.get(index_token(term), 0), documents),
+                present=lambda term: frequency.get(index_token(term), 0) > 0,
             )
             match = " OR ".join(f'"{token}"' for token in list(spelt)[:MAX_QUERY_TERMS])
             fts_weights = ", ".join(str(w) for w in FTS_WEIGHTS)
@@ -575,12 +588,12 @@ class CorpusIndex:
     ) -> list[tuple[float, tuple[object, ...]]]:
         """Candidates scored by BM25 (scaled to the best) and the share of the question each
         holds, with its heading; ties keep the index's order."""
-        top = max((float(str(row[10])) for row in rows), default=0.0) or 1.0
+        top = max((float(str(row[11])) for row in rows), default=0.0) or 1.0
         present = frozenset(t for t in spelt.values() if frequency.get(index_token(t), 0))
         rarest = rarest_terms(query, weights, present)
         scored: list[tuple[float, int, tuple[object, ...]]] = []
         for n, row in enumerate(rows):
-            title, heading, parents, text, code = (str(v) for v in row[11:16])
+            title, heading, parents, text, code = (str(v) for v in row[12:17])
             found = frozenset(
                 spelt[token]
                 for column in (title, heading, parents, text, code)
@@ -590,13 +603,14 @@ class CorpusIndex:
             coverage = coverage_of(query, weights, found, rarest)
             headed = frozenset(spelt[t] for t in heading.split() if t in spelt)
             focus = coverage_of(query, weights, headed, rarest).share
+            opening = 1.0 if int(str(row[10])) == 0 else LATER_PART_FOCUS
             score = (
-                (1 - COVERAGE_WEIGHT) * float(str(row[10])) / top
+                (1 - COVERAGE_WEIGHT) * float(str(row[11])) / top
                 + COVERAGE_WEIGHT * coverage.share
-                + HEADING_FOCUS * focus
+                + HEADING_FOCUS * focus * opening
                 + (COVERED_BONUS if coverage.is_covered else 0.0)
             )
-            scored.append((score, n, row[:10]))
+            scored.append((score, n, row[:11]))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [(score, row) for score, _, row in scored]
 
@@ -608,6 +622,16 @@ class CorpusIndex:
             f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({marks})", tokens
         ).fetchall()
         return {str(term): int(doc) for term, doc in rows}
+
+    def _spellings(self, conn: sqlite3.Connection, term: str) -> list[tuple[str, int]]:
+        """Terms of the index that could be `term` misspelt: same first letter, about as long."""
+        conn.execute(_VOCABULARY)
+        rows = conn.execute(
+            "SELECT term, doc FROM temp.passages_vocab WHERE term >= ? AND term < ? "
+            "AND length(term) BETWEEN ? AND ?",
+            (term[0], chr(ord(term[0]) + 1), len(term) - 2, len(term) + 2),
+        ).fetchall()
+        return [(str(t), int(d)) for t, d in rows]
 
     def _passage_count(self, conn: sqlite3.Connection) -> int:
         (count,) = conn.execute("SELECT COUNT(*) FROM passages").fetchone()
@@ -661,7 +685,9 @@ class CorpusIndex:
     ) -> list[Passage]:
         found: list[Passage] = []
         for row in rows:
-            path, ordinal, heading, parents, text, code, title, url, publisher, published = row[:10]
+            path, ordinal, heading, parents, text, code, title, url, publisher, published, part = (
+                row[:11]
+            )
             source = DraftSource(
                 title=str(title),
                 url=str(url),
@@ -677,6 +703,7 @@ class CorpusIndex:
                     heading=str(heading),
                     parents=tuple(p for p in str(parents).split("\n") if p),
                     code=tuple(CodeBlock(int(a), str(c)) for a, c in json.loads(str(code))),
+                    part=int(str(part)),
                     neighbours=self._neighbours(conn, str(path), int(str(ordinal))),
                 )
             )
