@@ -34,7 +34,7 @@ from enum import StrEnum
 
 from adapters.background import BackgroundTasks
 from adapters.text import ELLIPSIS
-from adapters.wording import CHANNEL_DISABLED, describe_error, usage
+from adapters.wording import describe_error, usage
 from answers import (
     Answer,
     AnswerEngine,
@@ -57,7 +57,7 @@ from answers.channels import (
     ChannelSettingsStore,
     SettingName,
 )
-from answers.errors import QuestionError, RateLimited
+from answers.errors import ChannelDisabled, QuestionError, RateLimited
 from answers.question import check_question
 from answers.ratelimit import DEFAULT_PER_MINUTE
 from answers.store import StoreUnavailable
@@ -94,6 +94,11 @@ class Admission:
     notice: str | None = None
     private: bool = False
     backend: str | None = None
+
+    def require(self) -> None:
+        """Raise `ChannelDisabled` unless admitted (for paths that report errors by raising)."""
+        if not self.is_admitted:
+            raise ChannelDisabled()
 
 
 REFUSED = Admission(False)
@@ -309,6 +314,14 @@ class QuestionDesk:
         """The backends a channel may choose (empty when only one is configured)."""
         return self.engine.backend_names
 
+    @property
+    def default_backend(self) -> str | None:
+        """The name of the backend a channel gets unless it chooses (None: only one)."""
+        for name, backend in self.engine.backends.items():
+            if backend is self.engine.backend:
+                return name
+        return None
+
     async def settings(self, scope: ChannelScope) -> ChannelSettings:
         """The settings that apply in a channel (or, with no channel, its workspace)."""
         return await self.channels.effective(scope)
@@ -331,7 +344,8 @@ class QuestionDesk:
             return Admission(True)
         settings = await self.channels.effective(scope)
         if not settings.enabled:
-            return Admission(False, notice=None if trigger in _PASSIVE else CHANNEL_DISABLED)
+            notice = None if trigger in _PASSIVE else describe_error(ChannelDisabled())
+            return Admission(False, notice=notice)
         if trigger is Trigger.EVERY_QUESTION and not settings.every_question:
             return REFUSED
         backend = settings.backend if settings.backend in self.backend_names else None

@@ -7,9 +7,10 @@ error itself (`{exc.limit:,}`), so adding an error adds one line here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from answers import FactbotError, FeedbackTally, Vote, classify
+from answers import Answer, FactbotError, FeedbackTally, Vote, classify
+from answers.channels import ChannelSettings
 
 EXAMPLE_QUESTION = "How does factbot cache answers?"
 
@@ -27,6 +28,9 @@ WORDS: Mapping[str, str] = {
         "You've asked a lot of questions in a short time. Try again in {exc.retry_seconds} s."
     ),
     "restarting": RESTARTING,
+    "channel_disabled": (
+        "I'm turned off in this channel by an admin. Ask me in another channel or a direct message."
+    ),
     "answer_not_found": "That answer has expired. Ask the question again to get a fresh report.",
     "store_unavailable": "I can't reach my storage just now. Please try again in a moment.",
     "research_failed": "Sorry, I couldn't research that question just now. Please try again.",
@@ -34,10 +38,6 @@ WORDS: Mapping[str, str] = {
 }
 
 NO_TEXT_TO_CHECK = "That message has no text I can fact-check."
-
-CHANNEL_DISABLED = (
-    "I'm turned off in this channel by an admin. Ask me in another channel or a direct message."
-)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -59,3 +59,38 @@ def thanks_for_vote(vote: Vote, tally: FeedbackTally) -> str:
     """The reply to a 👍/👎 click, with the counts so far."""
     said = "helpful" if vote == "up" else "not helpful"
     return f"Thanks: recorded as {said}. So far 👍 {tally.up} · 👎 {tally.down}."
+
+
+def describe_settings(
+    settings: ChannelSettings,
+    *,
+    where: str,
+    backends: Sequence[str] = (),
+    default_backend: str | None = None,
+) -> list[str]:
+    """The settings that apply `where` ("this channel", "this workspace"), one line each; the
+    backend line only when a channel may choose (`backends`)."""
+    lines = [
+        f"factbot in {where}:",
+        f"• Answers questions: {_on(settings.enabled)}",
+        f"• Answers every message that ends with “?”: {_on(settings.every_question)}",
+        f"• Replies: {'private' if settings.private else 'public'} by default",
+    ]
+    if backends:
+        if settings.backend in backends:
+            chosen = str(settings.backend)
+        else:
+            chosen = f"{default_backend} (the default)" if default_backend else "the default"
+        lines.append(f"• Answers from: {chosen}; one of {', '.join(backends)}")
+    return lines
+
+
+def _on(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def answering_line(answer: Answer) -> str | None:
+    """ "Answering: …" for a follow-up: the question as factbot understood it on its own."""
+    if answer.understood is None:
+        return None
+    return f"Answering: {answer.understood.text}"

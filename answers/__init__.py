@@ -4,6 +4,7 @@ from answers.dedupe import EventDedupe
 from answers.engine import DEFAULT_DISCLAIMER, AnswerEngine, AskOutcome
 from answers.errors import (
     AnswerNotFound,
+    ChannelDisabled,
     EmptyQuestion,
     FactbotError,
     QuestionError,
@@ -37,6 +38,7 @@ __all__ = [
     "AnswerEngine",
     "AnswerNotFound",
     "AskOutcome",
+    "ChannelDisabled",
     "Claim",
     "Draft",
     "DraftClaim",

@@ -189,7 +189,7 @@ class AnswerEngine:
     ) -> AskOutcome:
         started = time.perf_counter()
         key_text = understood.text if understood is not None else text
-        qhash = question_hash(normalise_question(key_text), namespace=backend.cache_namespace)
+        qhash = question_hash(normalise_question(key_text), namespace=self._namespace(backend))
         job = _Job(text, qhash, backend, understood)
 
         if not refresh:
@@ -250,6 +250,15 @@ class AnswerEngine:
             await backend.aclose()
 
     # --- steps -------------------------------------------------------------------
+
+    def _namespace(self, backend: Backend) -> str:
+        """The backend's cache namespace; a backend that cannot say (its corpus index cannot be
+        opened) fails the question like failed research, not as an internal error."""
+        try:
+            return backend.cache_namespace
+        except Exception as exc:
+            log.warning("the backend is not ready: %s", exc, exc_info=True)
+            raise ResearchFailed(f"the backend is not ready: {exc}") from exc
 
     async def _lookup(self, qhash: str) -> Answer | None:
         try:

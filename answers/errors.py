@@ -6,6 +6,7 @@
     │   └── QuestionTooLong
     ├── RateLimited            this person asked too often; `retry_after` says when to try again
     ├── ShuttingDown           this process takes no new questions (answers under way go on)
+    ├── ChannelDisabled        an admin turned factbot off in this channel
     ├── AnswerNotFound         an answer id that was never stored or has left the store
     ├── StoreUnavailable       Redis cannot be reached right now; callers go on without it
     └── ResearchFailed         the backend could not produce a report (never cached)
@@ -24,6 +25,7 @@ from typing import ClassVar
 
 __all__ = [
     "AnswerNotFound",
+    "ChannelDisabled",
     "EmptyQuestion",
     "FactbotError",
     "QuestionError",
@@ -104,6 +106,17 @@ class ShuttingDown(FactbotError):
     def __init__(self) -> None:
         super().__init__("shutting down: no new questions")
         self.retry_after = SHUTTING_DOWN_RETRY_SECONDS
+
+
+class ChannelDisabled(FactbotError):
+    """An admin turned factbot off where the question was asked (a channel's setting)."""
+
+    code = wording = "channel_disabled"
+    http_status = 403
+    stage = "channel"
+
+    def __init__(self) -> None:
+        super().__init__("factbot is turned off in this channel")
 
 
 class AnswerNotFound(FactbotError):

@@ -179,7 +179,13 @@ async def run(runs: int, *, plan_with_llm: bool) -> dict[str, Any]:
                     budget=FetchBudget(),
                     resolver=BenchResolver(),
                 ),
-                LLMWriter(str(llm_server.make_url("/v1")), model="bench", timeout=10),
+                LLMWriter(
+                    str(llm_server.make_url("/v1")),
+                    model="bench",
+                    timeout=10,
+                    max_retries=0,
+                    max_tokens=4096,
+                ),
                 store=MemoryStore(),
                 plan_with_llm=plan_with_llm,
             )

@@ -11,7 +11,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["ConfigError", "Settings", "load_settings"]
@@ -133,8 +140,14 @@ class Settings(BaseSettings):
     llm_model: str = Field("gpt-4o-mini", validation_alias=_env("LLM_MODEL"))
     llm_plan_queries: bool = Field(False, validation_alias=_env("LLM_PLAN_QUERIES"))
     llm_timeout: timedelta = Field(timedelta(seconds=60), validation_alias=_env("LLM_TIMEOUT"))
+    llm_max_retries: int = Field(2, ge=0, le=10, validation_alias=_env("LLM_MAX_RETRIES"))
+    llm_max_tokens: int = Field(4096, ge=256, validation_alias=_env("LLM_MAX_TOKENS"))
     fetch_allow_hosts: str = Field("", validation_alias=_env("FACTBOT_FETCH_ALLOW_HOSTS"))
     page_ttl: timedelta = Field(timedelta(hours=6), validation_alias=_env("FACTBOT_PAGE_TTL"))
+    extract_workers: int = Field(2, ge=1, le=64, validation_alias=_env("FACTBOT_EXTRACT_WORKERS"))
+    extract_deadline: timedelta = Field(
+        timedelta(seconds=3), validation_alias=_env("FACTBOT_EXTRACT_DEADLINE")
+    )
 
     @field_validator(
         "freshness",
@@ -143,6 +156,7 @@ class Settings(BaseSettings):
         "shutdown_grace",
         "llm_timeout",
         "page_ttl",
+        "extract_deadline",
         "settings_cache_ttl",
         mode="before",
     )
@@ -173,6 +187,16 @@ class Settings(BaseSettings):
             )
         return value
 
+    @model_validator(mode="after")
+    def _research_can_search(self) -> Settings:
+        if self.backend != "research":
+            return self
+        if self.search_provider == "searxng" and not self.searxng_url:
+            raise ValueError("SEARXNG_URL is not set (FACTBOT_BACKEND=research searches with it)")
+        if self.search_provider == "brave" and not _secret(self.brave_api_key):
+            raise ValueError("BRAVE_API_KEY is not set (SEARCH_PROVIDER=brave needs it)")
+        return self
+
     @property
     def is_research_configured(self) -> bool:
         """The research backend has its search provider (it can run beside the corpus)."""
@@ -190,6 +214,11 @@ class Settings(BaseSettings):
         return [h.strip().lower() for h in self.fetch_allow_hosts.split(",") if h.strip()]
 
 
+def _secret(value: SecretStr | None) -> str:
+    """A secret's value without surrounding spaces ("" when unset)."""
+    return value.get_secret_value().strip() if value is not None else ""
+
+
 class ConfigError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
@@ -201,9 +230,11 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = _variable_name(error["loc"])
             message = str(error["msg"]).removeprefix("Value error, ")
-            lines.append(f"{name}: {message}")
+            if not error["loc"]:  # a check across settings: its message names the variables
+                lines.append(message)
+                continue
+            lines.append(f"{_variable_name(error['loc'])}: {message}")
         raise ConfigError("; ".join(lines)) from None
 
 

@@ -61,6 +61,9 @@ class SecretScrubber(logging.Filter):
         return True
 
 
+CHATTY_LOGGERS = ("httpx", "httpx2")
+
+
 class JsonLines(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
@@ -99,4 +102,7 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> lo
     handler._factbot = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(settings.log_level)
+    chatty_level = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+    for name in CHATTY_LOGGERS:  # one INFO line per HTTP request the LLM client makes
+        logging.getLogger(name).setLevel(chatty_level)
     return handler

@@ -79,6 +79,7 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
                     signing_secret=_secret(settings.slack_signing_secret) or None,
                     api_url=settings.slack_api_url,
                     sections=settings.slack_sections,
+                    reaction=settings.slack_reaction_emoji,
                 )
             )
         elif name == "discord":

@@ -21,7 +21,7 @@ from answers import (
     connect_redis,
 )
 from answers.backends.base import Backend
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.metrics import FactbotMetrics
 
 if TYPE_CHECKING:
@@ -79,25 +79,47 @@ def _secret(value: SecretStr | None) -> str | None:
 
 
 def build_research_backend(settings: Settings, store: Store) -> Backend:
-    from answers.backends.research import make_research_backend
+    """Search provider, page fetcher and LLM writer from settings (validated: what the chosen
+    provider needs is set)."""
+    from answers.backends.research import (
+        BraveSearch,
+        FetchBudget,
+        FetchGuard,
+        PageFetcher,
+        ResearchBackend,
+        SearchProvider,
+        SearxngSearch,
+    )
+    from answers.backends.research.llm import LLMWriter
 
-    try:
-        return make_research_backend(
-            store=store,
-            search_provider=settings.search_provider,
-            searxng_url=settings.searxng_url,
-            brave_api_key=_secret(settings.brave_api_key),
-            brave_api_url=settings.brave_api_url,
-            llm_base_url=settings.llm_base_url,
-            llm_api_key=_secret(settings.llm_api_key),
-            llm_model=settings.llm_model,
-            llm_timeout=settings.llm_timeout.total_seconds(),
-            fetch_allow_hosts=settings.fetch_allow_host_list,
-            page_ttl=settings.page_ttl.total_seconds(),
-            plan_with_llm=settings.llm_plan_queries,
+    search: SearchProvider
+    if settings.search_provider == "brave":
+        search = BraveSearch(_secret(settings.brave_api_key) or "", api_url=settings.brave_api_url)
+    else:
+        search = SearxngSearch(settings.searxng_url or "")
+    writer = None
+    if settings.llm_base_url:
+        writer = LLMWriter(
+            settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=_secret(settings.llm_api_key),
+            timeout=settings.llm_timeout.total_seconds(),
+            max_retries=settings.llm_max_retries,
+            max_tokens=settings.llm_max_tokens,
         )
-    except ValueError as exc:  # names the missing variable, e.g. SEARXNG_URL
-        raise ConfigError(str(exc)) from None
+    fetcher = PageFetcher(
+        guard=FetchGuard.allowing(settings.fetch_allow_host_list),
+        budget=FetchBudget(extract_timeout=settings.extract_deadline.total_seconds()),
+        extract_workers=settings.extract_workers,
+    )
+    return ResearchBackend(
+        search,
+        fetcher,
+        writer,
+        store=store,
+        page_ttl=settings.page_ttl.total_seconds(),
+        plan_with_llm=settings.llm_plan_queries,
+    )
 
 
 def build(

@@ -57,6 +57,8 @@ class FactbotClient(discord.AutoShardedClient):
         shard_ids: list[int] | None = None,
         shard_count: int | None = None,
     ) -> None:
+        # factbot never joins voice: no "PyNaCl/davey is not installed" warning on every start.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             # Mentions, DMs and context-menu targets carry their text without the privileged
             # message-content intent.

@@ -23,7 +23,7 @@ from adapters.desk import QuestionDesk
 from adapters.slack.answering import (
     PLACEHOLDER_DELAY_SECONDS,
     PROGRESS_INTERVAL_SECONDS,
-    AskingStyle,
+    AnsweringStyle,
     SlackAnswering,
 )
 from adapters.slack.listeners import build_app
@@ -52,6 +52,7 @@ class SlackAdapter:
         tasks: BackgroundTasks | None = None,
         placeholder_delay: float = PLACEHOLDER_DELAY_SECONDS,
         progress_interval: float = PROGRESS_INTERVAL_SECONDS,
+        reaction: str = "mag",
     ) -> None:
         if not bot_token:
             raise ValueError("SLACK_BOT_TOKEN is required to run factbot in Slack")
@@ -73,12 +74,13 @@ class SlackAdapter:
             desk=desk,
             client=self.client,
             tasks=self.tasks,
-            style=AskingStyle(
+            style=AnsweringStyle(
                 sections=sections,
                 placeholder_delay=placeholder_delay,
                 progress_interval=progress_interval,
             ),
             status=AssistantStatus(),
+            reaction=reaction,
         )
         # Socket Mode needs no signing secret: Slack's WebSocket is authenticated by the app token.
         self.app = build_app(self.answering, signing_secret=signing_secret or "")

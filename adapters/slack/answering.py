@@ -21,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.background import BackgroundTasks
 from adapters.desk import QuestionDesk
+from adapters.slack import translate
 from adapters.slack.controls import ReportView, RetryRequest
 from adapters.slack.render import (
     SectionsMode,
@@ -44,16 +45,21 @@ CANCELLED_REPLY_SECONDS = 0.8  # how long a cancelled task may spend replacing i
 
 @dataclass(frozen=True)
 class Ask:
-    """A question, who asks it (for the rate limit) and who to name on the report."""
+    """A question, who asks it (for the rate limit) and who to name on the report; the thread it
+    continues (`thread`, see `translate.conversation`) and the channel's backend."""
 
     question: str
     user: str
     refresh: bool = False
     asked_by: str | None = None
+    thread: str | None = None
+    is_standalone: bool = False  # a clicked follow-up: a turn of the thread, asked as written
+    backend: str | None = None
+    renews: str | None = None  # the id of the answer a Refresh researches again
 
 
 @dataclass(frozen=True, kw_only=True)
-class AskingStyle:
+class AnsweringStyle:
     sections: SectionsMode = "container"
     placeholder_delay: float = PLACEHOLDER_DELAY_SECONDS
     quick_answer: float = QUICK_ANSWER_SECONDS
@@ -74,13 +80,24 @@ class _LatestProgress:
 
 
 async def answer_question(
-    desk: QuestionDesk, reply: SlackReply, ask: Ask, style: AskingStyle
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, style: AnsweringStyle
 ) -> None:
     """Research `ask` and put the report (or the error) in `reply`'s place."""
     progress = _LatestProgress()
-    research = asyncio.ensure_future(
-        desk.ask(PLATFORM, ask.user, ask.question, refresh=ask.refresh, progress=progress.record)
-    )
+    if ask.renews is not None:
+        asking = desk.refresh(PLATFORM, ask.user, ask.renews, progress=progress.record)
+    else:
+        asking = desk.ask(
+            PLATFORM,
+            ask.user,
+            ask.question,
+            refresh=ask.refresh,
+            progress=progress.record,
+            thread=ask.thread,
+            is_standalone=ask.is_standalone,
+            backend=ask.backend,
+        )
+    research = asyncio.ensure_future(asking)
     try:
         try:
             await _show_progress(research, progress, reply, ask, style)
@@ -107,7 +124,7 @@ async def _show_progress(
     progress: _LatestProgress,
     reply: SlackReply,
     ask: Ask,
-    style: AskingStyle,
+    style: AnsweringStyle,
 ) -> None:
     """Until the research ends: the placeholder once it is worth showing (research started a
     moment ago, or the answer is slow to come), then progress at most once an interval."""
@@ -151,7 +168,7 @@ async def _show_progress(
 
 
 async def _deliver(
-    desk: QuestionDesk, reply: SlackReply, ask: Ask, outcome: AskOutcome, style: AskingStyle
+    desk: QuestionDesk, reply: SlackReply, ask: Ask, outcome: AskOutcome, style: AnsweringStyle
 ) -> None:
     answer = outcome.answer
     message = render_report(
@@ -160,7 +177,17 @@ async def _deliver(
         view=ReportView(answer.id, asked_by=ask.asked_by),
         is_stale=desk.is_stale(answer),
     )
+    # A reply in the report's thread continues this conversation: remembered before the report
+    # shows (when its thread is known), so a follow-up sent the moment it appears finds it.
+    if reply.thread_ts is not None and not reply.private:
+        await desk.continue_thread(
+            PLATFORM, translate.conversation(reply.channel, reply.thread_ts), outcome
+        )
     await reply.send(message)
+    if reply.thread_ts is None and reply.ts is not None and not reply.private:
+        await desk.continue_thread(
+            PLATFORM, translate.conversation(reply.channel, reply.ts), outcome
+        )
 
 
 async def _fail(reply: SlackReply, ask: Ask, exc: BaseException) -> None:
@@ -194,8 +221,9 @@ class SlackAnswering:
     desk: QuestionDesk
     client: AsyncWebClient
     tasks: BackgroundTasks
-    style: AskingStyle
+    style: AnsweringStyle
     status: AssistantStatus
+    reaction: str = "mag"  # the emoji (its Slack name) that fact-checks a message
 
     def reply(
         self,
@@ -205,6 +233,7 @@ class SlackAnswering:
         thread_ts: str | None = None,
         ts: str | None = None,
         response_url: str | None = None,
+        private: bool = False,
     ) -> SlackReply:
         return SlackReply(
             self.client,
@@ -214,6 +243,7 @@ class SlackAnswering:
             ts=ts,
             response_url=response_url,
             status=self.status,
+            private=private,
         )
 
     def ask(self, reply: SlackReply, ask: Ask) -> None:

@@ -66,7 +66,11 @@ def code_span(text: str, limit: int) -> str:
 
 
 def code_block(code: str) -> str:
-    """`code` whole between ``` fences; escaped, and no ``` inside to end the block early."""
+    """`code` whole between ``` fences; escaped, and no ``` inside to end the block early.
+
+    A fenced block inside the claim's mrkdwn, not a `rich_text_preformatted` block: it shares
+    its claim's text budget and section block, where a block of its own per code would eat into
+    Slack's 50 blocks a message."""
     return f"{FENCE}\n{defuse_fences(escape(code))}\n{FENCE}"
 
 

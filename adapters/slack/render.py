@@ -50,6 +50,7 @@ from adapters.slack.controls import (
 )
 from adapters.slack.mrkdwn import MRKDWN, date, fit
 from adapters.slack.sections import claim_lines, containers, toggles
+from adapters.wording import answering_line
 from answers import Answer, Claim, Progress
 
 __all__ = [
@@ -72,6 +73,7 @@ LIMITATIONS_CHARS = 700
 SOURCES_CHARS = 3000
 MORE_SOURCES_RESERVE = 40  # room kept for the "…and N more" line
 DISCLAIMER_CHARS = 300
+ANSWERING_CHARS = 400  # "Answering: <the follow-up as understood>"
 SOURCE_TITLE_CHARS = 120
 SOURCE_PUBLISHER_CHARS = 60
 WORKING_QUESTION_CHARS = 500
@@ -91,6 +93,9 @@ def render_report(
     view = view or ReportView(answer.id)
     ids = BlockIds(f"{answer.id}{view.encode()}{sections}{is_stale}")
     head = [_header(answer, ids), _context(answer, view, ids)]
+    answering = answering_line(answer)
+    if answering is not None:  # a follow-up: what factbot understood it to ask
+        head.insert(1, section(fit(answering, ANSWERING_CHARS), ids("answering")))
     if is_stale:
         head.append(_stale_notice(answer, view, ids))
     head += _prose(

@@ -3,7 +3,9 @@
 `SlackReply` is what the asking flow talks to, shaped like bolt's `say`:
 `await reply.send(message)` posts the first time and `chat.update`s after.
 A slash command in a channel the bot is not in falls back to the command's
-`response_url`. A message Slack rejects as too big is sent again as text.
+`response_url`; a private reply (a channel's setting) goes only through it,
+as an ephemeral message. A message Slack rejects as too big is sent again as
+text.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class SlackReply:
         ts: str | None = None,
         response_url: str | None = None,
         status: AssistantStatus | None = None,
+        private: bool = False,
     ) -> None:
         self.client = client
         self.channel = channel
@@ -53,7 +56,10 @@ class SlackReply:
         self.ts = ts  # our message, once posted (or the one to replace)
         self.response_url = response_url
         self.status = status or AssistantStatus(is_allowed=False)
-        self._webhook_sends: int | None = None  # set once replying through response_url
+        # Only the asker sees a private reply; it needs a response_url (commands, shortcuts).
+        self.private = private and bool(response_url)
+        # set once replying through response_url
+        self._webhook_sends: int | None = 0 if self.private else None
         self._status_shown = False
 
     @property
@@ -108,7 +114,7 @@ class SlackReply:
         response = await AsyncWebhookClient(self.response_url).send(
             text=message["text"],
             blocks=message["blocks"],
-            response_type="in_channel",
+            response_type="ephemeral" if self.private else "in_channel",
             replace_original=bool(self._webhook_sends),
             unfurl_links=False,
             unfurl_media=False,

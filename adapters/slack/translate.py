@@ -105,6 +105,38 @@ def is_from_bot(event: Payload) -> bool:
     )
 
 
+def is_own_message(message: Payload, *, bot_user_id: str | None, bot_id: str | None) -> bool:
+    """A message factbot posted (a report, a notice)."""
+    return bool(
+        (bot_id and message.get("bot_id") == bot_id)
+        or (bot_user_id and message.get("user") == bot_user_id)
+    )
+
+
+def mentions_user(text: str, user_id: str | None) -> bool:
+    return (
+        bool(user_id) and re.search(rf"<@{re.escape(user_id or '')}(?:\|[^>]*)?>", text) is not None
+    )
+
+
+def is_channel_question(event: Payload, bot_user_id: str | None) -> bool:
+    """A person's new top-level message in a channel that does not mention factbot (a mention is
+    an `app_mention` of its own): what "answer every question" mode looks at."""
+    return (
+        event.get("channel_type") in ("channel", "group")
+        and event.get("subtype") is None
+        and not event.get("thread_ts")
+        and not is_from_bot(event)
+        and bool(event.get("user"))
+        and not mentions_user(str(event.get("text") or ""), bot_user_id)
+    )
+
+
+def conversation(channel: str, thread_ts: str) -> str:
+    """The id of a thread, as factbot remembers its questions: channel and thread timestamp."""
+    return f"{channel}:{thread_ts}"
+
+
 def is_dm_question(event: Payload) -> bool:
     """A person's new message in a direct conversation with the bot."""
     return (

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from answers.ingest.model import collapse
 
-__all__ = ["FrontMatter", "parse_date", "split_front_matter"]
+__all__ = ["FrontMatter", "parse_date", "split_front_matter", "web_url"]
 
 MAX_FRONT_MATTER_LINES = 60
 
@@ -44,6 +45,19 @@ def parse_date(value: str) -> date | None:
         return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+def web_url(value: str) -> str:
+    """`value` when it is an absolute http(s) URL, else "" (a `javascript:` or `file:` link must
+    never become a report's source)."""
+    value = value.strip()
+    if any(ch.isspace() or ord(ch) < 32 for ch in value):
+        return ""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return ""
+    return value if parts.scheme.lower() in ("http", "https") and parts.hostname else ""
 
 
 def split_front_matter(text: str) -> tuple[FrontMatter, str]:
@@ -73,7 +87,7 @@ def split_front_matter(text: str) -> tuple[FrontMatter, str]:
         fields[match.group(1).lower()] = match.group(2).strip().strip("\"'")
     front = FrontMatter(
         title=collapse(fields.get("title", "")),
-        url=(fields.get("url") or fields.get("source") or "").strip(),
+        url=web_url(fields.get("url") or fields.get("source") or ""),
         publisher=collapse(fields.get("publisher") or fields.get("author") or ""),
         published=parse_date(fields.get("published") or fields.get("date") or ""),
     )

@@ -34,7 +34,7 @@ import trafilatura
 from lxml import etree
 
 from answers.ingest.decode import clean_text, decode
-from answers.ingest.front_matter import parse_date
+from answers.ingest.front_matter import parse_date, web_url
 from answers.ingest.model import Block, BlockKind, IngestedDocument, collapse
 
 __all__ = ["FURNITURE_HEADINGS", "html_fragment_blocks", "read_html"]
@@ -345,7 +345,7 @@ def _head(tree: etree._Element) -> _Head:
     )
     return _Head(
         title=title,
-        url=url if url.startswith(("http://", "https://")) else "",
+        url=web_url(url),
         publisher=collapse(meta.get("og:site_name") or meta.get("author") or ""),
         published=parse_date(stamp),
     )

@@ -292,6 +292,13 @@ def _leave_for_sections(
         if not ours:
             break
         kept.remove(ours[-1])
+    if len(kept) == 1 and len(kept[0]) > 1:  # one stretch: leave its last sentences to the section
+        window = list(kept[0])
+        while len(window) > 1 and not any(
+            s.text not in {w.text for w in window} for s in best.sentences
+        ):
+            window.pop()
+        kept = [window]
     return kept
 
 

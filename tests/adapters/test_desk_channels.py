@@ -9,8 +9,8 @@ import pytest
 import redis.asyncio as aioredis
 
 from adapters.desk import QuestionDesk, Trigger
-from adapters.wording import CHANNEL_DISABLED
-from answers import AnswerEngine, RedisStore
+from adapters.wording import describe_error
+from answers import AnswerEngine, ChannelDisabled, RedisStore
 from answers.channels import ChannelScope
 from tests.answers.fake_backend import ScriptedBackend
 
@@ -35,7 +35,7 @@ async def test_a_disabled_channel_tells_explicit_askers_and_ignores_the_rest(
     await desk.change_settings(SCOPE, {"enabled": False})
     for trigger in (Trigger.COMMAND, Trigger.MENTION, Trigger.CLICK):
         admission = await desk.admission(SCOPE, trigger)
-        assert not admission.is_admitted and admission.notice == CHANNEL_DISABLED
+        assert not admission.is_admitted and admission.notice == describe_error(ChannelDisabled())
     for trigger in (Trigger.REACTION, Trigger.EVERY_QUESTION):
         admission = await desk.admission(SCOPE, trigger)
         assert not admission.is_admitted and admission.notice is None

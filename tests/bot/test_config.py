@@ -72,6 +72,20 @@ def test_a_bad_value_names_the_variable(
         load_settings()
 
 
+@pytest.mark.parametrize(
+    ("provider", "missing"), [("searxng", "SEARXNG_URL"), ("brave", "BRAVE_API_KEY")]
+)
+def test_the_research_backend_needs_its_search_provider_set(
+    monkeypatch: pytest.MonkeyPatch, provider: str, missing: str
+) -> None:
+    for name in ("SEARXNG_URL", "BRAVE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FACTBOT_BACKEND", "research")
+    monkeypatch.setenv("SEARCH_PROVIDER", provider)
+    with pytest.raises(ConfigError, match=f"^{missing} is not set"):
+        load_settings(_env_file=None)
+
+
 @pytest.mark.parametrize("value", ["debug", "Debug", " DEBUG "])
 def test_the_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("FACTBOT_LOG_LEVEL", value)

@@ -1,32 +1,51 @@
 """`CorpusBackend`: answers from a folder of documents, offline, with the extractive writer.
 
-research = bring the index up to date → BM25 search → the extractive writer.
+research = BM25 search of the index → the extractive writer.
+
 Its `cache_namespace` is a fingerprint of the documents' content, so editing,
 adding or removing a document makes cached answers about the old content
-unreachable. The engine reads the namespace synchronously before each
-question; to keep that cheap the folder is looked at (one `stat` per file)
-at most once per `recheck_interval` seconds, and only a change there costs
-more (re-reading the changed files).
+unreachable. Reading it costs nothing: the fingerprint comes from the last
+sync, and nothing touches the disk on the event loop. A background task
+(started by the first async use) looks at the folder every
+`recheck_interval` seconds (one `stat` per file) in a thread of its own and
+re-indexes what changed there, on its own database connection, while
+questions keep being answered from the index as it was; the fingerprint
+changes when the new index is committed. A sync that fails (the index file
+held by `factbot index`, a full disk) is logged and tried again later; the
+old index keeps serving.
+
+Each document is parsed in a worker process with a deadline
+(`parse_timeout`) and a memory cap, and documents over `max_document_bytes`
+are left out, so one pathological file costs a bounded amount and is listed
+as left out, never a stalled bot.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from answers.backends.corpus.index import CorpusIndex, CorpusIndexReport
+from answers.backends.corpus.documents import Chunk, Document
+from answers.backends.corpus.index import (
+    MAX_FILE_BYTES,
+    CorpusIndex,
+    CorpusIndexReport,
+    parse_document,
+)
 from answers.evidence import Passage
 from answers.model import Draft, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
 from answers.ranking import Query
+from answers.workers import WorkerPool
 from answers.writers.extractive import write_extractive
 
-__all__ = ["ENGINE", "CorpusBackend", "index_corpus"]
+__all__ = ["ENGINE", "CorpusBackend", "IsolatedParser", "index_corpus"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +53,9 @@ ENGINE = EngineInfo(backend="corpus", writer="extractive", version="2")
 SEARCH_PASSAGES = 30  # the best-matching passages handed to the writer
 OVERVIEW_PASSAGES = 24  # opening passages of the documents, for follow-ups and "not covered"
 RECHECK_SECONDS = 1.0
+DEFAULT_PARSE_TIMEOUT = 10.0  # one document; past it the document is left out
+DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+PARSE_MEMORY_BYTES = 1024 * 1024 * 1024  # one parsing worker's address space
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,35 @@ class _Found:
     skipped: int
 
 
+class IsolatedParser:
+    """`parse_document` in a worker process with a deadline and a memory cap: what the index
+    calls per changed file. The worker starts on first use and again after `close`."""
+
+    def __init__(self, timeout: float = DEFAULT_PARSE_TIMEOUT) -> None:
+        self.timeout = timeout
+        self._pool: WorkerPool | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, path: str, raw: bytes, folder_name: str) -> tuple[Document, list[Chunk]]:
+        with self._lock:
+            if self._pool is None:
+                self._pool = WorkerPool(
+                    1,
+                    deadline=self.timeout,
+                    preload=["answers.backends.corpus.index"],
+                    memory_limit=PARSE_MEMORY_BYTES,
+                    name="corpus-parsing",
+                )
+            pool = self._pool
+        return pool.call(parse_document, path, raw, folder_name)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+
 class CorpusBackend:
     """The offline backend; see the module docstring. Construct it anywhere: it touches
     nothing until first used."""
@@ -56,43 +107,88 @@ class CorpusBackend:
         *,
         index_path: Path | None = None,
         recheck_interval: float = RECHECK_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        parse_timeout: float = DEFAULT_PARSE_TIMEOUT,
+        max_document_bytes: int = DEFAULT_MAX_DOCUMENT_BYTES,
     ) -> None:
         self.folder = folder
-        self.index = CorpusIndex(folder, index_path=index_path)
         self.recheck_interval = recheck_interval
-        self._clock = clock
+        self._parser = IsolatedParser(parse_timeout)
+        # Two connections to one index file: questions read through `index` while `_writer`
+        # syncs; SQLite's WAL lets readers see the last committed index meanwhile.
+        self.index = CorpusIndex(folder, index_path=index_path)
+        self._writer = CorpusIndex(
+            folder,
+            index_path=index_path,
+            parse=self._parser,
+            max_file_bytes=min(max_document_bytes, MAX_FILE_BYTES),
+        )
         self._report: CorpusIndexReport | None = None
-        self._checked_at = 0.0
-        self._guard = threading.Lock()
+        self._sync_lock = threading.Lock()
+        self._indexer: ThreadPoolExecutor | None = None
+        self._watcher: asyncio.Task[None] | None = None
 
     @property
     def cache_namespace(self) -> str:
-        """`corpus:<fingerprint of the documents' content>`."""
-        now = self._clock()
-        if self._report is None or now - self._checked_at >= self.recheck_interval:
-            # Another thread syncing right now will leave a fresh report; keep the last one.
-            if self._guard.acquire(blocking=self._report is None):
-                try:
-                    self._checked_at = now
-                    self._sync_if_changed()
-                finally:
-                    self._guard.release()
+        """`corpus:<fingerprint of the documents' content>`, as of the last sync."""
+        if self._report is None:
+            # Before the first sync only (`factbot run` does it off the loop at start-up).
+            self._sync_if_changed()
+        self._watch_in_background()
         assert self._report is not None
         return f"corpus:{self._report.fingerprint[:16]}"
 
-    def _sync_if_changed(self) -> CorpusIndexReport:
-        if self._report is None or not self.index.is_current():
-            self._report = self.index.sync()
+    @property
+    def last_report(self) -> CorpusIndexReport | None:
         return self._report
 
     async def refresh(self) -> CorpusIndexReport:
-        """Bring the index up to date now (e.g. at start-up, off the event loop)."""
-        return await asyncio.to_thread(self._locked_sync)
+        """Bring the index up to date now, off the event loop (start-up, tests)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._indexing_thread(), self._sync_if_changed)
 
-    def _locked_sync(self) -> CorpusIndexReport:
-        with self._guard:
-            return self._sync_if_changed()
+    def _indexing_thread(self) -> ThreadPoolExecutor:
+        if self._indexer is None:
+            self._indexer = ThreadPoolExecutor(1, thread_name_prefix="factbot-corpus-index")
+        return self._indexer
+
+    def _watch_in_background(self) -> None:
+        if self._watcher is not None and not self._watcher.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # not in async code: `refresh()` is the way to sync
+        self._watcher = loop.create_task(self._watch(), name="corpus-watch")
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(max(self.recheck_interval, 0.05))
+            try:
+                await self.refresh()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning(
+                    "could not update the corpus index of %s (%s); answering from it as it was",
+                    self.folder,
+                    exc,
+                )
+
+    def _sync_if_changed(self) -> CorpusIndexReport:
+        """Blocking: sync when the folder changed since the last sync (one `stat` per file)."""
+        with self._sync_lock:
+            if self._report is None or not self._writer.is_current():
+                before = self._report
+                self._report = self._writer.sync()
+                if self._writer.is_in_memory:  # no file to share: read what the writer holds
+                    self.index = self._writer
+                if before is not None and self._report.fingerprint != before.fingerprint:
+                    log.info(
+                        "corpus index of %s updated: %d documents",
+                        self.folder,
+                        self._report.documents,
+                    )
+            return self._report
 
     async def research(
         self,
@@ -125,7 +221,7 @@ class CorpusBackend:
         )
 
     def _find(self, question: str, extra_terms: tuple[str, ...]) -> _Found:
-        state = self._locked_sync()
+        state = self._report or self._sync_if_changed()
         found = self.index.search(question, limit=SEARCH_PASSAGES, extra_terms=extra_terms)
         matches = found.passages
         seen = {p.evidence_id for p in matches}
@@ -145,7 +241,23 @@ class CorpusBackend:
         )
 
     async def aclose(self) -> None:
-        await asyncio.to_thread(self.index.close)
+        """Stop watching and close the index; a later question opens it again."""
+        if self._watcher is not None:
+            self._watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watcher
+            self._watcher = None
+        await asyncio.to_thread(self._close)
+
+    def _close(self) -> None:
+        with self._sync_lock:
+            self.index.close()
+            self._writer.close()
+            self._report = None  # an index kept in memory is gone: sync again on next use
+            self._parser.close()
+            if self._indexer is not None:
+                self._indexer.shutdown(wait=False)
+                self._indexer = None
 
 
 def _skipped_note(skipped: int) -> tuple[str, ...]:
@@ -160,8 +272,12 @@ def _skipped_note(skipped: int) -> tuple[str, ...]:
 def index_corpus(folder: Path, *, index_path: Path | None = None) -> CorpusIndexReport:
     """Build or update the index of `folder` and say what it holds (`factbot index PATH`).
     Blocking: call it from a thread in async code."""
-    index = CorpusIndex(folder, index_path=index_path)
+    parser = IsolatedParser()
+    index = CorpusIndex(
+        folder, index_path=index_path, parse=parser, max_file_bytes=DEFAULT_MAX_DOCUMENT_BYTES
+    )
     try:
         return index.sync()
     finally:
         index.close()
+        parser.close()

@@ -23,6 +23,7 @@ __all__ = [
     "FORMATS",
     "PARSER_VERSION",
     "Block",
+    "Chunk",
     "Document",
     "format_of",
     "looks_binary",

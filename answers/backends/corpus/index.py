@@ -24,7 +24,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -34,6 +34,8 @@ from typing import Literal
 from answers.backends.corpus.documents import (
     FORMATS,
     PARSER_VERSION,
+    Chunk,
+    Document,
     format_of,
     looks_binary,
     passages,
@@ -62,6 +64,8 @@ __all__ = [
     "IndexedFile",
     "ScannedFile",
     "default_index_path",
+    "parse_document",
+    "read_inside",
     "resolve_index_path",
     "scan_folder",
 ]
@@ -83,6 +87,15 @@ COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest ter
 NEIGHBOUR_REACH = 6  # headings this many passages either side of a passage are its neighbours
 
 FileStatus = Literal["added", "changed", "unchanged", "removed", "skipped"]
+# (path relative to the folder, the file's bytes, the folder's name) -> the document and its passages
+ParseDocument = Callable[[str, bytes, str], tuple[Document, list[Chunk]]]
+
+
+def parse_document(path: str, raw: bytes, folder_name: str) -> tuple[Document, list[Chunk]]:
+    """One file's document and passages (CPU-bound: the corpus backend runs it in a worker)."""
+    document = read_document(path, raw, folder_name=folder_name)
+    return document, passages(document)
+
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -181,6 +194,38 @@ def scan_folder(folder: Path) -> list[ScannedFile]:
     return found
 
 
+def read_inside(folder: Path, path: Path, *, limit: int) -> bytes:
+    """The bytes of `path`, a regular file that is really inside `folder`; raises OSError.
+
+    Checked on the file as opened, not on its name, so a file swapped for a symbolic link (or a
+    folder swapped for one) between the scan and this read cannot expose a file elsewhere: the
+    last name is opened without following links, and the opened file's own path must still lie
+    inside the folder. More than `limit` bytes raises too (the file grew since the scan)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as opened:
+        if not S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file")
+        if not _opened_path(fd, path).is_relative_to(folder.resolve()):
+            raise OSError(0, "outside the folder")
+        raw = opened.read(limit + 1)
+    if len(raw) > limit:
+        raise OSError(0, f"larger than {limit} bytes")
+    return raw
+
+
+def _opened_path(fd: int, path: Path) -> Path:
+    """The path of the file `fd` is open on (Linux's /proc; elsewhere the name, re-resolved and
+    checked to be the same file)."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        resolved = path.resolve(strict=True)
+        opened, named = os.fstat(fd), os.stat(resolved)
+        if (opened.st_dev, opened.st_ino) != (named.st_dev, named.st_ino):
+            raise OSError(0, "the file changed while it was opened") from None
+        return resolved
+
+
 @dataclass(frozen=True)
 class IndexedFile:
     path: str
@@ -241,9 +286,18 @@ class _Known:
 class CorpusIndex:
     """The searchable passages of one folder; see the module docstring."""
 
-    def __init__(self, folder: Path, *, index_path: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        index_path: Path | None = None,
+        parse: ParseDocument = parse_document,
+        max_file_bytes: int = MAX_FILE_BYTES,
+    ) -> None:
         self.folder = folder.resolve()
         self.index_path = resolve_index_path(folder, index_path)
+        self.parse = parse
+        self.max_file_bytes = max_file_bytes
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._is_in_memory = False
@@ -410,12 +464,14 @@ class CorpusIndex:
     def _read_file(
         self, conn: sqlite3.Connection, file: ScannedFile, known: _Known | None
     ) -> IndexedFile:
-        if file.size > MAX_FILE_BYTES:
+        if file.size > self.max_file_bytes:
             self._forget(conn, file.path)
-            return IndexedFile(file.path, "skipped", note=f"larger than {MAX_FILE_BYTES} bytes")
+            return IndexedFile(
+                file.path, "skipped", note=f"larger than {self.max_file_bytes} bytes"
+            )
         hashed_ns = time.time_ns()
         try:
-            raw = file.absolute.read_bytes()
+            raw = read_inside(self.folder, file.absolute, limit=self.max_file_bytes)
         except OSError as exc:
             self._forget(conn, file.path)
             return IndexedFile(file.path, "skipped", note=f"could not be read: {exc.strerror}")
@@ -432,8 +488,7 @@ class CorpusIndex:
             )
             return IndexedFile(file.path, "unchanged", known.title, known.passages)
         try:
-            document = read_document(file.path, raw, folder_name=self.folder.name)
-            found = passages(document)
+            document, found = self.parse(file.path, raw, self.folder.name)
         except Exception as exc:  # one unreadable document must not stop the others
             log.warning("could not parse %s: %s", file.absolute, exc, exc_info=True)
             self._forget(conn, file.path)

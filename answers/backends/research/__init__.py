@@ -1,10 +1,10 @@
 """Web research: search providers, the safe page fetcher, evidence, and the research backend.
 
-Build it from settings with `make_research_backend(...)`, or from parts with
-`ResearchBackend(search, fetcher, writer, store=...)`.
+Build it from its parts: `ResearchBackend(search, fetcher, writer, store=...)`
+(`bot.wiring` does, from settings).
 """
 
-from answers.backends.research.backend import ResearchBackend, make_research_backend
+from answers.backends.research.backend import ResearchBackend
 from answers.backends.research.fetch import FetchBudget, FetchOutcome, PageFetcher
 from answers.backends.research.guard import (
     BlockedAddress,
@@ -34,5 +34,4 @@ __all__ = [
     "SearchResult",
     "SearxngSearch",
     "is_public_address",
-    "make_research_backend",
 ]

@@ -14,23 +14,20 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
-from answers.backends.research.fetch import FetchBudget, FetchOutcome, PageFetcher
-from answers.backends.research.guard import FetchGuard
+from answers.backends.research.fetch import FetchOutcome, PageFetcher
 from answers.backends.research.llm import LLMBadOutput, LLMError, LLMUnavailable, LLMWriter
 from answers.backends.research.pages import DEFAULT_PAGE_TTL, Page, PageCache
 from answers.backends.research.passages import MAX_EVIDENCE, PER_SOURCE, select_evidence
 from answers.backends.research.queries import MAX_QUERIES, plan_queries
 from answers.backends.research.search import (
     MAX_PAGES,
-    BraveSearch,
     SearchProvider,
     SearchResult,
-    SearxngSearch,
     pick_pages,
     search_all,
 )
@@ -41,10 +38,13 @@ from answers.progress import Progress, ProgressCallback, Stage, report
 from answers.store import Store
 from answers.writers.extractive import write_extractive
 
-__all__ = ["BACKEND_VERSION", "ResearchBackend", "make_research_backend"]
+__all__ = ["BACKEND_VERSION", "ResearchBackend"]
 
 # How long an extractive stand-in for a failed LLM answer is served before trying the LLM again.
 FALLBACK_FRESHNESS = timedelta(minutes=15)
+# Pages were found but none could be read: often passing trouble (slow sites, a parser killed
+# past its deadline), so the report saying so is served only briefly.
+UNREAD_FRESHNESS = timedelta(minutes=1)
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,9 @@ class ResearchBackend:
             documents_searched=len(reading.pages),
             notes=skipped,  # the extractive writer states its own reach and absence lines
         )
-        if self.writer is not None:  # the LLM failed: serve this stand-in briefly, then retry
+        if picked and not reading.pages:
+            fallback = dataclasses.replace(fallback, freshness=UNREAD_FRESHNESS)
+        elif self.writer is not None:  # the LLM failed: serve this stand-in briefly, then retry
             fallback = dataclasses.replace(fallback, freshness=FALLBACK_FRESHNESS)
         return fallback
 
@@ -218,11 +220,9 @@ class ResearchBackend:
                 written = await self.writer.write(
                     question, evidence, today=today, repair=repair, previous=previous
                 )
-            except LLMUnavailable as exc:
+            except LLMUnavailable as exc:  # the client has already retried what was worth it
                 log.warning("LLM writer attempt %d: %s", attempt, exc)
-                if not exc.is_retryable:
-                    break
-                continue
+                break
             except LLMBadOutput as exc:
                 log.warning("LLM writer attempt %d: %s", attempt, exc)
                 repair, previous = str(exc), exc.reply
@@ -279,42 +279,3 @@ def _skipped_note(found: int, reading: _Reading) -> list[str]:
         f"{len(reading.skipped)} of the {found} pages found could not be read "
         "(unreachable, too slow, too large, blocked, or without enough text)."
     ]
-
-
-def make_research_backend(
-    *,
-    store: Store,
-    search_provider: Literal["searxng", "brave"],
-    searxng_url: str | None = None,
-    brave_api_key: str | None = None,
-    brave_api_url: str = "https://api.search.brave.com/res/v1/web/search",
-    llm_base_url: str | None = None,
-    llm_api_key: str | None = None,
-    llm_model: str = "gpt-4o-mini",
-    llm_timeout: float = 60.0,
-    fetch_allow_hosts: Iterable[str] = (),
-    page_ttl: float = DEFAULT_PAGE_TTL,
-    fetch_budget: FetchBudget | None = None,
-    plan_with_llm: bool = False,
-) -> ResearchBackend:
-    """Build the backend from plain settings values; raises ValueError naming a missing one."""
-    search: SearchProvider
-    if search_provider == "searxng":
-        if not searxng_url:
-            raise ValueError("SEARXNG_URL is not set (SEARCH_PROVIDER=searxng)")
-        search = SearxngSearch(searxng_url)
-    elif search_provider == "brave":
-        if not brave_api_key:
-            raise ValueError("BRAVE_API_KEY is not set (SEARCH_PROVIDER=brave)")
-        search = BraveSearch(brave_api_key, api_url=brave_api_url)
-    else:
-        raise ValueError(f"unknown SEARCH_PROVIDER {search_provider!r}")
-    writer = (
-        LLMWriter(llm_base_url, model=llm_model, api_key=llm_api_key, timeout=llm_timeout)
-        if llm_base_url
-        else None
-    )
-    fetcher = PageFetcher(guard=FetchGuard.allowing(fetch_allow_hosts), budget=fetch_budget)
-    return ResearchBackend(
-        search, fetcher, writer, store=store, page_ttl=page_ttl, plan_with_llm=plan_with_llm
-    )

@@ -5,14 +5,18 @@ out with redirects off, every `Location` is checked the same way before it
 is followed (at most `max_redirects` hops), and the connector's resolver
 refuses non-public addresses at connect time. Only HTML and plain text are
 read, the body is capped while it streams, and the page has `page_timeout`
-seconds in all. `fetch_all` gives the whole batch `total` seconds: research
-goes on with the pages that arrived.
+seconds in all, its text extraction included. Extraction runs in a pool of
+worker processes (`answers.workers`): a page whose parsing runs past
+`extract_timeout` (or its page budget) has its worker killed, and a parser
+crash costs that page only. `fetch_all` gives the whole batch `total`
+seconds: research goes on with the pages that arrived.
 """
 
 from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -31,8 +35,9 @@ from answers.backends.research.extract import (
 from answers.backends.research.guard import BlockedAddress, FetchGuard, GuardedResolver
 from answers.backends.research.pages import Page
 from answers.backends.research.search import SearchResult
+from answers.workers import WorkerCrashed, WorkerPool, WorkerTimedOut
 
-__all__ = ["FetchBudget", "FetchOutcome", "PageFetcher", "decode_body"]
+__all__ = ["DEFAULT_EXTRACT_WORKERS", "FetchBudget", "FetchOutcome", "PageFetcher", "decode_body"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +45,9 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 TEXT_TYPES = frozenset({"text/plain"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CHUNK_BYTES = 64 * 1024
+DEFAULT_EXTRACT_WORKERS = 2
+# Address space for one extraction worker: a page that needs more fails alone (MemoryError).
+EXTRACT_MEMORY_BYTES = 1024 * 1024 * 1024
 _HEADERS = {
     "User-Agent": "Mozilla/5.0 (compatible; factbot/0.1; fact-check research)",
     "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9",
@@ -55,6 +63,7 @@ class FetchBudget:
     concurrency: int = 16  # pages in flight across every question this process researches
     max_bytes: int = 2_000_000
     max_redirects: int = 5
+    extract_timeout: float = 3.0  # one page's text extraction, inside its page_timeout
 
 
 @dataclass(frozen=True)
@@ -127,15 +136,56 @@ OnFetched = Callable[[FetchOutcome], Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class _Body:
+class FetchedBody:
     final_url: str
     content_type: str
     data: bytes
     charset: str | None
 
 
+def read_body(result: SearchResult, body: FetchedBody) -> Page:
+    """A downloaded body as a `Page`: raises `UnreadablePage`. CPU-bound and run in a worker
+    process (so it is a top-level function of plain, picklable values)."""
+    text = decode_body(body.data, body.charset)
+    if body.content_type in TEXT_TYPES and not _looks_like_html(text):
+        return extract_text(
+            text,
+            url=result.url,
+            final_url=body.final_url,
+            fallback_title=result.title,
+            fallback_published=result.published,
+        )
+    return extract_html(
+        text,
+        url=result.url,
+        final_url=body.final_url,
+        fallback_title=result.title,
+        fallback_published=result.published,
+    )
+
+
+_WARM_UP_HTML = (
+    b"<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
+    + b"".join(
+        b"<p>A paragraph of plain text, long enough to count as main text.</p>" for _ in range(6)
+    )
+    + b"</article></body></html>"
+)
+
+
+def warm_up() -> None:
+    """One extraction in the worker's fork server, so every worker starts with the parser's lazy
+    set-up done rather than doing it inside a page's budget."""
+    with contextlib.suppress(UnreadablePage):
+        read_body(
+            SearchResult("https://warm-up.invalid/", "Warm-up"),
+            FetchedBody("https://warm-up.invalid/", "text/html", _WARM_UP_HTML, "utf-8"),
+        )
+
+
 class PageFetcher:
-    """Reads search results' pages; owns its guarded aiohttp session (close with `aclose`)."""
+    """Reads search results' pages; owns its guarded aiohttp session and its extraction workers
+    (close both with `aclose`)."""
 
     def __init__(
         self,
@@ -143,12 +193,20 @@ class PageFetcher:
         guard: FetchGuard | None = None,
         budget: FetchBudget | None = None,
         resolver: AbstractResolver | None = None,
+        extract_workers: int = DEFAULT_EXTRACT_WORKERS,
     ) -> None:
         self.guard = guard or FetchGuard()
         self.budget = budget or FetchBudget()
         self._inner_resolver = resolver  # the name lookup the guard wraps (tests pass a fake)
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
+        self.extractor = WorkerPool(
+            extract_workers,
+            deadline=self.budget.extract_timeout,
+            preload=["answers.backends.research.fetch:warm_up"],
+            memory_limit=EXTRACT_MEMORY_BYTES,
+            name="page-extraction",
+        )
 
     def _open(self) -> tuple[aiohttp.ClientSession, asyncio.Semaphore]:
         if self._session is None or self._session.closed:
@@ -199,11 +257,12 @@ class PageFetcher:
     async def fetch(self, result: SearchResult) -> FetchOutcome:
         """One page, within `page_timeout`; never raises for a page that cannot be read."""
         session, slots = self._open()
+        await self.extractor.started()  # once per process, and outside any page's budget
         async with slots:
             try:
                 async with asyncio.timeout(self.budget.page_timeout):
                     body = await self._download(session, URL(result.url))
-                page = await self._extract_in_thread(result, body)
+                    page = await self._extract(result, body)
             except BlockedAddress as exc:
                 return self._skipped(result, f"blocked: {exc}")
             except aiohttp.ClientConnectorError as exc:
@@ -212,13 +271,13 @@ class PageFetcher:
                 return self._skipped(result, f"connection failed: {type(exc.os_error).__name__}")
             except UnreadablePage as exc:
                 return self._skipped(result, str(exc))
-            except TimeoutError:
+            except (TimeoutError, WorkerTimedOut):
                 return self._skipped(result, "too slow")
             except (aiohttp.ClientError, ValueError, UnicodeError) as exc:
                 return self._skipped(result, f"unreadable: {type(exc).__name__}")
         return FetchOutcome(result, page=page)
 
-    async def _download(self, session: aiohttp.ClientSession, url: URL) -> _Body:
+    async def _download(self, session: aiohttp.ClientSession, url: URL) -> FetchedBody:
         for _ in range(self.budget.max_redirects + 1):
             self.guard.check_url(url)
             async with session.get(url, allow_redirects=False) as response:
@@ -239,7 +298,7 @@ class PageFetcher:
                 if length is not None and length > self.budget.max_bytes:
                     raise UnreadablePage(f"larger than {self.budget.max_bytes} bytes")
                 data = await self._read_capped(response)
-                return _Body(str(url), content_type, data, response.charset)
+                return FetchedBody(str(url), content_type, data, response.charset)
         raise UnreadablePage(f"more than {self.budget.max_redirects} redirects")
 
     async def _read_capped(self, response: aiohttp.ClientResponse) -> bytes:
@@ -252,34 +311,18 @@ class PageFetcher:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def _extract_in_thread(self, result: SearchResult, body: _Body) -> Page:
-        """Extraction is CPU-bound, so it runs in a thread; a parser crash only skips the page."""
+    async def _extract(self, result: SearchResult, body: FetchedBody) -> Page:
+        """The page's text, from a worker process; a parser failure or crash only skips the page."""
         try:
-            return await asyncio.to_thread(self._extract, result, body)
-        except UnreadablePage:
+            return await self.extractor.run(read_body, result, body)
+        except (UnreadablePage, WorkerTimedOut):
             raise
+        except WorkerCrashed as exc:
+            log.warning("extracting %s crashed its worker: %s", result.url, exc)
+            raise UnreadablePage("its text could not be extracted (the parser crashed)") from exc
         except Exception as exc:
             log.warning("could not extract %s", result.url, exc_info=True)
             raise UnreadablePage(f"extraction failed ({type(exc).__name__})") from exc
-
-    @staticmethod
-    def _extract(result: SearchResult, body: _Body) -> Page:
-        text = decode_body(body.data, body.charset)
-        if body.content_type in TEXT_TYPES and not _looks_like_html(text):
-            return extract_text(
-                text,
-                url=result.url,
-                final_url=body.final_url,
-                fallback_title=result.title,
-                fallback_published=result.published,
-            )
-        return extract_html(
-            text,
-            url=result.url,
-            final_url=body.final_url,
-            fallback_title=result.title,
-            fallback_published=result.published,
-        )
 
     @staticmethod
     def _skipped(result: SearchResult, reason: str) -> FetchOutcome:
@@ -289,3 +332,4 @@ class PageFetcher:
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()
+        await self.extractor.aclose()

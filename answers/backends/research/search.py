@@ -150,7 +150,7 @@ class BraveSearch:
         self,
         api_key: str,
         *,
-        api_url: str = "https://api.search.brave.com/res/v1/web/search",
+        api_url: str,
         timeout: float = DEFAULT_SEARCH_TIMEOUT,
     ) -> None:
         self._api_key = api_key  # sent as a header only; never logged

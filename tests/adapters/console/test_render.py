@@ -6,6 +6,7 @@ import io
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import pytest
 from rich.console import Console
 
 from adapters.console import render_answer, run_chat
@@ -21,7 +22,9 @@ from answers import (
     MemoryStore,
     ProgressCallback,
 )
+from tests.factories import extreme_answers
 
+EXTREME = extreme_answers()
 CLEAR_SCREEN = "\x1b[2J"
 SET_CLIPBOARD = "\x1b]52;c;ZWNobyBoaQ==\x07"  # OSC 52: write the clipboard
 HOSTILE = f"text{CLEAR_SCREEN}{SET_CLIPBOARD}\x08\x00 end"
@@ -134,3 +137,14 @@ def test_a_claims_code_is_printed_as_code_whatever_it_holds() -> None:
         "    ```",
         "    @everyone \\",
     ]
+
+
+@pytest.mark.parametrize("name", EXTREME)
+def test_every_extreme_report_prints_whole_and_only_printable(name: str) -> None:
+    answer = EXTREME[name]
+    output = shown(answer)
+    assert "\x1b]52" not in output and "\x00" not in output
+    for claim in answer.summary:
+        assert claim.text.split()[0] in output
+        if claim.code:
+            assert claim.code.splitlines()[0][:4] in output

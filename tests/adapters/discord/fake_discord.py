@@ -7,7 +7,6 @@ as a `Call`; gateway events are pushed with `dispatch`.
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 from collections.abc import Callable
@@ -15,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.adapters.recorded import Recorded
 
 BOT_ID = "1100000000000000001"
 APP_ID = "1200000000000000002"
@@ -40,8 +41,6 @@ APPLICATION = {
 }
 EPHEMERAL = 1 << 6
 COMPONENTS_V2 = 1 << 15
-WAIT_SECONDS = 5.0
-POLL_SECONDS = 0.01
 
 
 @dataclass
@@ -104,6 +103,7 @@ class FakeDiscord:
         self.identified: list[dict[str, Any]] = []
         self.unauthorized_tokens: set[str] = set()
         self.refusals: list[Refusal] = []
+        self.recorded = Recorded()
         self._sockets: list[web.WebSocketResponse] = []
         self._ids = itertools.count(1_500_000_000_000_000_000)
         self._sequence = itertools.count(1)
@@ -137,21 +137,23 @@ class FakeDiscord:
     async def wait_for(
         self, matches: Callable[[Call], bool], *, after: int = 0, what: str = "a call"
     ) -> Call:
-        """The first recorded call from index `after` on that `matches`, waiting a bounded time."""
-        for _ in range(int(WAIT_SECONDS / POLL_SECONDS)):
-            for call in self.calls[after:]:
-                if matches(call):
-                    return call
-            await asyncio.sleep(POLL_SECONDS)
-        seen = "\n".join(f"  {c.method} {c.path} {str(c.body)[:200]}" for c in self.calls)
-        raise AssertionError(f"no {what} within {WAIT_SECONDS} s; calls:\n{seen}")
+        """The first recorded call from index `after` on that `matches`, woken by each call
+        (bounded)."""
+
+        def found() -> Call | None:
+            return next((call for call in self.calls[after:] if matches(call)), None)
+
+        def failure() -> str:
+            seen = "\n".join(f"  {c.method} {c.path} {str(c.body)[:200]}" for c in self.calls)
+            return f"no {what} in time; calls:\n{seen}"
+
+        return await self.recorded.until(found, failure=failure)
 
     async def wait_identified(self, count: int = 1) -> None:
-        for _ in range(int(WAIT_SECONDS / POLL_SECONDS)):
-            if len(self.identified) >= count:
-                return
-            await asyncio.sleep(POLL_SECONDS)
-        raise AssertionError("the client never identified on the gateway")
+        await self.recorded.until(
+            lambda: len(self.identified) >= count,
+            failure=lambda: "the client never identified on the gateway",
+        )
 
     # --- gateway ----------------------------------------------------------------------
 
@@ -186,6 +188,7 @@ class FakeDiscord:
                         json.dumps({"op": 0, "t": "READY", "s": next(self._sequence), "d": ready})
                     )
                     self.identified.append(frame["d"])
+                    await self.recorded.changed()
         finally:
             self._sockets.remove(ws)
         return ws
@@ -207,6 +210,7 @@ class FakeDiscord:
         path = "/" + request.match_info["tail"]
         call = Call(request.method, path, dict(request.query), body, files)
         self.calls.append(call)
+        await self.recorded.changed()
         token = request.headers.get("Authorization", "").removeprefix("Bot ")
         if token in self.unauthorized_tokens:
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)

@@ -16,26 +16,26 @@ from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
 READY_WAIT_SECONDS = 10.0  # discord.py waits 2 s for guilds after READY before it is ready
 
 
-async def wait_until(condition: object, what: str) -> None:
-    for _ in range(int(READY_WAIT_SECONDS / 0.05)):
-        if condition():  # type: ignore[operator]
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never {what}")
+async def until_ready(adapter: DiscordAdapter) -> None:
+    """discord.py's own "ready" event, the moment the adapter becomes healthy."""
+    async with asyncio.timeout(READY_WAIT_SECONDS):
+        await adapter.client.wait_until_ready()
 
 
 async def test_start_connects_the_gateway_and_health_follows_it(
     start_adapter: StartAdapter, fake_discord: FakeDiscord
 ) -> None:
-    adapter: Adapter = await start_adapter()  # the protocol `bot` runs
-    assert adapter.name == "discord"
+    adapter = await start_adapter()
+    runs_as: Adapter = adapter  # the protocol `bot` runs
+    assert runs_as.name == "discord"
     identify = fake_discord.identified[-1]
     assert identify["token"] == TOKEN
     # Default intents: no presences (1 << 8), members (1 << 1) or message content (1 << 15).
     intents = identify["intents"]
     assert intents == discord.Intents.default().value
     assert not intents & (1 << 1 | 1 << 8 | 1 << 15)
-    await wait_until(adapter.is_healthy, "healthy")
+    await until_ready(adapter)
+    assert adapter.is_healthy()
     assert not any(c.method == "PUT" for c in fake_discord.calls)  # no command sync on connect
 
     await adapter.aclose()

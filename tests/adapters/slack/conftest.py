@@ -96,11 +96,55 @@ class SlackHarness:
             }
         )
 
-    async def command(self, text: str, *, user: str = "U1", channel: str = "C1") -> tuple[int, str]:
+    async def command(
+        self, text: str, *, user: str = "U1", channel: str = "C1", command: str = "/factcheck"
+    ) -> tuple[int, str]:
         body = command_body(
-            text, user=user, channel=channel, response_url=self.fake.response_url("command")
+            text,
+            user=user,
+            channel=channel,
+            response_url=self.fake.response_url("command"),
+            command=command,
         )
         return await self.send(body, "application/x-www-form-urlencoded")
+
+    async def message(
+        self,
+        text: str,
+        *,
+        user: str = "U1",
+        channel: str = "C1",
+        ts: str = "1700000000.000200",
+        channel_type: str = "channel",
+        **extra: Any,
+    ) -> tuple[int, str]:
+        """A person's message, as `message.channels` (or `message.im`) delivers it."""
+        event = {
+            "type": "message",
+            "user": user,
+            "channel": channel,
+            "channel_type": channel_type,
+            "text": text,
+            "ts": ts,
+            "event_ts": ts,
+            **extra,
+        }
+        return await self.event(event)
+
+    async def react(
+        self, ts: str, *, user: str = "U2", channel: str = "C1", reaction: str = "mag"
+    ) -> tuple[int, str]:
+        """`reaction_added` for a reaction on the message at `ts`."""
+        return await self.event(
+            {
+                "type": "reaction_added",
+                "user": user,
+                "reaction": reaction,
+                "item": {"type": "message", "channel": channel, "ts": ts},
+                "item_user": "U1",
+                "event_ts": "1800000001.000001",
+            }
+        )
 
     async def interact(self, payload: dict[str, Any]) -> tuple[int, str]:
         return await self.send(interaction_body(payload), "application/x-www-form-urlencoded")
@@ -135,13 +179,19 @@ async def make_harness(
         *,
         sections: str = "container",
         per_minute: int = 100,
-        backend: ScriptedBackend | None = None,
+        backend: Any = None,
         progress_interval: float = 1.0,
+        backends: dict[str, Any] | None = None,
+        channel_per_minute: int = 6,
     ) -> SlackHarness:
         backend = backend or ScriptedBackend()
         clock = Clock()
-        engine = AnswerEngine(backend, redis_store, clock=clock, freshness=timedelta(hours=24))
-        desk = QuestionDesk.over(engine, redis_store, per_minute=per_minute)
+        engine = AnswerEngine(
+            backend, redis_store, clock=clock, freshness=timedelta(hours=24), backends=backends
+        )
+        desk = QuestionDesk.over(
+            engine, redis_store, per_minute=per_minute, channel_per_minute=channel_per_minute
+        )
         adapter = SlackAdapter(
             desk,
             bot_token="xoxb-test",

@@ -1,7 +1,7 @@
 """Fakes of the outside world for the research backend: real HTTP servers on 127.0.0.1.
 
 - `FakeWeb`: web pages (articles, a 404, a challenge page, a 5 MB page, a slow
-  page, redirects to loopback addresses outside the allow-list, a page that
+  page, a page slow to parse, redirects to loopback addresses outside the allow-list, a page that
   tries prompt injection).
 - `FakeSearx`: SearxNG's JSON API answering with links to `FakeWeb`.
 - `FakeBrave`: the Brave Search API.
@@ -22,6 +22,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.test_utils import TestServer
+
+from answers.backends.research.llm import LLMWriter
 
 # --- serving -----------------------------------------------------------------------
 
@@ -46,6 +48,23 @@ def free_port() -> int:
 
 
 # --- web pages ---------------------------------------------------------------------
+
+
+def slow_to_parse_html(attributes: int = 30_000) -> str:
+    """A small page (about 600 kB) on which trafilatura works for many seconds: tens of thousands
+    of attributes on one element."""
+    crowd = " ".join(f'data-a{i}="v{i}"' for i in range(attributes))
+    body = "".join(
+        f"<p>Paragraph {i}: green tea contains caffeine, less than a cup of coffee.</p>"
+        for i in range(20)
+    )
+    return (
+        "<html><head><title>Crowded</title></head><body><article><h1>Crowded</h1>"
+        f"<div {crowd}>{body}</div></article></body></html>"
+    )
+
+
+SLOW_TO_PARSE_HTML = slow_to_parse_html()
 
 TOPIC = "Does green tea contain caffeine?"
 
@@ -171,6 +190,8 @@ class FakeWeb:
             )
         if path == "/thin":
             return web.Response(text=THIN_HTML, content_type=html)
+        if path == "/slow-to-parse":
+            return web.Response(text=SLOW_TO_PARSE_HTML, content_type=html)
         if path == "/notes.txt":
             text = "\n\n".join(
                 "Plain notes: green tea contains caffeine, less than coffee on average, and the "
@@ -387,13 +408,25 @@ def chat_response(content: str, *, prompt_tokens: int = 1000) -> web.Response:
     )
 
 
+def error_response(status: int, message: str, **headers: str) -> web.Response:
+    """An error as OpenAI sends it (`{"error": {...}}`), with extra headers such as Retry-After."""
+    kind = "rate_limit_exceeded" if status == 429 else "invalid_request_error"
+    return web.json_response(
+        {"error": {"message": message, "type": kind, "param": None, "code": None}},
+        status=status,
+        headers=headers,
+    )
+
+
 @dataclass
 class FakeLLM:
-    """Plays `script` in order, one entry per request (the last entry repeats)."""
+    """Plays `script` in order, one entry per request (the last entry repeats); records each
+    request's body, its Authorization header and when it arrived (the loop's clock)."""
 
     script: list[Reply]
     requests: list[dict[str, Any]] = field(default_factory=list)
     auth: list[str] = field(default_factory=list)
+    arrived: list[float] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
     def app(self) -> web.Application:
@@ -402,6 +435,7 @@ class FakeLLM:
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        self.arrived.append(asyncio.get_running_loop().time())
         body = await request.json()
         self.requests.append(body)
         self.auth.append(request.headers.get("Authorization", ""))
@@ -420,7 +454,7 @@ class FakeLLM:
 
     @staticmethod
     async def server_error(body: dict[str, Any]) -> web.StreamResponse:
-        return web.json_response({"error": {"message": "overloaded"}}, status=500)
+        return error_response(500, "overloaded")
 
     async def hang(self, body: dict[str, Any]) -> web.StreamResponse:
         with contextlib.suppress(TimeoutError):
@@ -441,6 +475,18 @@ async def running_llm(*script: Reply) -> AsyncIterator[tuple[FakeLLM, str]]:
             yield fake, base
         finally:
             fake.release.set()
+
+
+def llm_writer(url: str, **options: Any) -> LLMWriter:
+    """The real LLM client pointed at a fake, with small test limits unless `options` say."""
+    chosen: dict[str, Any] = {
+        "model": "m",
+        "timeout": 5.0,
+        "max_retries": 0,
+        "max_tokens": 2000,
+        **options,
+    }
+    return LLMWriter(url, **chosen)
 
 
 # --- name lookup ---------------------------------------------------------------------

@@ -20,9 +20,8 @@ from answers.backends.research import (
     PageFetcher,
     ResearchBackend,
     SearxngSearch,
-    make_research_backend,
 )
-from answers.backends.research.llm import LLMWriter, OutputMode
+from answers.backends.research.llm import OutputMode
 from answers.store import RedisStore
 from tests.answers.backends.research.fakes import (
     TOPIC,
@@ -35,6 +34,7 @@ from tests.answers.backends.research.fakes import (
     evidence_texts,
     free_port,
     good_report,
+    llm_writer,
     running_llm,
     running_web,
     searx_result,
@@ -68,13 +68,18 @@ class World:
         self,
         llm_url: str | None,
         *,
-        timeout: float = 0.5,
+        timeout: float = 2.0,
         mode: OutputMode = "json_schema",
         plan_with_llm: bool = False,
     ) -> ResearchBackend:
         writer = (
-            LLMWriter(
-                llm_url, model="test-model", api_key=LLM_KEY, timeout=timeout, output_mode=mode
+            llm_writer(
+                llm_url,
+                model="test-model",
+                api_key=LLM_KEY,
+                timeout=timeout,
+                output_mode=mode,
+                max_retries=1,
             )
             if llm_url
             else None
@@ -409,21 +414,3 @@ async def test_the_api_key_is_never_logged(world: World, caplog: pytest.LogCaptu
         await world.ask(backend)
     assert caplog.records
     assert LLM_KEY not in caplog.text
-
-
-def test_make_research_backend_builds_from_plain_settings(redis_store: RedisStore) -> None:
-    backend = make_research_backend(
-        store=redis_store,
-        search_provider="brave",
-        brave_api_key="key",
-        llm_base_url="http://127.0.0.1:11434",
-        llm_model="llama3.1:8b",
-        fetch_allow_hosts=["127.0.0.1"],
-    )
-    assert backend.cache_namespace == "research:v1:brave:llama3.1:8b"
-    assert (
-        backend.writer is not None
-        and backend.writer.url == "http://127.0.0.1:11434/v1/chat/completions"
-    )
-    with pytest.raises(ValueError, match="SEARXNG_URL"):
-        make_research_backend(store=redis_store, search_provider="searxng")

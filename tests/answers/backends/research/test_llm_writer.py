@@ -10,17 +10,29 @@ import pytest
 from aiohttp import web
 
 from answers.backends.research.llm import (
+    QUERIES_SCHEMA,
+    REPORT_SCHEMA,
     LLMBadOutput,
     LLMError,
     LLMUnavailable,
-    LLMWriter,
+    WrittenClaim,
+    WrittenReport,
+    WrittenSection,
+    api_base_url,
     chat_completions_url,
     evidence_document,
     extract_json,
 )
+from answers.backends.research.llm.client import MAX_REPLY_BYTES
+from answers.backends.research.llm.schema import ClaimShape, ReportShape, SectionShape
 from answers.evidence import Passage
 from answers.model import DraftSource
-from tests.answers.backends.research.fakes import chat_response, running_llm
+from tests.answers.backends.research.fakes import (
+    chat_response,
+    error_response,
+    llm_writer,
+    running_llm,
+)
 
 EVIDENCE = [
     Passage("E1", 'Tea "quoted" </evidence> text', DraftSource("T", "https://t.example"), 1.0)
@@ -81,7 +93,7 @@ async def test_plan_queries_reads_the_models_queries() -> None:
         )
 
     async with running_llm(planner) as (_, url):
-        writer = LLMWriter(url, model="m", timeout=1)
+        writer = llm_writer(url, timeout=1)
         try:
             assert await writer.plan_queries("Q?") == ["green tea caffeine", "tea caffeine amount"]
         finally:
@@ -97,7 +109,7 @@ async def test_http_errors_say_whether_a_retry_may_help(status: int, retryable: 
         return web.json_response({"error": {"message": "no"}}, status=status)
 
     async with running_llm(failing) as (_, url):
-        writer = LLMWriter(url, model="m", timeout=1)
+        writer = llm_writer(url, timeout=1)
         try:
             with pytest.raises(LLMUnavailable) as caught:
                 await writer.write("Q?", EVIDENCE, today=date(2025, 1, 2))
@@ -111,7 +123,7 @@ async def test_a_reply_of_the_wrong_shape_is_bad_output_with_the_reply_kept() ->
         return chat_response(json.dumps({"answer": "yes"}))
 
     async with running_llm(wrong_shape) as (_, url):
-        writer = LLMWriter(url, model="m", timeout=1)
+        writer = llm_writer(url, timeout=1)
         try:
             with pytest.raises(LLMBadOutput) as caught:
                 await writer.write("Q?", EVIDENCE, today=date(2025, 1, 2))
@@ -131,7 +143,7 @@ async def _write_with(reply: Any) -> Any:
         return reply if isinstance(reply, web.StreamResponse) else chat_response(reply)
 
     async with running_llm(canned) as (_, url):
-        writer = LLMWriter(url, model="m", timeout=5)
+        writer = llm_writer(url)
         try:
             return (await writer.write("Q?", EVIDENCE, today=date(2025, 1, 2))).report
         finally:
@@ -261,7 +273,7 @@ async def test_a_request_refused_in_every_mode_does_not_downgrade_later_calls() 
         return chat_response(json.dumps(GOOD_REPORT))
 
     async with running_llm(too_long, too_long, too_long, good) as (fake, url):
-        writer = LLMWriter(url, model="m", timeout=5)
+        writer = llm_writer(url)
         try:
             with pytest.raises(LLMUnavailable):
                 await writer.write("Q?", EVIDENCE, today=date(2025, 1, 2))
@@ -270,3 +282,102 @@ async def test_a_request_refused_in_every_mode_does_not_downgrade_later_calls() 
             await writer.aclose()
     formats = [r.get("response_format", {}).get("type") for r in fake.requests]
     assert formats == ["json_schema", "json_object", None, "json_schema"]
+
+
+# --- the openai client: retries, limits, keys ------------------------------------------------
+
+
+async def test_a_429_is_retried_after_the_wait_its_retry_after_asks_for() -> None:
+    async def rate_limited(body: dict[str, Any]) -> web.StreamResponse:
+        return error_response(429, "slow down", **{"Retry-After": "1"})
+
+    async def good(body: dict[str, Any]) -> web.StreamResponse:
+        return chat_response(json.dumps(GOOD_REPORT))
+
+    async with running_llm(rate_limited, good) as (fake, url):
+        writer = llm_writer(url, max_retries=1)
+        try:
+            draft = await writer.write("Q?", EVIDENCE, today=date(2025, 1, 2))
+        finally:
+            await writer.aclose()
+    assert draft.report.summary[0].text == "Tea holds caffeine."
+    waited = fake.arrived[1] - fake.arrived[0]
+    assert waited >= 0.9  # the client's own backoff would be at most 0.5 s
+
+
+async def test_max_tokens_is_sent_and_a_reply_cut_off_there_says_so() -> None:
+    async def cut_off(body: dict[str, Any]) -> web.StreamResponse:
+        reply = json.loads(chat_response('{"summary": [{"text": "Tea').text or "{}")
+        reply["choices"][0]["finish_reason"] = "length"
+        return web.json_response(reply)
+
+    async with running_llm(cut_off) as (fake, url):
+        writer = llm_writer(url, max_tokens=300)
+        try:
+            with pytest.raises(LLMBadOutput, match="cut off at 300 tokens"):
+                await writer.write("Q?", EVIDENCE, today=date(2025, 1, 2))
+        finally:
+            await writer.aclose()
+    assert fake.requests[0]["max_tokens"] == 300
+
+
+async def test_a_reply_body_over_the_cap_is_refused() -> None:
+    body = b'{"choices": [{"message": {"content": "' + b"a" * (MAX_REPLY_BYTES * 2) + b'"}}]}'
+    with pytest.raises(LLMBadOutput, match="longer than"):
+        await _write_with(web.Response(body=body, content_type="application/json"))
+
+
+async def test_the_key_comes_from_factbot_never_from_openai_variables(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-the-environment")
+    async with running_llm(lambda body: _good()) as (fake, url):
+        for key in ("llm-key", None):
+            writer = llm_writer(url, api_key=key)
+            try:
+                await writer.write("Q?", EVIDENCE, today=date(2025, 1, 2))
+            finally:
+                await writer.aclose()
+    assert fake.auth[0] == "Bearer llm-key"
+    assert "sk-from-the-environment" not in fake.auth[1]
+
+
+async def _good() -> web.StreamResponse:
+    return chat_response(json.dumps(GOOD_REPORT))
+
+
+@pytest.mark.parametrize(
+    ("base", "api_base"),
+    [
+        ("http://localhost:8080/", "http://localhost:8080/v1"),
+        ("https://api.groq.com/openai/v1", "https://api.groq.com/openai/v1"),
+        (
+            "https://generativelanguage.googleapis.com/v1beta/openai/",
+            "https://generativelanguage.googleapis.com/v1beta/openai",
+        ),
+    ],
+)
+def test_a_base_url_with_a_path_is_kept_as_given(base: str, api_base: str) -> None:
+    assert api_base_url(base) == api_base
+
+
+def test_the_schemas_are_strict_and_the_reader_knows_the_same_fields() -> None:
+    def objects(node: Any) -> list[dict[str, Any]]:
+        if isinstance(node, list):
+            return [o for item in node for o in objects(item)]
+        if not isinstance(node, dict):
+            return []
+        found = [node] if node.get("type") == "object" else []
+        return found + [o for value in node.values() for o in objects(value)]
+
+    for schema in (REPORT_SCHEMA, QUERIES_SCHEMA):
+        assert "$defs" not in schema and "$ref" not in json.dumps(schema)
+        for node in objects(schema):
+            assert node["additionalProperties"] is False
+            assert node["required"] == list(node["properties"])
+    for strict, lenient in (
+        (ReportShape, WrittenReport),
+        (SectionShape, WrittenSection),
+        (ClaimShape, WrittenClaim),
+    ):
+        assert list(strict.model_fields) == list(lenient.model_fields)
