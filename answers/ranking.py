@@ -49,6 +49,7 @@ __all__ = [
     "QuestionTerm",
     "analyse_question",
     "best_coverage",
+    "combined_score",
     "content_terms",
     "corrected",
     "coverage_of",
@@ -75,6 +76,11 @@ MIN_CORRECTION_USES = 20  # a misspelling is corrected to a term at least this m
 COVERED_SHARE = 0.5
 # ...and one of the rarest of them (those within this share of the rarest one's weight).
 RAREST_SHARE = 0.75
+# Ranking (`combined_score`): BM25 (scaled to the best) against the share of the question...
+COVERAGE_WEIGHT = 0.5
+HEADING_FOCUS = 0.25  # ...plus this much for the share of the question its heading holds
+LATER_PART_FOCUS = 0.5  # ...halved past the section's opening passage
+COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest terms together
 
 # "How long", "how many": the second word asks too.
 HOW_WORDS = frozenset("long many much often far soon come".split())
@@ -403,20 +409,57 @@ def best_coverage(
     return best, at
 
 
-def rank_passages(
-    question: str | Query, passages: Sequence[Passage], *, limit: int | None = None
-) -> list[Passage]:
-    """The passages sharing a term with the question, best first, `score` set to BM25.
+def combined_score(bm25_share: float, coverage: Coverage, focus: float, part: int) -> float:
+    """How well a passage answers, for ranking: its BM25 score (as a share of the best), how
+    much of the question it holds, how much its heading names (counting fully at the opening
+    of the heading's section, half past it), and a bonus when it covers the question."""
+    opening = 1.0 if part == 0 else LATER_PART_FOCUS
+    return (
+        (1 - COVERAGE_WEIGHT) * bm25_share
+        + COVERAGE_WEIGHT * coverage.share
+        + HEADING_FOCUS * focus * opening
+        + (COVERED_BONUS if coverage.is_covered else 0.0)
+    )
 
-    The statistics (how rare each word is) come from `passages` themselves, so
-    pass every candidate at once. Ties keep their input order.
+
+def rank_passages(
+    question: str | Query,
+    passages: Sequence[Passage],
+    *,
+    limit: int | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[Passage]:
+    """The passages sharing a term with the question, best first, `score` set to
+    `combined_score` (BM25 over `passages` themselves, then coverage and heading focus).
+
+    The statistics (how rare each word is) come from `passages` unless `weights` are given,
+    so pass every candidate at once. Ties keep their input order.
     """
     query = question if isinstance(question, Query) else analyse_question(question)
     if not query or not passages:
         return []
-    bm25 = Bm25([passage_terms(p) for p in passages])
+    held = [passage_terms(p) for p in passages]
+    bm25 = Bm25(held)
+    if weights is None:
+        unseen = math.log(1 + (len(passages) - 0.5) / 1.5)
+        weights = term_weights(
+            query,
+            lambda t: bm25.idf(t) or unseen,
+            present=lambda t: bm25.document_frequency(t) > 0,
+        )
     factors = {t.term: t.factor for t in query.terms}
-    scored = [(s, i) for i, s in enumerate(bm25.scores(query.search_terms, factors)) if s > 0]
+    raw = bm25.scores(query.search_terms, factors)
+    top = max(raw, default=0.0) or 1.0
+    present = frozenset(t.term for t in query.terms if bm25.document_frequency(t.term))
+    rarest = rarest_terms(query, weights, present)
+    scored: list[tuple[float, int]] = []
+    for i, score in enumerate(raw):
+        if score <= 0:
+            continue
+        coverage = coverage_of(query, weights, frozenset(held[i]), rarest)
+        heading = frozenset(terms(passages[i].heading))
+        focus = coverage_of(query, weights, heading, rarest).share
+        scored.append((combined_score(score / top, coverage, focus, passages[i].part), i))
     scored.sort(key=lambda item: (-item[0], item[1]))
     if limit is not None:
         scored = scored[:limit]

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
-__all__ = ["Block", "BlockKind", "IngestedDocument", "collapse"]
+__all__ = ["BLOCK_KINDS", "Block", "BlockKind", "IngestedDocument", "collapse"]
 
 # "term" is a definition-list term (an API signature, a glossary entry): the heading of the
 # definition that follows it, one level below the heading above it. "end" (no text) ends a
 # definition list: its terms at `level` and below head nothing after it.
 BlockKind = Literal["heading", "term", "prose", "code", "table", "end"]
+BLOCK_KINDS: frozenset[str] = frozenset(get_args(BlockKind))
 
 _SPACE = re.compile(r"\s+")
 

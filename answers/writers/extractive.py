@@ -292,13 +292,10 @@ def _leave_for_sections(
         if not ours:
             break
         kept.remove(ours[-1])
-    if len(kept) == 1 and len(kept[0]) > 1:  # one stretch: leave its last sentences to the section
-        window = list(kept[0])
-        while len(window) > 1 and not any(
-            s.text not in {w.text for w in window} for s in best.sentences
-        ):
-            window.pop()
-        kept = [window]
+    if len(kept) == 1 and len(kept[0]) > 1:  # one stretch: its best sentence, the rest for later
+        quoted = {s.text for s in kept[0]}
+        if not any(s.text not in quoted for s in best.sentences):
+            kept = [[max(kept[0], key=lambda s: (s.score, -s.start))]]
     return kept
 
 

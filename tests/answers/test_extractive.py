@@ -205,10 +205,10 @@ def test_words_scattered_over_passages_do_not_cover_a_question() -> None:
     # Every word of the question is in some passage, but no passage holds them together.
     geology = DraftSource(title="Field notes", url="https://geo.example/notes")
     scattered = [
-        Passage("E1", "Hekla is a volcano that erupts every few decades.", geology, 1.0, "Hekla"),
+        Passage("E1", "Hekla is a volcano in the south of the island.", geology, 1.0, "Hekla"),
         Passage("E2", "A glacier moves a few metres a year down its valley.", geology, 0.9, "Ice"),
         Passage("E3", "The survey of 2010 counted sheep on every farm.", geology, 0.8, "Farms"),
-        Passage("E4", "Sheep graze the valley in summer.", geology, 0.7, "Grazing"),
+        Passage("E4", "Geysers erupt hot water several times an hour.", geology, 0.7, "Geysers"),
     ]
     question = "Which volcano erupted under a glacier in 2010?"
     draft = write_extractive(question, scattered, engine=ENGINE, documents_searched=1)

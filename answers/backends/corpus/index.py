@@ -48,6 +48,7 @@ from answers.ranking import (
     Bm25,
     Query,
     analyse_question,
+    combined_score,
     corrected,
     coverage_of,
     idf_of,
@@ -80,10 +81,6 @@ LOCKED_RETRIES = 60  # about 25 s of waiting for another indexer before giving u
 FTS_WEIGHTS = (2.0, 3.0, 1.0, 1.0, 0.5)  # title, heading, parents, text, code (code and tables)
 MAX_QUERY_TERMS = 32
 CANDIDATES = 80  # passages BM25 hands to re-ranking
-COVERAGE_WEIGHT = 0.5  # re-ranking: BM25 (scaled to the best) against the share of the question
-HEADING_FOCUS = 0.25  # ...plus this much for the share of the question its heading holds
-LATER_PART_FOCUS = 0.5  # ...halved past the section's opening passage
-COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest terms together
 NEIGHBOUR_REACH = 6  # headings this many passages either side of a passage are its neighbours
 
 FileStatus = Literal["added", "changed", "unchanged", "removed", "skipped"]
@@ -658,12 +655,8 @@ class CorpusIndex:
             coverage = coverage_of(query, weights, found, rarest)
             headed = frozenset(spelt[t] for t in heading.split() if t in spelt)
             focus = coverage_of(query, weights, headed, rarest).share
-            opening = 1.0 if int(str(row[10])) == 0 else LATER_PART_FOCUS
-            score = (
-                (1 - COVERAGE_WEIGHT) * float(str(row[11])) / top
-                + COVERAGE_WEIGHT * coverage.share
-                + HEADING_FOCUS * focus * opening
-                + (COVERED_BONUS if coverage.is_covered else 0.0)
+            score = combined_score(
+                float(str(row[11])) / top, coverage, focus, part=int(str(row[10]))
             )
             scored.append((score, n, row[:11]))
         scored.sort(key=lambda item: (-item[0], item[1]))
