@@ -26,4 +26,5 @@ class Passage:
     parents: tuple[str, ...] = ()  # the headings above that one, outermost first
     code: tuple[CodeBlock, ...] = ()  # verbatim, each after the line of `text` introducing it
     part: int = 0  # 0 when the passage opens its heading's section, else how far into it
+    spans: tuple[str, ...] = ()  # inline code in its text and heading (`is`, `zip()`)
     neighbours: tuple[str, ...] = ()  # headings near the passage in its document (follow-ups)

@@ -34,6 +34,8 @@ from answers.ingest.words import (
     QUESTION_FILLER,
     QUESTION_WORDS,
     STOP_WORDS,
+    code_term,
+    span_terms,
     stem,
     terms,
     tokens,
@@ -57,6 +59,7 @@ __all__ = [
     "question_terms",
     "question_words",
     "rank_passages",
+    "span_terms",
     "stem",
     "term_weights",
     "terms",
@@ -167,19 +170,24 @@ def _question_terms(question: str, *, is_context: bool = False) -> list[Question
         kept = [t for t in found if t.word not in QUESTION_WORDS and t.word not in QUESTION_FILLER]
     result: dict[str, QuestionTerm] = {}
     for token in kept:
+        # A stop word the question names ("between is and ==") is asked about as code.
+        as_code = token.word in named and token.word in STOP_WORDS and not token.is_code
+        term = code_term(token.word) if as_code else token.term
         result.setdefault(
-            token.term,
+            term,
             QuestionTerm(
-                term=token.term,
+                term=term,
                 word=token.word,
-                is_code=token.is_code,
+                is_code=token.is_code or as_code,
                 is_part=bool(token.part_of),
                 is_context=is_context,
             ),
         )
     # A part that the question also names on its own is a whole term after all.
     wholes = {t.term for t in kept if not t.part_of}
-    return [replace(t, is_part=False) if t.term in wholes else t for t in result.values()]
+    return [
+        replace(t, is_part=False) if t.term in wholes and t.is_part else t for t in result.values()
+    ]
 
 
 def analyse_question(question: str, *, context: Iterable[str] = ()) -> Query:
@@ -322,7 +330,13 @@ def passage_terms(passage: Passage) -> list[str]:
     """What a passage is searched on: its text, its headings (weighted) and its source's title."""
     heading = terms(passage.heading) * HEADING_WEIGHT
     above = [t for h in passage.parents for t in terms(h)]
-    return [*terms(passage.text), *heading, *above, *terms(passage.source.title)]
+    return [
+        *terms(passage.text),
+        *heading,
+        *above,
+        *terms(passage.source.title),
+        *span_terms(passage.spans),
+    ]
 
 
 def idf_of(document_frequency: int, documents: int) -> float:

@@ -46,6 +46,7 @@ class Chunk:
     code: tuple[CodeBlock, ...] = ()
     tables: str = ""  # table rows, one per line: searched, not quoted
     part: int = 0  # 0 for the first chunk under its heading (the section's opening), then 1, ...
+    spans: tuple[str, ...] = ()  # the inline code of its text and heading, each once
 
     @property
     def is_empty(self) -> bool:
@@ -93,6 +94,8 @@ class _Chunker:
         self.words = 0
         self.last_was_prose = False
         self.part = 0
+        self.spans: list[str] = []
+        self.heading_spans: tuple[str, ...] = ()
 
     def flush(self) -> None:
         if self.lines or self.code or self.tables:
@@ -107,10 +110,12 @@ class _Chunker:
                     code=tuple(self.code),
                     tables="\n".join(self.tables),
                     part=self.part,
+                    spans=tuple(dict.fromkeys((*self.heading_spans, *self.spans))),
                 )
             )
             self.part += 1
         self.lines, self.code, self.tables, self.words = [], [], [], 0
+        self.spans = []
         self.last_was_prose = False
 
     def heading(self, block: Block) -> None:
@@ -119,6 +124,7 @@ class _Chunker:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         self.part = 0
+        self.heading_spans = block.spans
         text = block.text
         if block.kind == "term" and self.stack:
             # "maps" under "class collections.ChainMap(*maps)" says which maps it is.
@@ -133,13 +139,14 @@ class _Chunker:
                 self.stack.pop()
             self.part = 1  # the heading above resumes, past its opening
 
-    def prose(self, text: str) -> None:
+    def prose(self, text: str, spans: tuple[str, ...] = ()) -> None:
         for piece in split_paragraph(text):
             size = len(piece.split())
             if self.lines and self.words + size > CHUNK_WORDS:
                 self.flush()
             self.lines.append(piece)
             self.words += size
+        self.spans.extend(spans)
         self.last_was_prose = True
 
     def add_code(self, text: str) -> None:
@@ -161,7 +168,7 @@ def chunk_document(document: IngestedDocument) -> list[Chunk]:
         elif block.kind == "end":
             chunker.end(block.level)
         elif block.kind == "prose":
-            chunker.prose(block.text)
+            chunker.prose(block.text, block.spans)
         elif block.kind == "code":
             chunker.add_code(block.text)
         else:

@@ -64,17 +64,15 @@ def read_document(
     name: str,
     content_type: str | None = None,
     charset: str | None = None,
-    find_date: bool = False,
 ) -> IngestedDocument:
-    """The document in `data`; `name` is its path or URL. `find_date` looks for a web page's
-    publication date in its text too (slower), not only in its metadata."""
+    """The document in `data`; `name` is its path or URL."""
     kind = format_of(name, content_type)
     text = data if isinstance(data, str) else decode(data, charset, is_html=kind == "html")
     text = clean_text(text)
     if kind == "text" and content_type and looks_like_html(text):
         kind = "html"
     if kind == "html":
-        page = read_html(text, url=name, find_date=find_date)
+        page = read_html(text, url=name)
         return IngestedDocument(
             title=_short(page.title),
             url=page.url,

@@ -23,12 +23,10 @@ thread-safe and can be slow on hostile pages: give it a deadline there).
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import htmldate
 import lxml.html  # type: ignore[import-untyped]
 import trafilatura
 from lxml import etree
@@ -44,10 +42,16 @@ SKIPPED_TAGS = frozenset(
     "iframe object embed canvas head title audio video map dialog".split()
 )
 SKIPPED_ROLES = frozenset("navigation search banner contentinfo complementary menu menubar".split())
+# Class or id words that mark furniture whatever the element (the common names for it).
+SKIPPED_CLASSES = frozenset(
+    "footer site-footer page-footer sidebar sphinxsidebar navbar breadcrumb breadcrumbs "
+    "skip-link cookie-banner cookie-notice".split()
+)
 BLOCK_TAGS = frozenset(
     "p div li dd blockquote section article main header figure figcaption caption ul ol dl "
     "table thead tbody tfoot body html hr address details summary center fieldset legend".split()
 )
+INLINE_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt", "var"})
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # What a header link shows: "Permalink to this heading" marks from Sphinx, MkDocs, GitHub...
 LINK_MARKS = frozenset("¶ # § 🔗 ⚓ ⁋ ∞ link permalink".split())
@@ -100,6 +104,7 @@ class _Walked:
     text: str
     level: int = 0
     link_share: float = 0.0
+    spans: tuple[str, ...] = ()
 
 
 @dataclass
@@ -110,15 +115,18 @@ class _Walk:
     parts: list[str] = field(default_factory=list)
     linked: int = 0  # characters of the gathered text inside links
     heading_level: int = 0
+    spans: list[str] = field(default_factory=list)  # inline code of the gathered text
 
     def flush(self, kind: BlockKind = "prose", level: int = 0) -> None:
         text = collapse("".join(self.parts))
         total = len(text)
         if text and any(ch.isalnum() for ch in text):
             share = min(1.0, self.linked / total) if total else 0.0
-            self.blocks.append(_Walked(kind, text, level, share))
+            spans = tuple(dict.fromkeys(s for s in self.spans if s))
+            self.blocks.append(_Walked(kind, text, level, share, spans))
         self.parts = []
         self.linked = 0
+        self.spans = []
 
 
 def _tag(element: etree._Element) -> str:
@@ -134,6 +142,9 @@ def _is_skipped(element: etree._Element) -> bool:
     if "hidden" in attrib or attrib.get("aria-hidden", "").lower() == "true":
         return True
     if attrib.get("role", "").lower() in SKIPPED_ROLES:
+        return True
+    marks = f"{attrib.get('class', '')} {attrib.get('id', '')}".lower().split()
+    if any(mark in SKIPPED_CLASSES for mark in marks):
         return True
     style = attrib.get("style", "")
     if style and _DISPLAY_NONE.search(style):
@@ -208,6 +219,8 @@ def _visit(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) 
     if tag == "br":
         state.parts.append(" ")
         return
+    if tag in INLINE_CODE_TAGS:
+        state.spans.append(collapse(element.text_content()))
     is_block = tag in BLOCK_TAGS
     if is_block:
         state.flush()
@@ -393,27 +406,15 @@ def html_fragment_blocks(text: str) -> list[Block]:
     return [] if tree is None else list(_tidy(tuple(_block(b) for b in _walk_body(tree))))
 
 
-def _date_in_page(tree: etree._Element, url: str) -> date | None:
-    """A publication date found in the page's markup and text (htmldate, quick search only)."""
-    try:
-        found = htmldate.find_date(
-            copy.deepcopy(tree), extensive_search=False, original_date=True, url=url or None
-        )
-    except (ValueError, TypeError, etree.LxmlError):
-        return None
-    return parse_date(found or "")
-
-
 def read_html(
     content: bytes | str,
     *,
     url: str = "",
     charset: str | None = None,
-    find_date: bool = False,
 ) -> IngestedDocument:
     """The page as a document (see the module docstring). `url` is where it was read from (used
     for trafilatura's judgement only; the document's `url` is the page's own canonical link).
-    `find_date` looks for a publication date beyond the page's metadata (slower)."""
+    The publication date comes from the page's metadata only."""
     text = content if isinstance(content, str) else decode(content, charset, is_html=True)
     tree = _parse(clean_text(text))
     if tree is None:
@@ -425,8 +426,6 @@ def read_html(
         if main is not None:
             walked = _judged(walked, main)
     published = head.published
-    if published is None and find_date:
-        published = _date_in_page(tree, url)
     title, publisher = _title(head, walked)
     blocks = tuple(_block(b) for b in walked)
     return IngestedDocument(
@@ -454,5 +453,5 @@ def _tidy(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
 
 def _block(walked: _Walked) -> Block:
     if walked.kind in ("heading", "term"):
-        return Block(walked.kind, _clean_heading(walked.text), walked.level)
-    return Block(walked.kind, walked.text, walked.level)
+        return Block(walked.kind, _clean_heading(walked.text), walked.level, walked.spans)
+    return Block(walked.kind, walked.text, walked.level, walked.spans)

@@ -19,6 +19,12 @@ __all__ = ["read_markdown"]
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
+def _spans(token: Token) -> tuple[str, ...]:
+    """The inline code of an inline token, in order, each once."""
+    found = (collapse(c.content) for c in token.children or () if c.type == "code_inline")
+    return tuple(dict.fromkeys(span for span in found if span))
+
+
 def _inline_text(token: Token) -> str:
     parts: list[str] = []
     for child in token.children or ():
@@ -57,9 +63,9 @@ def read_markdown(text: str) -> list[Block]:
             if in_cell:
                 cells.append(content)
             elif heading_level:
-                blocks.append(Block("heading", content, heading_level))
+                blocks.append(Block("heading", content, heading_level, _spans(token)))
             elif content:
-                blocks.append(Block("prose", content))
+                blocks.append(Block("prose", content, spans=_spans(token)))
         elif kind in ("fence", "code_block"):
             if token.content.strip():
                 blocks.append(Block("code", token.content.rstrip("\n")))

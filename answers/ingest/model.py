@@ -39,6 +39,7 @@ class Block:
     kind: BlockKind
     text: str
     level: int = 0  # heading and term depth, 1 for a title
+    spans: tuple[str, ...] = ()  # the text's inline code (`is`, `os.path.join()`), in order
 
     @property
     def is_heading(self) -> bool:

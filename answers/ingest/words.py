@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import snowballstemmer  # type: ignore[import-untyped]
 
@@ -31,8 +31,10 @@ __all__ = [
     "QUESTION_WORDS",
     "STOP_WORDS",
     "Token",
+    "code_term",
     "fold",
     "index_token",
+    "span_terms",
     "stem",
     "terms",
     "tokens",
@@ -93,10 +95,19 @@ _PLAIN = re.compile(r"[^\W_]+", re.UNICODE)
 _SAFE = re.compile(r"[a-z0-9]")
 
 
+# Typographic punctuation documents are full of, folded the cheap way first.
+_PUNCTUATION = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\u00a0": " "}
+)
+
+
 def fold(text: str) -> str:
     """NFKC, case folding and accents removed, so 'Café' and 'cafe' are one word."""
     if text.isascii():
         return text.lower()  # the common case, a hundred times faster
+    text = text.translate(_PUNCTUATION)
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -144,22 +155,59 @@ def tokens(text: str) -> Iterator[Token]:
         elif kind == "op":
             yield Token(value, value, is_code=True)
         else:
-            name = value.strip(".")
-            parts = _PLAIN.findall(name)
-            if len(parts) == 1 and not name.startswith("*") and "__" not in name:
-                # "_private" or "trailing_": one plain word with marks, no compound to keep
-                yield Token(parts[0], stem(parts[0]), is_code=False)
-                continue
-            if not parts:
-                continue
-            yield Token(name, name, is_code=True)
-            for part in parts:
-                yield Token(part, stem(part), is_code=False, part_of=name)
+            yield from _name_tokens(value)
+
+
+def _name_tokens(value: str) -> Iterator[Token]:
+    """A name (`os.path.join`, `__init__`, `**kwargs`) whole, then its plain parts."""
+    name = value.strip(".")
+    parts = _PLAIN.findall(name)
+    if len(parts) == 1 and not name.startswith("*") and "__" not in name:
+        # "_private" or "trailing_": one plain word with marks, no compound to keep
+        yield Token(parts[0], stem(parts[0]), is_code=False)
+        return
+    if not parts:
+        return
+    yield Token(name, name, is_code=True)
+    for part in parts:
+        yield Token(part, stem(part), is_code=False, part_of=name)
+
+
+_KEYWORD = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def code_term(word: str) -> str:
+    """The term for a word written as code (`is`, `with`): apart from the same word in prose."""
+    return f"`{word}`"
+
+
+def span_terms(spans: Iterable[str]) -> list[str]:
+    """The terms of a text's inline code: each span that is one word (a keyword or a name
+    written as code) as `code_term`, so "the `is` operator" is found for `is`, which as a
+    prose word is everywhere."""
+    found = (fold(span).strip() for span in spans)
+    return [code_term(word) for word in found if _KEYWORD.fullmatch(word)]
 
 
 def terms(text: str) -> list[str]:
     """The search terms of `text` in order (see the module docstring)."""
-    return [t.term for t in tokens(text)]
+    return list(_terms(text))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _terms(text: str) -> tuple[str, ...]:
+    """`terms`, remembered: the same passages and sentences are read several times a question."""
+    found: list[str] = []
+    for match in _TOKEN.finditer(fold(text)):
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "word":
+            found.append(stem(value))
+        elif kind != "name":
+            found.append(value)
+        else:
+            found.extend(t.term for t in _name_tokens(value))
+    return tuple(found)
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -35,6 +35,7 @@ from answers.ranking import (
     best_coverage,
     passage_terms,
     rarest_terms,
+    span_terms,
     term_weights,
     terms,
     words,
@@ -320,6 +321,8 @@ def _quotable(
     judged_weight = sum(weights.get(t.term, 0.0) for t in judged) or 1.0
     # What the passage's headings already say it is about; a sentence under them adds the rest.
     headed = frozenset(terms(" ".join((passage.heading, *passage.parents))))
+    # Words the passage writes as code (`is`) count as code in the sentences that use them.
+    as_code = {term[1:-1]: term for term in span_terms(passage.spans)}
     aspects = [t for t in judged if t.term not in headed]
     aspect_weight = sum(weights.get(t.term, 0.0) for t in aspects)
     spans = sentence_spans(text)
@@ -336,6 +339,8 @@ def _quotable(
         elif not is_quotable(quote):
             continue
         found = frozenset(terms(quote))
+        if as_code:
+            found |= {as_code[w] for w in words(quote) if w in as_code}
         with_headings = found | headed
         overlap = (
             sum(weights.get(t.term, 0.0) for t in judged if t.term in with_headings) / judged_weight

@@ -42,7 +42,7 @@ from answers.backends.corpus.documents import (
     read_document,
 )
 from answers.evidence import CodeBlock, Passage
-from answers.ingest.words import index_token, terms
+from answers.ingest.words import index_token, span_terms, terms
 from answers.model import DraftSource
 from answers.ranking import (
     Bm25,
@@ -103,7 +103,7 @@ CREATE TABLE IF NOT EXISTS files(
 CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
     heading TEXT NOT NULL, parents TEXT NOT NULL, text TEXT NOT NULL, code TEXT NOT NULL,
-    part INTEGER NOT NULL);
+    part INTEGER NOT NULL, spans TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_path ON passages(path, ordinal);
 """
 # The columns hold search terms (`answers.ingest.words.terms`, spelt by `index_token`), not
@@ -115,7 +115,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 _VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, 'row')"
 _PASSAGE_COLUMNS = (
     "p.path, p.ordinal, p.heading, p.parents, p.text, p.code, f.title, f.url, f.publisher, "
-    "f.published, p.part"
+    "f.published, p.part, p.spans"
 )
 
 
@@ -512,8 +512,8 @@ class CorpusIndex:
         for passage in found:
             code = json.dumps([[c.after, c.text] for c in passage.code], ensure_ascii=False)
             cursor = conn.execute(
-                "INSERT INTO passages(path, ordinal, heading, parents, text, code, part) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO passages(path, ordinal, heading, parents, text, code, part, spans) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     file.path,
                     passage.ordinal,
@@ -522,10 +522,12 @@ class CorpusIndex:
                     passage.text,
                     code,
                     passage.part,
+                    json.dumps(list(passage.spans), ensure_ascii=False),
                 ),
             )
             if self._has_fts:
                 searched_code = "\n".join([*(c.text for c in passage.code), passage.tables])
+                spans = " ".join(index_token(t) for t in span_terms(passage.spans))
                 conn.execute(
                     "INSERT INTO passages_fts(rowid, title, heading, parents, text, code) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
@@ -535,7 +537,7 @@ class CorpusIndex:
                         _spelt(passage.heading),
                         _spelt(" ".join(passage.parents)),
                         _spelt(passage.text),
-                        _spelt(searched_code),
+                        f"{_spelt(searched_code)} {spans}".strip(),
                     ),
                 )
         status: FileStatus = "added" if known is None else "changed"
@@ -640,12 +642,12 @@ class CorpusIndex:
     ) -> list[tuple[float, tuple[object, ...]]]:
         """Candidates scored by BM25 (scaled to the best) and the share of the question each
         holds, with its heading; ties keep the index's order."""
-        top = max((float(str(row[11])) for row in rows), default=0.0) or 1.0
+        top = max((float(str(row[12])) for row in rows), default=0.0) or 1.0
         present = frozenset(t for t in spelt.values() if frequency.get(index_token(t), 0))
         rarest = rarest_terms(query, weights, present)
         scored: list[tuple[float, int, tuple[object, ...]]] = []
         for n, row in enumerate(rows):
-            title, heading, parents, text, code = (str(v) for v in row[12:17])
+            title, heading, parents, text, code = (str(v) for v in row[13:18])
             found = frozenset(
                 spelt[token]
                 for column in (title, heading, parents, text, code)
@@ -656,9 +658,9 @@ class CorpusIndex:
             headed = frozenset(spelt[t] for t in heading.split() if t in spelt)
             focus = coverage_of(query, weights, headed, rarest).share
             score = combined_score(
-                float(str(row[11])) / top, coverage, focus, part=int(str(row[10]))
+                float(str(row[12])) / top, coverage, focus, part=int(str(row[10]))
             )
-            scored.append((score, n, row[:11]))
+            scored.append((score, n, row[:12]))
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [(score, row) for score, _, row in scored]
 
@@ -716,26 +718,45 @@ class CorpusIndex:
             (count,) = self._connect().execute("SELECT COUNT(*) FROM files").fetchone()
             return int(count)
 
-    def _neighbours(self, conn: sqlite3.Connection, path: str, ordinal: int) -> tuple[str, ...]:
-        """The distinct headings of the passages around one, nearest first, its own left out."""
+    def _neighbours(
+        self, conn: sqlite3.Connection, places: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[str, ...]]:
+        """For each (path, ordinal): the distinct headings of the passages around it, nearest
+        first, its own left out (one query for all)."""
+        if not places:
+            return {}
+        clause = " OR ".join("(path = ? AND ordinal BETWEEN ? AND ?)" for _ in places)
+        values: list[object] = []
+        for path, ordinal in places:
+            values += [path, ordinal - NEIGHBOUR_REACH, ordinal + NEIGHBOUR_REACH]
         rows = conn.execute(
-            "SELECT ordinal, heading FROM passages WHERE path = ? AND ordinal BETWEEN ? AND ? "
-            "ORDER BY ordinal",
-            (path, ordinal - NEIGHBOUR_REACH, ordinal + NEIGHBOUR_REACH),
+            f"SELECT path, ordinal, heading FROM passages WHERE {clause}", values
         ).fetchall()
-        own = next((str(h) for o, h in rows if o == ordinal), "")
-        nearest = sorted(rows, key=lambda row: (abs(int(row[0]) - ordinal), int(row[0])))
-        found = dict.fromkeys(str(h) for _, h in nearest if str(h) and str(h) != own)
-        return tuple(found)
+        by_path: dict[str, dict[int, str]] = {}
+        for path, ordinal, heading in rows:
+            by_path.setdefault(str(path), {})[int(ordinal)] = str(heading)
+        found: dict[tuple[str, int], tuple[str, ...]] = {}
+        for path, ordinal in places:
+            headings = by_path.get(path, {})
+            own = headings.get(ordinal, "")
+            near = sorted(
+                (o for o in headings if abs(o - ordinal) <= NEIGHBOUR_REACH),
+                key=lambda o: (abs(o - ordinal), o),
+            )
+            found[(path, ordinal)] = tuple(
+                dict.fromkeys(headings[o] for o in near if headings[o] and headings[o] != own)
+            )
+        return found
 
     def _passages(
         self, conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]
     ) -> list[Passage]:
+        rows = list(rows)
+        near = self._neighbours(conn, [(str(r[0]), int(str(r[1]))) for r in rows])
         found: list[Passage] = []
         for row in rows:
-            path, ordinal, heading, parents, text, code, title, url, publisher, published, part = (
-                row[:11]
-            )
+            path, ordinal, heading, parents, text, code = row[:6]
+            title, url, publisher, published, part, spans = row[6:12]
             source = DraftSource(
                 title=str(title),
                 url=str(url),
@@ -752,7 +773,8 @@ class CorpusIndex:
                     parents=tuple(p for p in str(parents).split("\n") if p),
                     code=tuple(CodeBlock(int(a), str(c)) for a, c in json.loads(str(code))),
                     part=int(str(part)),
-                    neighbours=self._neighbours(conn, str(path), int(str(ordinal))),
+                    spans=tuple(str(span) for span in json.loads(str(spans))),
+                    neighbours=near[(str(path), int(str(ordinal)))],
                 )
             )
         return found

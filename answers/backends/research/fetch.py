@@ -107,7 +107,9 @@ def read_body(result: SearchResult, body: FetchedBody) -> Page:
 _WARM_UP_HTML = (
     b"<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
     + b"".join(
-        b"<p>A paragraph of plain text, long enough to count as main text.</p>" for _ in range(6)
+        # Enough text that the main-content judge (trafilatura) runs too, not only the walk.
+        b"<p>A paragraph of plain text, long enough to count as main text.</p>"
+        for _ in range(16)
     )
     + b"</article></body></html>"
 )

@@ -54,6 +54,7 @@ def page_passages(page: Page, source: DraftSource) -> list[Passage]:
                 parents=chunk.parents,
                 code=chunk.code,
                 part=chunk.part,
+                spans=chunk.spans,
                 neighbours=neighbours,
             )
         )

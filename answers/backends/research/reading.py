@@ -110,9 +110,7 @@ def read_page(
     """The page's main text as blocks, its title, site and date; raises `UnreadablePage`."""
     if is_challenge(data):
         raise UnreadablePage("a bot-challenge page")
-    document = read_document(
-        data, name=final_url, content_type=content_type, charset=charset, find_date=True
-    )
+    document = read_document(data, name=final_url, content_type=content_type, charset=charset)
     blocks = tuple(
         _visible(b)
         for b in document.blocks
