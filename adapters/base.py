@@ -8,7 +8,7 @@ from aiohttp import web
 
 
 class Adapter(Protocol):
-    """One platform's connection. `bot.run` mounts, starts, drains and closes each one."""
+    """One platform's connection. `bot.wiring.lifespan` mounts, starts, drains and closes each one."""
 
     name: str
 

@@ -20,6 +20,10 @@ RESTARTING = (
 
 WORDS: Mapping[str, str] = {
     "empty_question": "That question is empty. Ask me something, e.g. “{example}”",
+    "question_without_words": (
+        "I can only research words, and that question has none (only symbols or emoji). "
+        "Ask me something, e.g. “{example}”"
+    ),
     "question_too_long": (
         "That question is {exc.length:,} characters long; I can take up to {exc.limit:,}. "
         "Could you shorten it?"
@@ -31,7 +35,10 @@ WORDS: Mapping[str, str] = {
     "channel_disabled": (
         "I'm turned off in this channel by an admin. Ask me in another channel or a direct message."
     ),
-    "answer_not_found": "That answer has expired. Ask the question again to get a fresh report.",
+    "answer_not_found": (
+        "I can't find that answer: it has expired or never existed. "
+        "Ask the question again to get a fresh report."
+    ),
     "store_unavailable": "I can't reach my storage just now. Please try again in a moment.",
     "research_failed": "Sorry, I couldn't research that question just now. Please try again.",
     FactbotError.wording: "Sorry, something went wrong on my side. Please try again.",

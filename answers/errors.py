@@ -3,6 +3,7 @@
     FactbotError               what went wrong, and the words, status and stage that go with it
     ├── QuestionError          the question itself is unusable (the person can fix it)
     │   ├── EmptyQuestion
+    │   │   └── QuestionWithoutWords   text, but no letter or digit ("???", "🙂")
     │   └── QuestionTooLong
     ├── RateLimited            this person asked too often; `retry_after` says when to try again
     ├── ShuttingDown           this process takes no new questions (answers under way go on)
@@ -30,6 +31,7 @@ __all__ = [
     "FactbotError",
     "QuestionError",
     "QuestionTooLong",
+    "QuestionWithoutWords",
     "RateLimited",
     "ResearchFailed",
     "ShuttingDown",
@@ -74,6 +76,16 @@ class EmptyQuestion(QuestionError):
 
     def __init__(self) -> None:
         super().__init__("the question is empty")
+
+
+class QuestionWithoutWords(EmptyQuestion):
+    """Nothing to search for, as for an empty question (the same `code`), though the person did
+    type something: their sentence says so."""
+
+    wording = "question_without_words"
+
+    def __init__(self) -> None:
+        QuestionError.__init__(self, "the question has no letters or digits")
 
 
 class QuestionTooLong(QuestionError):

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 
-from answers.errors import EmptyQuestion, QuestionTooLong
+from answers.errors import EmptyQuestion, QuestionTooLong, QuestionWithoutWords
 
 MAX_QUESTION_CHARS = 1000
 
@@ -25,15 +25,16 @@ _CONTROL_TABLE: dict[int, str | None] = {
 
 def check_question(question: str, *, limit: int = MAX_QUESTION_CHARS) -> str:
     """The question trimmed and without control characters, or a `QuestionError` saying why it
-    cannot be asked. A question with no letters or digits ("???", "🙂") counts as empty: there
-    is nothing to search for, and its cache key would be everyone else's."""
+    cannot be asked. A question with no letters or digits ("???", "🙂") is refused like an empty
+    one (`QuestionWithoutWords`): there is nothing to search for, and its cache key would be
+    everyone else's."""
     text = question.translate(_CONTROL_TABLE).strip()
-    if not text:
-        raise EmptyQuestion()
+    if not "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip():
+        raise EmptyQuestion()  # nothing, or only invisible format characters
     if len(text) > limit:
         raise QuestionTooLong(len(text), limit)
     if not normalise_question(text):
-        raise EmptyQuestion()
+        raise QuestionWithoutWords()
     return text
 
 

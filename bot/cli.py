@@ -113,6 +113,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.command != "run" and "log_level" not in settings.model_fields_set:
             settings = settings.model_copy(update={"log_level": "WARNING"})  # a quiet terminal
         configure_logging(settings)
+        if args.command == "chat":  # reads the terminal between questions, off the event loop
+            return _chat(settings)
         return asyncio.run(_dispatch(args, settings))
     except UsageError as exc:
         _say(str(exc))
@@ -126,8 +128,6 @@ def _run(args: argparse.Namespace) -> int:
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "ask":
         return await _ask(settings, args.question, as_json=args.json, refresh=args.refresh)
-    if args.command == "chat":
-        return await _chat(settings)
     if args.command == "index":
         return await _index(settings, args.path)
     if args.command == "run":
@@ -184,22 +184,31 @@ async def _ask(settings: Settings, question: str, *, as_json: bool, refresh: boo
     return EXIT_OK
 
 
-async def _chat(settings: Settings) -> int:
+def _chat(settings: Settings) -> int:
+    import asyncio
+
     from rich.console import Console
 
-    from adapters.console import run_chat
+    from adapters.console.chat import TerminalInput, history_path, run_chat
     from adapters.wording import describe_error
     from answers import FactbotError
-    from bot.wiring import build
+    from bot.wiring import Services, build
 
-    services = build(settings)
-    try:
-        await run_chat(services.desk, Console(highlight=False))
-    except FactbotError as exc:
-        _say(f"factbot: {describe_error(exc)}")
-        return EXIT_FAILED
-    finally:
-        await services.aclose()
+    read_line = TerminalInput(history_path())
+
+    async def built() -> Services:  # on the loop, as for every other command
+        return build(settings)
+
+    with asyncio.Runner() as runner:
+        services = runner.run(built())
+        try:
+            run_chat(services.desk, Console(highlight=False), runner, read_line=read_line)
+        except FactbotError as exc:
+            _say(f"factbot: {describe_error(exc)}")
+            return EXIT_FAILED
+        finally:
+            read_line.save()
+            runner.run(services.aclose())
     return EXIT_OK
 
 
@@ -211,9 +220,13 @@ async def _index(settings: Settings, path: Path | None) -> int:
 
     from rich.console import Console
 
+    from adapters.console.indexing import show_index_progress
     from answers.backends.corpus import index_corpus
 
-    report = await asyncio.to_thread(index_corpus, folder, index_path=settings.corpus_index)
+    with show_index_progress(Console(stderr=True, highlight=False)) as progress:
+        report = await asyncio.to_thread(
+            index_corpus, folder, index_path=settings.corpus_index, progress=progress
+        )
     Console(highlight=False).print(report.describe(), markup=False)
     return EXIT_OK
 

@@ -7,6 +7,7 @@ Everything else receives a `Settings`; nothing reads the environment itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -27,6 +28,7 @@ __all__ = ["ConfigError", "Settings", "load_settings"]
 # installed factbot answers questions about itself with no setting.
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "docs"
 
+_DISCORD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -45,6 +47,18 @@ def parse_duration(value: object) -> timedelta:
     if seconds <= 0:
         raise ValueError("must be longer than zero")
     return timedelta(seconds=seconds)
+
+
+def parse_shard_ids(value: str) -> list[int]:
+    """`0,1,2` or ranges such as `0-3,8` (inclusive)."""
+    ids: list[int] = []
+    for part in value.split(","):
+        first, _, last = part.strip().partition("-")
+        try:
+            ids += range(int(first), int(last or first) + 1)
+        except ValueError:
+            raise ValueError("malformed: use numbers and ranges like 0-3,8") from None
+    return ids
 
 
 def _env(name: str) -> AliasChoices:
@@ -187,6 +201,50 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _slack_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if _secret(value) and not _secret(value).startswith("xoxb-"):
+            raise ValueError("malformed: a bot token starts with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _slack_app_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if _secret(value) and not _secret(value).startswith("xapp-"):
+            raise ValueError("malformed: an app-level token starts with xapp-")
+        return value
+
+    @field_validator("discord_token")
+    @classmethod
+    def _discord_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if _secret(value) and not _DISCORD_TOKEN.match(_secret(value)):
+            raise ValueError("malformed: expected three dot-separated parts")
+        return value
+
+    @field_validator("discord_shard_ids")
+    @classmethod
+    def _discord_shard_ids(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            parse_shard_ids(value)
+            return value.strip()
+        return None
+
+    @model_validator(mode="after")
+    def _shards_within_count(self) -> Settings:
+        ids = self.discord_shards
+        if ids is None:
+            return self
+        if self.discord_shard_count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number)")
+        outside = [n for n in ids if n >= self.discord_shard_count]
+        if outside:
+            raise ValueError(
+                f"DISCORD_SHARD_IDS names shard {outside[0]}, outside DISCORD_SHARD_COUNT="
+                f"{self.discord_shard_count} (shards are numbered from 0)"
+            )
+        return self
+
     @model_validator(mode="after")
     def _research_can_search(self) -> Settings:
         if self.backend != "research":
@@ -196,6 +254,33 @@ class Settings(BaseSettings):
         if self.search_provider == "brave" and not _secret(self.brave_api_key):
             raise ValueError("BRAVE_API_KEY is not set (SEARCH_PROVIDER=brave needs it)")
         return self
+
+    def adapters_to_run(self, names: Sequence[str]) -> list[str]:
+        """The adapters `factbot run` starts: those named, else every one whose settings are
+        present (the API always is). Raises `ConfigError` naming what a chosen one lacks."""
+        chosen = list(dict.fromkeys(names))
+        if not chosen:
+            chosen = [n for n in ("slack", "discord") if self._has_token(n)] + ["api"]
+        if "slack" in chosen:
+            if not _secret(self.slack_bot_token):
+                raise ConfigError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-...)")
+            if not _secret(self.slack_app_token) and not _secret(self.slack_signing_secret):
+                raise ConfigError(
+                    "SLACK_SIGNING_SECRET is not set: HTTP mode needs it "
+                    "(or set SLACK_APP_TOKEN for Socket Mode)"
+                )
+        if "discord" in chosen and not _secret(self.discord_token):
+            raise ConfigError("DISCORD_TOKEN is not set (the bot token from the Developer Portal)")
+        return chosen
+
+    def _has_token(self, adapter: str) -> bool:
+        token = self.slack_bot_token if adapter == "slack" else self.discord_token
+        return token is not None
+
+    @property
+    def discord_shards(self) -> list[int] | None:
+        """The shard ids this process runs (None: all of them)."""
+        return parse_shard_ids(self.discord_shard_ids) if self.discord_shard_ids else None
 
     @property
     def is_research_configured(self) -> bool:

@@ -3,8 +3,8 @@
 The suite is hermetic: at import, before any test runs, every variable factbot reads (and any
 other `FACTBOT_*`) is removed from this process's environment, so neither the caller's shell
 (`REDIS_URL`, `FACTBOT_LOG_LEVEL=debug`, ...) nor a subprocess a test starts sees it; the corpus
-index cache goes to a temporary folder instead of the caller's home. Every key a test writes is
-under this run's prefix; the run fails if any is left behind.
+index cache and the chat history go to temporary folders, not the caller's home. Every key a
+test writes is under this run's prefix; the run fails if any is left behind.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def _isolate_from_the_callers_environment() -> None:
         if name in names or (name.startswith("FACTBOT_") and not name.startswith("FACTBOT_TEST_")):
             del os.environ[name]
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="factbot-tests-cache-")
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="factbot-tests-state-")
 
 
 _isolate_from_the_callers_environment()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from answers.model import Answer, Draft, DraftClaim, DraftSection, DraftSource, EngineInfo
+from answers.model import (
+    Answer,
+    Draft,
+    DraftClaim,
+    DraftSection,
+    DraftSource,
+    EngineInfo,
+    Understood,
+)
 
 MARKUP = "<!channel> <!here> @everyone @here <@U123> <#C1> *bold* _it_ ~s~ `code` > q & | [x](y)"
 CHECKED_ON = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -32,10 +40,12 @@ def make_answer(
     follow_ups: int = 5,
     checked_on: datetime = CHECKED_ON,
     code_chars: int = 0,
+    follow_up: bool = False,
 ) -> Answer:
     """A valid answer; `body_chars`/`heading_chars` pad texts to that length, `markup` puts
     hostile markup in every field a person or document controls, `code_chars` gives every
-    summary and section claim a code block of that size."""
+    summary and section claim a code block of that size, `follow_up` makes it the answer to a
+    follow-up in a thread (its `understood` padded like the bodies)."""
     tag = f" {MARKUP}" if markup else ""
 
     def pad(text: str, size: int) -> str:
@@ -82,11 +92,18 @@ def make_answer(
         follow_ups=tuple(pad(f"Follow-up question number {i + 1}?", 0) for i in range(follow_ups)),
         engine=EngineInfo(backend="test", writer="factory", version="1"),
     )
+    understood = None
+    if follow_up:
+        understood = Understood(
+            question=pad("What the follow-up was understood to ask", body_chars),
+            terms=("moon", f"cheese{tag}"),
+        )
     return draft.finalize(
         question=question + tag,
         question_key="test",
         checked_on=checked_on,
         disclaimer="Answers can be wrong; check the sources.",
+        understood=understood,
     )
 
 
@@ -98,7 +115,7 @@ def extreme_answers() -> dict[str, Answer]:
         "eight-sections": make_answer(sections=8),
         "long-bodies": make_answer(sections=8, body_chars=10_000),
         "long-headings": make_answer(sections=8, heading_chars=300),
-        "markup-everywhere": make_answer(markup=True, sections=8, sources=12),
+        "markup-everywhere": make_answer(markup=True, sections=8, sources=12, follow_up=True),
         "short-code": make_answer(sections=3, code_chars=300, markup=True),
         "long-code": make_answer(sections=8, code_chars=10_000),
         "everything": make_answer(
@@ -109,6 +126,7 @@ def extreme_answers() -> dict[str, Answer]:
             heading_chars=300,
             markup=True,
             code_chars=10_000,
+            follow_up=True,
         ),
     }
 

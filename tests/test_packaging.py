@@ -22,6 +22,8 @@ import pytest
 
 from tests.answers.backends.corpus_samples import write_sample_corpus
 
+pytestmark = pytest.mark.slow  # every test here starts another process
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "README.md", "answers", "adapters", "bot", "docs")
 QUESTION = "How does factbot cache answers?"

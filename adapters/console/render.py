@@ -16,6 +16,7 @@ from rich.text import Text
 
 from adapters.report import UNLIMITED, Markup, fit_claims
 from adapters.text import cut, is_web_link, printable
+from adapters.wording import answering_line
 from answers import Answer, Claim
 
 CITE = "cyan"
@@ -77,8 +78,11 @@ def _claims(answer: Answer, claims: tuple[Claim, ...]) -> Text:
 
 def render_answer(answer: Answer, *, is_stale: bool = False) -> RenderableType:
     """The whole report; `Text` objects throughout, so markup in a document is printed, not run."""
-    parts: list[RenderableType] = [
-        _text(answer.title, style="bold"),
+    parts: list[RenderableType] = [_text(answer.title, style="bold")]
+    answering = answering_line(answer)
+    if answering is not None:  # a follow-up asked in a thread, as factbot understood it
+        parts.append(_text(answering, style="italic"))
+    parts += [
         Text(f"Checked on {answer.checked_on:%B %-d, %Y at %H:%M %Z}", style="dim"),
         _text(answer.disclaimer, style="dim italic"),
     ]

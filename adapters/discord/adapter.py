@@ -43,13 +43,21 @@ class DiscordAdapter:
         api_url: str | None = None,
         shard_ids: list[int] | None = None,
         shard_count: int | None = None,
+        message_content: bool = False,
+        reaction: str = "🔍",
     ) -> None:
         if shard_ids is not None and shard_count is None:
-            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the total number)")
+            raise ValueError("shard_ids needs shard_count (the total number of shards)")
         if api_url:
             use_api_url(api_url)
-        self.listeners = Listeners(desk)
-        self.client = FactbotClient(self.listeners, shard_ids=shard_ids, shard_count=shard_count)
+        self.message_content = message_content
+        self.listeners = Listeners(desk, reads_content=message_content, reaction=reaction)
+        self.client = FactbotClient(
+            self.listeners,
+            shard_ids=shard_ids,
+            shard_count=shard_count,
+            message_content=message_content,
+        )
         self._token = token
         self._gateway: asyncio.Task[None] | None = None
         self._is_started = False
@@ -60,6 +68,20 @@ class DiscordAdapter:
     async def start(self) -> None:
         """Log in (a bad token fails here), then connect the gateway in the background."""
         self._is_started = True
+        if self.message_content:
+            log.info(
+                'Discord: fact-checking by %s reaction and "answer every question" are on; they '
+                "use the privileged Message Content intent, which must be switched on for the "
+                "bot in the Developer Portal",
+                self.listeners.reaction,
+            )
+        else:
+            log.info(
+                'Discord: fact-checking by reaction and "answer every question" are off (set '
+                "DISCORD_MESSAGE_CONTENT=true and switch on the privileged Message Content intent "
+                'to use them); mentions, DMs, replies to reports, /factcheck and "Fact-check '
+                'this message" work without it'
+            )
         try:
             await self.client.login(self._token)
         except BaseException:
@@ -70,6 +92,12 @@ class DiscordAdapter:
     async def _run_gateway(self) -> None:
         try:
             await self.client.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            log.error(
+                "Discord refused the Message Content intent: switch it on for the bot in the "
+                "Developer Portal (Bot → Privileged Gateway Intents), or unset "
+                "DISCORD_MESSAGE_CONTENT; factbot is offline on Discord"
+            )
         except Exception:
             log.exception("the Discord gateway connection ended; factbot is offline on Discord")
 
@@ -98,8 +126,9 @@ class DiscordAdapter:
 async def sync_commands(
     token: str, *, guild_id: int | None = None, api_url: str | None = None
 ) -> list[str]:
-    """Register `/factcheck` and "Fact-check this message" with Discord: in one guild (instant,
-    for trying things out) or globally. Returns the names Discord now holds."""
+    """Register `/factcheck`, "Fact-check this message" and `/factbot settings` with Discord: in
+    one guild (instant, for trying things out) or globally. Returns the names Discord now
+    holds."""
     if api_url:
         use_api_url(api_url)
     client = FactbotClient()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -35,16 +36,50 @@ PLATFORM = "discord"
 # --- questions: the report replaces "factbot is thinking…", or answers a message -------
 
 
+@dataclass(frozen=True)
+class Asking:
+    """How a question is asked beyond its words: the report thread it continues (the id of the
+    report replied to or clicked on), whether it was written to stand alone (a clicked
+    follow-up), the channel's backend, who to name on the report, the answer a Refresh renews."""
+
+    thread: str | None = None
+    is_standalone: bool = False
+    backend: str | None = None
+    asked_by: int | None = None
+    renews: str | None = None
+
+
 async def answer(
-    desk: QuestionDesk, reply: Reply, user: str, question: str, *, refresh: bool = False
+    desk: QuestionDesk,
+    reply: Reply,
+    user: str,
+    question: str,
+    *,
+    refresh: bool = False,
+    asking: Asking = Asking(),
 ) -> None:
-    """Research `question` and put the report (or the words for what went wrong) in `reply`."""
+    """Research `question` and put the report (or the words for what went wrong) in `reply`;
+    a reply to the report then continues this question's thread."""
     async with reply.working():
         try:
-            outcome = await desk.ask(
-                PLATFORM, user, question, refresh=refresh, progress=reply.progress
+            if asking.renews is not None:
+                outcome = await desk.refresh(PLATFORM, user, asking.renews, progress=reply.progress)
+            else:
+                outcome = await desk.ask(
+                    PLATFORM,
+                    user,
+                    question,
+                    refresh=refresh,
+                    progress=reply.progress,
+                    thread=asking.thread,
+                    is_standalone=asking.is_standalone,
+                    backend=asking.backend,
+                )
+            view = render_answer(
+                outcome.answer,
+                is_stale=desk.is_stale(outcome.answer),
+                asked_by=asking.asked_by,
             )
-            view = render_answer(outcome.answer, is_stale=desk.is_stale(outcome.answer))
         except Exception as exc:
             _log_unexpected(exc)
             await guarded(reply.error(describe_error(exc)))
@@ -55,6 +90,9 @@ async def answer(
         # Never leave "factbot is thinking…" behind: the asker hears something went wrong.
         log.warning("Discord refused a report (%s); telling the asker instead", exc)
         await guarded(reply.error(describe_error(exc)))
+        return
+    if reply.posted_id is not None:
+        await desk.continue_thread(PLATFORM, str(reply.posted_id), outcome)
 
 
 async def answer_follow_up(
@@ -65,6 +103,7 @@ async def answer_follow_up(
     index: int,
     *,
     label: str | None,
+    asking: Asking = Asking(),
 ) -> None:
     try:
         question = await desk.follow_up(answer_id, index, label=label)
@@ -72,19 +111,17 @@ async def answer_follow_up(
         _log_unexpected(exc)
         await guarded(reply.error(describe_error(exc)))
         return
-    await answer(desk, reply, user, question)
+    await answer(desk, reply, user, question, asking=asking)
 
 
 async def answer_refresh(
-    desk: QuestionDesk, reply: InteractionReply, user: str, answer_id: str
+    desk: QuestionDesk,
+    reply: InteractionReply,
+    user: str,
+    answer_id: str,
 ) -> None:
-    try:
-        stored = await desk.answer(answer_id)
-    except Exception as exc:
-        _log_unexpected(exc)
-        await guarded(reply.error(describe_error(exc)))
-        return
-    await answer(desk, reply, user, stored.question, refresh=True)
+    """Research a report again, as it was understood, by the backend that wrote it."""
+    await answer(desk, reply, user, "", refresh=True, asking=Asking(renews=answer_id))
 
 
 # --- clicks that show something to the clicker only ------------------------------------

@@ -1,11 +1,11 @@
-"""factbot's discord.py client and its command tree: default intents, never pings, clicks handled
-after any restart.
+"""factbot's discord.py client and its command tree: default intents (plus, when asked for, the
+privileged Message Content intent), never pings, clicks handled after any restart.
 
-The slash command `/factcheck` and the message context menu "Fact-check this
-message" are registered with Discord only by `sync_commands` (`factbot
-discord sync [--guild ID]`), never when the bot connects: Discord allows 200
-command creates a day per guild, and a bot that syncs on every reconnect
-burns them.
+The slash command `/factcheck`, the message context menu "Fact-check this
+message" and the `/factbot settings` group (for members with Manage Server)
+are registered with Discord only by `sync_commands` (`factbot discord sync
+[--guild ID]`), never when the bot connects: Discord allows 200 command
+creates a day per guild, and a bot that syncs on every reconnect burns them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from adapters.discord.read_button import ReadButton
 from adapters.discord.refresh_button import RefreshButton
 from adapters.discord.reply import say_privately
 from adapters.discord.section_picker import SectionPicker
+from adapters.discord.settings import settings_commands
 from adapters.discord.sources_button import SourcesButton
 from adapters.discord.translate import target_text
 from adapters.wording import NO_TEXT_TO_CHECK, describe_error
@@ -56,13 +57,16 @@ class FactbotClient(discord.AutoShardedClient):
         *,
         shard_ids: list[int] | None = None,
         shard_count: int | None = None,
+        message_content: bool = False,
     ) -> None:
         # factbot never joins voice: no "PyNaCl/davey is not installed" warning on every start.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        intents = discord.Intents.default()
+        # Mentions, DMs and context-menu targets carry their text without the privileged
+        # Message Content intent; reactions and "answer every question" need it.
+        intents.message_content = message_content
         super().__init__(
-            # Mentions, DMs and context-menu targets carry their text without the privileged
-            # message-content intent.
-            intents=discord.Intents.default(),
+            intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             shard_ids=shard_ids,  # type: ignore[arg-type]  # None (all shards) is accepted
             shard_count=shard_count,
@@ -81,18 +85,22 @@ class FactbotClient(discord.AutoShardedClient):
         if self.listeners is not None and self.user is not None:
             await self.listeners.on_message(message, bot_id=self.user.id)
 
+    async def on_raw_reaction_add(self, event: discord.RawReactionActionEvent) -> None:
+        if self.listeners is not None:
+            await self.listeners.on_reaction(event, client=self)
+
 
 # --- the commands ----------------------------------------------------------------------
 
 
 @app_commands.describe(
     question="What should I fact-check?",
-    private="Show the report only to you (default: everyone in the channel sees it)",
+    private="Show the report only to you (default: as the channel's settings say)",
 )
 async def factcheck(
     interaction: discord.Interaction[Any],
     question: app_commands.Range[str, 1, MAX_QUESTION_CHARS],
-    private: bool = False,
+    private: bool | None = None,
 ) -> None:
     await listeners_for(interaction).ask(interaction, question, private=private)
 
@@ -106,7 +114,7 @@ async def fact_check_message(
     if not question:
         await say_privately(interaction, NO_TEXT_TO_CHECK)
         return
-    await listeners_for(interaction).ask(interaction, question, private=False)
+    await listeners_for(interaction).ask(interaction, question, private=None)
 
 
 class FactbotCommands(app_commands.CommandTree[Any]):
@@ -128,6 +136,7 @@ class FactbotCommands(app_commands.CommandTree[Any]):
         self.add_command(
             app_commands.ContextMenu(name=CONTEXT_MENU_NAME, callback=fact_check_message)
         )
+        self.add_command(settings_commands())
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError, /

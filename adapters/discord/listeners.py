@@ -1,35 +1,61 @@
-"""Every way into factbot on Discord, acknowledged first: commands, clicks, mentions and DMs.
+"""Every way into factbot on Discord, acknowledged first: commands, clicks, mentions, DMs,
+replies to a report, reactions and (in channels that ask for it) every question.
 
 `Listeners` is what the client, the command tree and the components call
 (found through `components.listeners_for`). Each method acknowledges before
-Redis or the engine is touched (defers an interaction; a typing indicator
-for a message), then hands over to `answering`: questions as background
-tasks on the desk, clicks that show something privately at once.
+the engine is touched (defers an interaction; a typing indicator for a
+message), then hands over to `answering`: questions as background tasks on
+the desk, clicks that show something privately at once. Before deferring, an
+interaction reads the channel's settings (whether factbot answers there, and
+privately or not), bounded to `ADMISSION_SECONDS` so the 3-second deadline
+holds whatever Redis does. Whether a channel takes questions, and how, is the
+desk's rule (`QuestionDesk.admission`); who may change settings (Manage
+Server) is checked here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import discord
 
-from adapters.desk import QuestionDesk
+from adapters.desk import Admission, QuestionDesk, Trigger
 from adapters.discord import answering
-from adapters.discord.answering import PLATFORM, guarded
+from adapters.discord.answering import PLATFORM, Asking, guarded
+from adapters.discord.markdown import escape
 from adapters.discord.reply import (
     PROGRESS_EDIT_SECONDS,
     InteractionReply,
     MessageReply,
     say_privately,
 )
-from adapters.discord.translate import read_message
-from adapters.wording import describe_error
-from answers import QuestionError, ShuttingDown, Vote
+from adapters.discord.translate import channel_question, read_message, target_text
+from adapters.wording import NO_TEXT_TO_CHECK, describe_error, describe_settings
+from answers import ChannelDisabled, QuestionError, ShuttingDown, StoreUnavailable, Vote
+from answers.channels import ChannelScope, SettingName
 
 log = logging.getLogger(__name__)
 
 HOW_TO_ASK = "`/factcheck question: QUESTION`, or mention me with your question"
+ADMISSION_SECONDS = 1.0  # reading a channel's settings before an interaction's 3-s deadline
+MANAGE_SERVER_ONLY = "Only members with the Manage Server permission can change factbot's settings."
+SERVERS_ONLY = "factbot's settings belong to a server: use this command in a server's channel."
+
+
+def message_scope(message: discord.Message) -> ChannelScope | None:
+    """Where a message's channel settings live; None in a DM."""
+    if message.guild is None:
+        return None
+    return ChannelScope(PLATFORM, str(message.guild.id), str(message.channel.id))
+
+
+def interaction_scope(interaction: discord.Interaction[Any]) -> ChannelScope | None:
+    if interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    return ChannelScope(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
 
 
 def _user(interaction: discord.Interaction[Any]) -> str:
@@ -45,16 +71,26 @@ def _is_private(interaction: discord.Interaction[Any]) -> bool:
 class Listeners:
     """The adapter's listeners; `progress_interval` paces the progress edits of a report."""
 
-    def __init__(self, desk: QuestionDesk, *, progress_interval: float = PROGRESS_EDIT_SECONDS):
+    def __init__(
+        self,
+        desk: QuestionDesk,
+        *,
+        progress_interval: float = PROGRESS_EDIT_SECONDS,
+        reads_content: bool = False,
+        reaction: str = "🔍",
+    ):
         self.desk = desk
         self.progress_interval = progress_interval
+        # With the Message Content intent: reactions and "answer every question" can read messages.
+        self.reads_content = reads_content
+        self.reaction = reaction
 
     # --- questions ------------------------------------------------------------------
 
     async def ask(
-        self, interaction: discord.Interaction[Any], question: str, *, private: bool
+        self, interaction: discord.Interaction[Any], question: str, *, private: bool | None
     ) -> None:
-        """`/factcheck` and "Fact-check this message"."""
+        """`/factcheck` and "Fact-check this message"; `private` None: the channel's default."""
         if not await self._admitted(interaction):
             return
         try:
@@ -62,9 +98,16 @@ class Listeners:
         except QuestionError as exc:  # no Redis needed: say so as the first response
             await guarded(say_privately(interaction, describe_error(exc)))
             return
+        admission = await self._admission(interaction, Trigger.COMMAND)
+        if admission is None:
+            return
+        private = admission.private if private is None else private
         reply = await self._deferred(interaction, private=private)
         if reply is not None:
-            self.desk.tasks.spawn(answering.answer(self.desk, reply, _user(interaction), question))
+            asking = Asking(backend=admission.backend)
+            self.desk.tasks.spawn(
+                answering.answer(self.desk, reply, _user(interaction), question, asking=asking)
+            )
 
     async def follow_up(
         self,
@@ -76,16 +119,34 @@ class Listeners:
     ) -> None:
         if not await self._admitted(interaction):
             return
+        admission = await self._admission(interaction, Trigger.CLICK)
+        if admission is None:
+            return
         reply = await self._deferred(interaction, private=_is_private(interaction))
         if reply is not None:
+            # A clicked follow-up is a turn of the report's thread, asked as written.
+            report = interaction.message
+            asking = Asking(
+                thread=str(report.id) if report is not None else None,
+                is_standalone=True,
+                backend=admission.backend,
+            )
             self.desk.tasks.spawn(
                 answering.answer_follow_up(
-                    self.desk, reply, _user(interaction), answer_id, index, label=label
+                    self.desk,
+                    reply,
+                    _user(interaction),
+                    answer_id,
+                    index,
+                    label=label,
+                    asking=asking,
                 )
             )
 
     async def refresh(self, interaction: discord.Interaction[Any], answer_id: str) -> None:
         if not await self._admitted(interaction):
+            return
+        if await self._admission(interaction, Trigger.CLICK) is None:
             return
         reply = await self._deferred(interaction, private=_is_private(interaction))
         if reply is not None:
@@ -94,23 +155,99 @@ class Listeners:
             )
 
     async def on_message(self, message: discord.Message, *, bot_id: int) -> None:
-        """A mention (of the bot or its role) in a channel, or a DM; everything else is ignored."""
+        """A mention (of the bot or its role) in a channel, a DM, or a reply to a factbot report
+        (a follow-up); with the Message Content intent, a channel's `?` messages when it answers
+        every question. Everything else is ignored."""
         asked = read_message(message, bot_id)
         if asked is None:
+            if self.reads_content:
+                await self._every_question(message)
             return
         if not await self.desk.first_time(PLATFORM, f"message:{message.id}"):
             return
         reply = MessageReply(message)
-        refusal = self.desk.refusal(asked.text, how_to_ask=HOW_TO_ASK)
         try:
+            admission = await self.desk.admission(message_scope(message), Trigger.MENTION)
+            if not admission.is_admitted:
+                if admission.notice:
+                    await reply.text(admission.notice)
+                return
+            refusal = self.desk.refusal(asked.text, how_to_ask=HOW_TO_ASK)
             if refusal is not None:
                 await reply.text(refusal)
-            else:
-                self.desk.tasks.spawn(
-                    answering.answer(self.desk, reply, str(message.author.id), asked.text)
-                )
+                return
         except discord.HTTPException:
             log.warning("could not reply to message %s", message.id, exc_info=True)
+            return
+        thread = str(asked.continues) if asked.continues is not None else None
+        asking = Asking(thread=thread, backend=admission.backend)
+        self.desk.tasks.spawn(
+            answering.answer(self.desk, reply, str(message.author.id), asked.text, asking=asking)
+        )
+
+    async def _every_question(self, message: discord.Message) -> None:
+        """A server channel's message ending with `?`, answered as a reply when the channel
+        answers every question (once per message, within its rate limit); else silence."""
+        question = channel_question(message)
+        scope = message_scope(message)
+        if question is None or scope is None or not self.desk.accepting:
+            return
+        key = f"{message.channel.id}:{message.id}"
+        admission = await self.desk.every_question(scope, key, question)
+        if admission.is_admitted:
+            asking = Asking(backend=admission.backend)
+            self.desk.tasks.spawn(
+                answering.answer(
+                    self.desk,
+                    MessageReply(message),
+                    str(message.author.id),
+                    question,
+                    asking=asking,
+                )
+            )
+
+    async def on_reaction(
+        self, event: discord.RawReactionActionEvent, *, client: discord.Client
+    ) -> None:
+        """The reaction emoji on a message factbot can read: fact-check it, answered as a reply
+        naming who reacted; once per message however many react. Needs the Message Content
+        intent (off: ignored; the context menu is the intent-free way)."""
+        bot = client.user
+        if not self.reads_content or bot is None or event.user_id == bot.id:
+            return
+        if self.reaction not in (str(event.emoji), event.emoji.name):
+            return
+        if event.member is not None and event.member.bot:
+            return
+        scope = None
+        if event.guild_id is not None:
+            scope = ChannelScope(PLATFORM, str(event.guild_id), str(event.channel_id))
+        admission = await self.desk.admission(scope, Trigger.REACTION)
+        if not admission.is_admitted or not self.desk.accepting:
+            return
+        if not await self.desk.claim_message(PLATFORM, f"{event.channel_id}:{event.message_id}"):
+            return
+        try:
+            channel = client.get_channel(event.channel_id) or await client.fetch_channel(
+                event.channel_id
+            )
+            if not isinstance(channel, discord.abc.Messageable):
+                return
+            message = await channel.fetch_message(event.message_id)
+        except discord.HTTPException as exc:
+            log.warning("could not read a reacted message %s: %s", event.message_id, exc)
+            return
+        if message.author.id == bot.id:
+            return  # factbot's own report: nothing to check
+        reply = MessageReply(message)
+        question = target_text(message, bot.id)
+        if not question:
+            await guarded(reply.text(NO_TEXT_TO_CHECK))
+            return
+        asking = Asking(backend=admission.backend, asked_by=event.user_id)
+        self.desk.tasks.spawn(
+            answering.answer(self.desk, reply, str(event.user_id), question, asking=asking)
+        )
 
     # --- clicks that show something to the clicker only ------------------------------
 
@@ -129,6 +266,62 @@ class Listeners:
             await answering.record_vote(self.desk, interaction, answer_id, vote)
 
     # --- acknowledging ----------------------------------------------------------------
+
+    async def _admission(
+        self, interaction: discord.Interaction[Any], trigger: Trigger
+    ) -> Admission | None:
+        """How the channel takes this interaction's question; None, having said why privately,
+        where factbot is turned off. Bounded in time: the defer must come within 3 seconds."""
+        try:
+            async with asyncio.timeout(ADMISSION_SECONDS):
+                admission = await self.desk.admission(interaction_scope(interaction), trigger)
+        except TimeoutError:
+            log.warning("channel settings were slow to read; answering with the defaults")
+            return Admission(True)
+        if admission.is_admitted:
+            return admission
+        await guarded(
+            say_privately(interaction, admission.notice or describe_error(ChannelDisabled()))
+        )
+        return None
+
+    # --- settings, for members with Manage Server -------------------------------------
+
+    async def settings(
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        server_wide: bool,
+        changes: Mapping[SettingName, bool | str | None],
+    ) -> None:
+        """`/factbot settings ...`: show or change the channel's (or the server's) settings."""
+        scope = interaction_scope(interaction)
+        if scope is None:
+            await guarded(say_privately(interaction, SERVERS_ONLY))
+            return
+        if not interaction.permissions.manage_guild:
+            await guarded(say_privately(interaction, MANAGE_SERVER_ONLY))
+            return
+        if not await self._defer_privately(interaction):
+            return
+        if server_wide:
+            scope = scope.workspace_scope
+        try:
+            if changes:
+                current = await self.desk.change_settings(scope, changes)
+            else:
+                current = await self.desk.settings(scope)
+        except (ValueError, StoreUnavailable) as exc:
+            text = str(exc) if isinstance(exc, ValueError) else describe_error(exc)
+            await guarded(interaction.followup.send(escape(text), ephemeral=True))
+            return
+        lines = describe_settings(
+            current,
+            where="this server" if server_wide else "this channel",
+            backends=self.desk.backend_names,
+            default_backend=self.desk.default_backend,
+        )
+        await guarded(interaction.followup.send(escape("\n".join(lines)), ephemeral=True))
 
     async def _admitted(self, interaction: discord.Interaction[Any]) -> bool:
         """False, having said so privately, once the desk stopped accepting questions."""

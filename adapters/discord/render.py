@@ -25,6 +25,7 @@ from adapters.discord.section_picker import SectionPicker, section_options
 from adapters.discord.sources_button import SourcesButton
 from adapters.report import and_more, fit_claims, lines_within
 from adapters.report import source_line as core_source_line
+from adapters.wording import answering_line
 from answers import Answer, Claim, Source
 
 # Discord's limits for one message (Components V2).
@@ -37,6 +38,7 @@ MAX_BUTTONS_PER_ROW = 5
 # How the text budget is shared; the sources take what is left.
 TITLE_CHARS = 200
 DISCLAIMER_CHARS = 200
+ANSWERING_CHARS = 400  # "Answering: <the follow-up as understood>"
 SUMMARY_CHARS = 1200
 HEADING_CHARS = 120
 LIMITATIONS_CHARS = 400
@@ -53,8 +55,11 @@ STALE_ACCENT = 0xF0B232
 DIVE_DEEPER = "**Want to dive deeper?**"
 
 
-def render_answer(answer: Answer, *, is_stale: bool = False) -> ui.LayoutView:
-    """The whole report as a `LayoutView` within every limit above, whatever the answer's size."""
+def render_answer(
+    answer: Answer, *, is_stale: bool = False, asked_by: int | None = None
+) -> ui.LayoutView:
+    """The whole report as a `LayoutView` within every limit above, whatever the answer's size;
+    `asked_by` names who asked (shown as a mention, which never pings)."""
     view = ui.LayoutView(timeout=None)
     box: ui.Container[ui.LayoutView] = ui.Container(
         accent_colour=STALE_ACCENT if is_stale else ACCENT
@@ -67,7 +72,7 @@ def render_answer(answer: Answer, *, is_stale: bool = False) -> ui.LayoutView:
         used += len(content)
         return ui.TextDisplay(content)
 
-    box.add_item(text(_header(answer, is_stale=is_stale)))
+    box.add_item(text(_header(answer, is_stale=is_stale, asked_by=asked_by)))
     box.add_item(text(claims_text(answer, answer.summary, SUMMARY_CHARS)))
     if answer.sections:
         box.add_item(ui.Separator())
@@ -140,11 +145,16 @@ def _components_besides_sections(answer: Answer, *, is_stale: bool) -> int:
     return count
 
 
-def _header(answer: Answer, *, is_stale: bool) -> str:
-    lines = [
-        f"## {fit(answer.title, TITLE_CHARS)}",
-        f"-# Checked on {timestamp(answer.checked_on)} · {fit(answer.disclaimer, DISCLAIMER_CHARS)}",
-    ]
+def _header(answer: Answer, *, is_stale: bool, asked_by: int | None = None) -> str:
+    lines = [f"## {fit(answer.title, TITLE_CHARS)}"]
+    answering = answering_line(answer)
+    if answering is not None:  # a follow-up: what factbot understood it to ask
+        lines.append(f"*{fit(answering, ANSWERING_CHARS)}*")
+    asker = f"Asked by <@{asked_by}> · " if asked_by is not None else ""
+    lines.append(
+        f"-# {asker}Checked on {timestamp(answer.checked_on)} · "
+        f"{fit(answer.disclaimer, DISCLAIMER_CHARS)}"
+    )
     if is_stale:
         lines.append(
             f"-# ⚠️ This report is from {timestamp(answer.checked_on, 'R')}; "

@@ -62,6 +62,7 @@ class InteractionReply:
     ) -> None:
         self.interaction = interaction
         self.private = private
+        self.posted_id: int | None = None  # the public report's message, once it is in place
         self._throttle = ProgressThrottle(progress_interval, clock=clock)
         self._is_finished = False
         self._shows_progress = True
@@ -103,11 +104,13 @@ class InteractionReply:
             if self._is_closed:
                 return
             try:
-                await self.interaction.edit_original_response(view=view)
+                posted = await self.interaction.edit_original_response(view=view)
             except discord.HTTPException as exc:
                 if not is_closed_to_us(exc):
                     raise
                 self._close(exc)
+            else:
+                self.posted_id = None if self.private else posted.id
 
     async def error(self, text: str) -> None:
         """Tell only the asker: a private reply is edited; a public "thinking…" is swapped for an
@@ -169,6 +172,7 @@ class MessageReply:
     def __init__(self, message: discord.Message) -> None:
         self.message = message
         self.channel_id = message.channel.id
+        self.posted_id: int | None = None  # the report's message, once posted
         # If the question is deleted meanwhile, the report is still posted (just not as a reply).
         self._reference = message.to_reference(fail_if_not_exists=False)
 
@@ -183,7 +187,8 @@ class MessageReply:
         """Post the report; raises `discord.HTTPException` unless the channel is closed to
         factbot (no permission: nothing else would get through, so it is only logged)."""
         try:
-            await self.message.channel.send(view=view, reference=self._reference)
+            posted = await self.message.channel.send(view=view, reference=self._reference)
+            self.posted_id = posted.id
         except discord.HTTPException as exc:
             if not is_closed_to_us(exc):
                 raise

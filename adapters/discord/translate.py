@@ -1,8 +1,9 @@
 """From a Discord message to the question in it: pure predicates over `discord.Message`.
 
-A message is for factbot when it is a DM, or when it mentions the bot or
-the bot's managed role (Discord's autocomplete often picks the role). The
-question is the text without those mentions; other people's and roles'
+A message is for factbot when it is a DM, when it mentions the bot or the
+bot's managed role (Discord's autocomplete often picks the role), or when it
+replies to a factbot report (a follow-up: the report's thread continues).
+The question is the text without those mentions; other people's and roles'
 mentions become their names, so the question reads as the asker saw it.
 """
 
@@ -25,6 +26,7 @@ _ANY_MENTION = re.compile(r"<(?:@[!&]?|#)[0-9]+>|@everyone|@here")
 class MessageQuestion:
     text: str  # empty for a bare mention
     is_direct: bool
+    continues: int | None = None  # the factbot report this message replies to (a follow-up)
 
     @property
     def is_bare_mention(self) -> bool:
@@ -90,12 +92,39 @@ def target_text(message: discord.Message, bot_id: int) -> str:
     return one_line(" ".join(parts))
 
 
+def replied_report(message: discord.Message, bot_id: int) -> int | None:
+    """The id of the factbot report `message` replies to, if it replies to one (a report is
+    factbot's Components V2 message; its notices are plain text)."""
+    reference = message.reference
+    resolved = reference.resolved if reference is not None else None
+    if not isinstance(resolved, discord.Message) or resolved.author.id != bot_id:
+        return None
+    return resolved.id if resolved.flags.components_v2 else None
+
+
 def read_message(message: discord.Message, bot_id: int) -> MessageQuestion | None:
-    """The question a message asks factbot, or None when the message is not for factbot."""
+    """The question a message asks factbot, or None when the message is not for factbot.
+
+    A reply to a factbot report is a follow-up even without a mention; Discord hands factbot
+    its text when the reply pings factbot (the default) or with the Message Content intent, and
+    a reply whose text factbot cannot read is left alone."""
     if is_from_bot(message) or message.type not in CHAT_MESSAGE_TYPES:
         return None
+    continues = replied_report(message, bot_id)
     if is_direct_message(message):
-        return MessageQuestion(question_text(message, bot_id), is_direct=True)
-    if not mentions_bot(message, bot_id):
+        return MessageQuestion(question_text(message, bot_id), is_direct=True, continues=continues)
+    if mentions_bot(message, bot_id):
+        return MessageQuestion(question_text(message, bot_id), is_direct=False, continues=continues)
+    if continues is not None and (text := question_text(message, bot_id)):
+        return MessageQuestion(text, is_direct=False, continues=continues)
+    return None
+
+
+def channel_question(message: discord.Message) -> str | None:
+    """A person's message in a server channel, as "answer every question" mode looks at it
+    (readable only with the Message Content intent); None for anything else."""
+    if is_from_bot(message) or message.type is not discord.MessageType.default:
         return None
-    return MessageQuestion(question_text(message, bot_id), is_direct=False)
+    if message.guild is None or is_direct_message(message):
+        return None
+    return one_line(message.content) or None

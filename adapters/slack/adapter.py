@@ -55,10 +55,10 @@ class SlackAdapter:
         reaction: str = "mag",
     ) -> None:
         if not bot_token:
-            raise ValueError("SLACK_BOT_TOKEN is required to run factbot in Slack")
+            raise ValueError("a bot token is required to run factbot in Slack")
         if not app_token and not signing_secret:
             raise ValueError(
-                "set SLACK_APP_TOKEN for Socket Mode, or SLACK_SIGNING_SECRET for HTTP mode"
+                "an app token (Socket Mode) or a signing secret (HTTP mode) is required"
             )
         self.app_token = app_token or None
         self.client = AsyncWebClient(

@@ -207,7 +207,7 @@ async def _fail(reply: SlackReply, ask: Ask, exc: BaseException) -> None:
             exc,
             exc_info=not isinstance(exc, ResearchFailed),
         )
-    retry = RetryRequest(ask.question, ask.refresh, ask.asked_by)
+    retry = RetryRequest(ask.question, ask.refresh, ask.asked_by, ask.thread, ask.renews)
     try:
         await reply.send(render_failure(text, retry=retry))
     except Exception:

@@ -24,6 +24,11 @@ class Backend(Protocol):
     @property
     def cache_namespace(self) -> str: ...
 
+    async def prepare(self) -> None:
+        """Get ready for the first question (the corpus builds its index); called once at
+        start-up, before any question, and may do nothing."""
+        ...
+
     async def research(
         self,
         question: str,

@@ -23,3 +23,10 @@ async def private_store(private_redis: RedisServer) -> AsyncIterator[RedisStore]
     store = RedisStore(connect_redis(private_redis.url), retry_interval=0)
     yield store
     await store.aclose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test with a private Redis starts a server process: it is `slow`."""
+    for item in items:
+        if "private_redis" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

@@ -11,14 +11,12 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import redis.asyncio as aioredis
 
-from answers import AnswerEngine, Draft, RedisStore, connect_redis
-from answers.progress import ProgressCallback
-from tests.answers.fake_backend import draft_for
+from answers import AnswerEngine, RedisStore, connect_redis
+from tests.answers.fake_backend import ScriptedBackend
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -54,29 +52,6 @@ async def research_runs(client: aioredis.Redis, namespace: str) -> int:
     return int(await client.get(namespace + "test-runs") or 0)
 
 
-class CountingBackend:
-    cache_namespace = "scripted"
-
-    def __init__(self, store: RedisStore, delay: float) -> None:
-        self.store = store
-        self.delay = delay
-
-    async def research(
-        self,
-        question: str,
-        *,
-        progress: ProgressCallback | None,
-        extra_terms: Sequence[str] = (),
-    ) -> Draft:
-        await self.store.incr("test-runs", ttl=600)
-        print("lock", flush=True)
-        await asyncio.sleep(self.delay)
-        return draft_for(question)
-
-    async def aclose(self) -> None:
-        return None
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--redis-url", required=True)
@@ -86,7 +61,13 @@ async def main() -> None:
     parser.add_argument("--lock-ttl", type=float, default=30.0)
     args = parser.parse_args()
     store = RedisStore(connect_redis(args.redis_url), namespace=args.namespace)
-    engine = AnswerEngine(CountingBackend(store, args.delay), store, lock_ttl=args.lock_ttl)
+
+    async def count_and_say_lock(question: str) -> None:
+        await store.incr("test-runs", ttl=600)
+        print("lock", flush=True)
+
+    backend = ScriptedBackend(hook=count_and_say_lock, delay=args.delay)
+    engine = AnswerEngine(backend, store, lock_ttl=args.lock_ttl)
     outcome = await engine.ask_traced(args.question)
     print(f"answer {outcome.answer.id} {outcome.cache}", flush=True)
     await store.aclose()

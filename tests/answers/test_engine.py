@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import logging
 import zlib
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,9 +16,7 @@ from answers import (
     AnswerEngine,
     AnswerNotFound,
     Draft,
-    DraftClaim,
     EmptyQuestion,
-    EngineInfo,
     MemoryStore,
     Progress,
     QuestionTooLong,
@@ -30,9 +27,10 @@ from answers import (
     connect_redis,
 )
 from answers.cache import answer_key, question_key
+from answers.progress import ProgressCallback
 from answers.question import check_question, normalise_question, question_hash
 from tests.answers.engine_worker import research_runs, spawn_worker
-from tests.answers.fake_backend import ScriptedBackend, draft_for
+from tests.answers.fake_backend import ScriptedBackend, draft_for, eventually, uncovered_draft
 from tests.answers.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -226,7 +224,7 @@ async def test_fifty_concurrent_asks_cause_one_research_run(redis_store: RedisSt
     backend = ScriptedBackend(gate=gate)
     engine = engine_on(redis_store, backend)
     asks = [asyncio.create_task(engine.ask_traced("Same question?")) for _ in range(50)]
-    await asyncio.sleep(0.05)
+    await backend.entered.wait()
     gate.set()
     outcomes = await asyncio.gather(*asks)
     assert backend.runs == 1
@@ -238,8 +236,19 @@ async def test_joiners_of_a_failed_flight_get_the_error(redis_store: RedisStore)
     gate = asyncio.Event()
     backend = ScriptedBackend(gate=gate, fail_times=1)
     engine = engine_on(redis_store, backend)
-    asks = [asyncio.create_task(engine.ask("Fragile?")) for _ in range(5)]
-    await asyncio.sleep(0.05)
+    heard: set[int] = set()
+
+    def listener(n: int) -> ProgressCallback:
+        async def record(event: Progress) -> None:
+            heard.add(n)
+
+        return record
+
+    asks = [asyncio.create_task(engine.ask("Fragile?", progress=listener(n))) for n in range(5)]
+    await backend.entered.wait()
+    await eventually(
+        lambda: len(heard) == 5, poke=lambda: backend.announce(Progress(Stage.READING))
+    )
     gate.set()
     results = await asyncio.gather(*asks, return_exceptions=True)
     assert all(isinstance(r, ResearchFailed) for r in results)
@@ -251,14 +260,14 @@ async def test_two_engines_sharing_redis_research_once(redis_store: RedisStore) 
     backend_a, backend_b = ScriptedBackend(gate=gate), ScriptedBackend(gate=gate)
     engine_a, engine_b = engine_on(redis_store, backend_a), engine_on(redis_store, backend_b)
     first = asyncio.create_task(engine_a.ask_traced("Shared?"))
-    await asyncio.sleep(0.05)
+    await backend_a.entered.wait()
     waiting_events: list[Progress] = []
 
     async def record(event: Progress) -> None:
         waiting_events.append(event)
 
     second = asyncio.create_task(engine_b.ask_traced("shared", progress=record))
-    await asyncio.sleep(0.1)
+    await eventually(lambda: bool(waiting_events))
     gate.set()
     a, b = await asyncio.gather(first, second)
     assert backend_a.runs + backend_b.runs == 1
@@ -277,15 +286,16 @@ async def test_the_heartbeat_keeps_the_lock_through_research_longer_than_its_ttl
     engine_a = engine_on(redis_store, backend_a, lock_ttl=0.3)
     engine_b = engine_on(redis_store, backend_b, lock_ttl=0.3)
     first = asyncio.create_task(engine_a.ask_traced("Slow to research?"))
-    await asyncio.sleep(0.05)
+    await backend_a.entered.wait()
     second = asyncio.create_task(engine_b.ask_traced("Slow to research?"))
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(1.0)  # not ordering: research must outlast the lock's TTL several times
     gate.set()
     a, b = await asyncio.gather(first, second)
     assert (backend_a.runs, backend_b.runs) == (1, 0)
     assert (a.cache, b.cache) == ("miss", "shared")
 
 
+@pytest.mark.slow
 async def test_two_processes_research_once_and_share_the_answer(
     redis_url: str, namespace: str, redis_client: aioredis.Redis, redis_store: RedisStore
 ) -> None:
@@ -298,6 +308,7 @@ async def test_two_processes_research_once_and_share_the_answer(
     assert await research_runs(redis_client, namespace) == 1
 
 
+@pytest.mark.slow
 async def test_a_waiter_takes_over_when_the_lock_holder_dies(
     redis_url: str, namespace: str, redis_client: aioredis.Redis, redis_store: RedisStore
 ) -> None:
@@ -344,7 +355,7 @@ async def test_redis_stopping_mid_run_then_coming_back(
     backend = ScriptedBackend(gate=gate)
     engine = engine_on(private_store, backend)
     asking = asyncio.create_task(engine.ask_traced("Survives a Redis crash?"))
-    await asyncio.sleep(0.1)  # the lock is taken and research is under way
+    await backend.entered.wait()  # the lock is taken and research is under way
     private_redis.stop()
     gate.set()
     outcome = await asyncio.wait_for(asking, timeout=10)
@@ -386,9 +397,14 @@ async def test_a_joiner_takes_over_when_the_researching_task_is_cancelled(
     backend = ScriptedBackend(gate=gate)
     engine = engine_on(redis_store, backend)
     leader = asyncio.create_task(engine.ask("Cancelled midway?"))
-    await asyncio.sleep(0.05)
-    joiner = asyncio.create_task(engine.ask_traced("Cancelled midway?"))
-    await asyncio.sleep(0.05)
+    await backend.entered.wait()
+    joined = asyncio.Event()
+
+    async def heard(event: Progress) -> None:
+        joined.set()
+
+    joiner = asyncio.create_task(engine.ask_traced("Cancelled midway?", progress=heard))
+    await eventually(joined.is_set, poke=lambda: backend.announce(Progress(Stage.READING)))
     leader.cancel()
     gate.set()
     outcome = await asyncio.wait_for(joiner, timeout=5)
@@ -396,36 +412,18 @@ async def test_a_joiner_takes_over_when_the_researching_task_is_cancelled(
     assert backend.runs == 2
 
 
-class UncoveredBackend(ScriptedBackend):
-    async def research(  # type: ignore[override]
-        self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
-    ) -> Draft:
-        self.runs += 1
-        return Draft(
-            summary=(DraftClaim("The sources do not cover this question."),),
-            sections=(),
-            limitations=(),
-            sources=(),
-            follow_ups=("A?", "B?", "C?"),
-            engine=EngineInfo(backend="scripted", writer="test", version="1"),
-        )
-
-
 async def test_degraded_answers_are_served_for_a_shorter_time(
     redis_store: RedisStore, redis_client: aioredis.Redis, namespace: str
 ) -> None:
-    engine = engine_on(redis_store, UncoveredBackend())
+    engine = engine_on(redis_store, ScriptedBackend(write=uncovered_draft))
     await engine.ask("Nothing covers this?")
     qhash = question_hash(normalise_question("Nothing covers this?"), namespace="scripted")
     assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 600
 
-    class BriefBackend(ScriptedBackend):
-        async def research(  # type: ignore[override]
-            self, question: str, *, progress: object = None, extra_terms: Sequence[str] = ()
-        ) -> Draft:
-            return dataclasses.replace(draft_for(question), freshness=timedelta(seconds=90))
+    def brief(question: str) -> Draft:
+        return dataclasses.replace(draft_for(question), freshness=timedelta(seconds=90))
 
-    await engine_on(redis_store, BriefBackend()).ask("Briefly cached?")
+    await engine_on(redis_store, ScriptedBackend(write=brief)).ask("Briefly cached?")
     qhash = question_hash(normalise_question("Briefly cached?"), namespace="scripted")
     assert 0 < await redis_client.ttl(namespace + question_key(qhash)) <= 90
 

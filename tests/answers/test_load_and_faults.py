@@ -231,7 +231,7 @@ async def test_a_waiting_process_answers_once_the_holder_passes_its_deadline(
     working = ScriptedBackend()
     waiter = AnswerEngine(working, redis_store, research_deadline=0.5)
     first = asyncio.create_task(holder.ask("Stuck elsewhere?"))
-    await asyncio.sleep(0.1)
+    await hanging.entered.wait()
     second = await asyncio.wait_for(waiter.ask_traced("Stuck elsewhere?"), 5)
     with pytest.raises(ResearchFailed):
         await first

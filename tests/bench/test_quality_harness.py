@@ -234,6 +234,7 @@ def test_baseline_reads_the_passages_of_an_index_file_and_names_a_changed_schema
 # --- the corpus installer --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb (Debian tools)")
 def test_install_unpacks_only_the_subset_and_reuses_it(tmp_path: Path) -> None:
     package = tmp_path / "pkg"

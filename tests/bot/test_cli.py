@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test here starts another process
+
 ROOT = Path(__file__).resolve().parents[2]
 EMPTY_DIR = Path(tempfile.mkdtemp(prefix="factbot-cli-"))  # no .env, no packages to shadow ours
 CLEAN_ENV_PREFIXES = ("SLACK_", "DISCORD_", "FACTBOT_", "REDIS_", "LLM_", "SEARXNG_", "BRAVE_")
@@ -83,16 +85,17 @@ def test_ask_json_reports_miss_then_hit(
 @pytest.mark.parametrize(
     ("args", "env", "says"),
     [
-        (("ask", "   "), {}, "empty"),
+        (("ask", "   "), {}, "That question is empty"),
+        (("ask", "🤔🤔?"), {}, "that question has none (only symbols or emoji)"),
         (("ask", "x" * 1001), {}, "1,001 characters"),
         (("ask",), {}, "required"),
         (("frobnicate",), {}, "invalid choice"),
         (("ask", "Hi?"), {"FACTBOT_FRESHNESS": "tomorrow"}, "FACTBOT_FRESHNESS"),
         (("run", "slack"), {}, "SLACK_BOT_TOKEN"),
-        (("run", "slack"), {"SLACK_BOT_TOKEN": "not-a-token"}, "SLACK_BOT_TOKEN is malformed"),
+        (("run", "slack"), {"SLACK_BOT_TOKEN": "not-a-token"}, "SLACK_BOT_TOKEN: malformed"),
         (("run", "slack"), {"SLACK_BOT_TOKEN": "xoxb-1-2-3"}, "SLACK_SIGNING_SECRET"),
         (("run", "discord"), {}, "DISCORD_TOKEN"),
-        (("run", "discord"), {"DISCORD_TOKEN": "abc"}, "DISCORD_TOKEN is malformed"),
+        (("run", "discord"), {"DISCORD_TOKEN": "abc"}, "DISCORD_TOKEN: malformed"),
         (("run", "telegram"), {}, "unknown adapter telegram"),
         (("index", "/nonexistent"), {}, "no such folder"),
     ],

@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from pydantic import AliasChoices
+from pydantic import AliasChoices, SecretStr
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -90,3 +90,69 @@ def test_the_research_backend_needs_its_search_provider_set(
 def test_the_log_level_is_case_insensitive(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("FACTBOT_LOG_LEVEL", value)
     assert load_settings().log_level == "DEBUG"
+
+
+DISCORD_TOKEN = "MTA" + "a" * 21 + ".Gh1xYz." + "b" * 27
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "SLACK_BOT_TOKEN: malformed"),
+        ({"SLACK_APP_TOKEN": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN: malformed"),
+        ({"DISCORD_TOKEN": "abc"}, "DISCORD_TOKEN: malformed"),
+        ({"DISCORD_SHARD_IDS": "two", "DISCORD_SHARD_COUNT": "4"}, "DISCORD_SHARD_IDS: malformed"),
+        ({"DISCORD_SHARD_IDS": "0-3"}, "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT"),
+        (
+            {"DISCORD_SHARD_IDS": "2-4", "DISCORD_SHARD_COUNT": "4"},
+            "DISCORD_SHARD_IDS names shard 4, outside DISCORD_SHARD_COUNT=4",
+        ),
+    ],
+)
+def test_tokens_and_shards_are_checked_when_read(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], says: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=f"^{says}"):
+        load_settings(_env_file=None)
+
+
+def test_shard_ranges_are_read_inclusively(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_SHARD_IDS", " 0-3,8 ")
+    monkeypatch.setenv("DISCORD_SHARD_COUNT", "9")
+    assert load_settings(_env_file=None).discord_shards == [0, 1, 2, 3, 8]
+    monkeypatch.delenv("DISCORD_SHARD_IDS")
+    assert load_settings(_env_file=None).discord_shards is None
+
+
+def test_the_adapters_to_run_are_those_named_else_those_set_up() -> None:
+    bare = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert bare.adapters_to_run([]) == ["api"]
+    assert bare.adapters_to_run(["api", "api"]) == ["api"]
+    slack = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token=SecretStr("xoxb-1-2"),
+        slack_app_token=SecretStr("xapp-1-2"),
+        discord_token=SecretStr(DISCORD_TOKEN),
+    )
+    assert slack.adapters_to_run([]) == ["slack", "discord", "api"]
+    assert slack.adapters_to_run(["discord"]) == ["discord"]
+
+
+@pytest.mark.parametrize(
+    ("values", "names", "says"),
+    [
+        ({}, ["slack"], "SLACK_BOT_TOKEN is not set"),
+        ({"slack_bot_token": "xoxb-1-2"}, ["slack"], "SLACK_SIGNING_SECRET is not set"),
+        ({"slack_bot_token": "xoxb-1-2"}, [], "SLACK_SIGNING_SECRET is not set"),
+        ({}, ["discord"], "DISCORD_TOKEN is not set"),
+    ],
+)
+def test_a_chosen_adapter_without_its_settings_is_named(
+    values: dict[str, str], names: list[str], says: str
+) -> None:
+    secrets = {name: SecretStr(value) for name, value in values.items()}
+    settings = Settings(_env_file=None, **secrets)  # type: ignore[call-arg, arg-type]
+    with pytest.raises(ConfigError, match=f"^{says}"):
+        settings.adapters_to_run(names)

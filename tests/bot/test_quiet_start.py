@@ -12,11 +12,14 @@ import tempfile
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.slack.fake_slack import SIGNING_SECRET, FakeSlack
+
+pytestmark = pytest.mark.slow  # every test here starts another process
 
 ROOT = Path(__file__).resolve().parents[2]
 EMPTY_DIR = Path(tempfile.mkdtemp(prefix="factbot-quiet-"))
@@ -77,7 +80,7 @@ async def test_discord_sync_prints_only_its_result(tmp_path: Path) -> None:
     finally:
         await fake.stop()
     assert process.returncode == 0, err.decode()
-    assert out.decode().startswith("synced 2 commands")
+    assert out.decode().startswith("synced 3 commands")
     assert err.decode() == ""
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+pytestmark = pytest.mark.slow  # every test here starts another process
+
 ROOT = Path(__file__).resolve().parents[2]
 EMPTY_DIR = Path(tempfile.mkdtemp(prefix="factbot-run-"))
 CLEAN_ENV_PREFIXES = ("SLACK_", "DISCORD_", "FACTBOT_", "REDIS_", "LLM_", "SEARXNG_", "BRAVE_")
@@ -123,18 +125,3 @@ async def test_two_replicas_sharing_redis_research_a_question_once(
             assert r.status == 200
     for replica in replicas:
         assert replica.stop()[0] == 0
-
-
-def test_shard_ranges_and_configured_adapters(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.config import ConfigError, load_settings
-    from bot.run import _shard_ids, configured_adapters
-
-    assert _shard_ids("0-3,8") == [0, 1, 2, 3, 8]
-    assert _shard_ids(None) is None
-    with pytest.raises(ConfigError, match="DISCORD_SHARD_IDS"):
-        _shard_ids("two")
-    for name in ("SLACK_BOT_TOKEN", "DISCORD_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    assert configured_adapters(load_settings()) == ["api"]
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1-2")
-    assert configured_adapters(load_settings()) == ["slack", "api"]

@@ -19,7 +19,13 @@ SEARCH = "http://127.0.0.1:9/"  # never contacted: building connects nothing
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT / "tests")  # no .env here
-    for name in ("FACTBOT_BACKEND", "FACTBOT_CORPUS", "SEARXNG_URL", "BRAVE_API_KEY"):
+    for name in (
+        "FACTBOT_BACKEND",
+        "FACTBOT_CORPUS",
+        "SEARXNG_URL",
+        "BRAVE_API_KEY",
+        "LLM_BASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("SEARCH_PROVIDER", raising=False)
 
@@ -74,3 +80,19 @@ async def test_the_research_backend_is_built_from_plain_setting_values() -> None
         assert (writer.max_tokens, writer.max_retries, writer.timeout) == (1000, 0, 60.0)
     finally:
         await services.aclose()
+
+
+async def test_follow_ups_are_rewritten_by_the_llm_only_when_there_is_one() -> None:
+    from answers.backends.research.standalone import LLMStandalone
+    from answers.standalone import KeyTermsStandalone
+
+    plain = build(load_settings(searxng_url=SEARCH), store=MemoryStore())
+    with_llm = build(
+        load_settings(searxng_url=SEARCH, llm_base_url="http://127.0.0.1:9/v1"), store=MemoryStore()
+    )
+    try:
+        assert isinstance(plain.engine.standalone, KeyTermsStandalone)
+        assert isinstance(with_llm.engine.standalone, LLMStandalone)
+    finally:
+        await plain.aclose()
+        await with_llm.aclose()

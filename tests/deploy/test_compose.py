@@ -256,6 +256,7 @@ def test_dockerfile_is_slim_non_root_and_runs_factbot() -> None:
     assert not any(keyword == "COPY" and rest.startswith(". ") for keyword, rest in stage)
 
 
+@pytest.mark.slow
 def test_dockerfile_passes_hadolint() -> None:
     hadolint = Path(sys.executable).with_name("hadolint")
     result = subprocess.run(
@@ -294,6 +295,7 @@ async def run_healthcheck(command: list[str], port: int) -> int:
     return await process.wait()
 
 
+@pytest.mark.slow
 async def test_the_healthchecks_pass_on_200_and_fail_on_503(
     redis_store: RedisStore, compose: dict[str, Any]
 ) -> None:

@@ -164,6 +164,7 @@ async def test_every_query_uses_metrics_and_labels_factbot_serves(
         assert labels <= carried, f"{title}: labels {sorted(labels - carried)} do not exist"
 
 
+@pytest.mark.slow
 def test_promtool_accepts_the_scrape_config(promtool: str) -> None:
     result = subprocess.run(
         [promtool, "check", "config", str(PROMETHEUS_CONFIG)],
@@ -174,6 +175,7 @@ def test_promtool_accepts_the_scrape_config(promtool: str) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_promtool_parses_every_dashboard_query(promtool: str, tmp_path: Path) -> None:
     rules = []
     for n, (_, expr) in enumerate(expressions()):

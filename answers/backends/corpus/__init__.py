@@ -14,6 +14,7 @@ from answers.backends.corpus.index import (
     CorpusIndex,
     CorpusIndexReport,
     IndexedFile,
+    IndexProgress,
     default_index_path,
 )
 
@@ -23,6 +24,7 @@ __all__ = [
     "CorpusIndex",
     "CorpusIndexReport",
     "Document",
+    "IndexProgress",
     "IndexedFile",
     "default_index_path",
     "index_corpus",

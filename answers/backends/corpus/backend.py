@@ -36,6 +36,7 @@ from answers.backends.corpus.index import (
     MAX_FILE_BYTES,
     CorpusIndex,
     CorpusIndexReport,
+    IndexProgressCallback,
     parse_document,
 )
 from answers.evidence import Passage
@@ -140,6 +141,10 @@ class CorpusBackend:
     @property
     def last_report(self) -> CorpusIndexReport | None:
         return self._report
+
+    async def prepare(self) -> None:
+        """Build or update the index before the first question."""
+        await self.refresh()
 
     async def refresh(self) -> CorpusIndexReport:
         """Bring the index up to date now, off the event loop (start-up, tests)."""
@@ -269,15 +274,20 @@ def _skipped_note(skipped: int) -> tuple[str, ...]:
     return (f"{skipped} files in the corpus could not be read and were left out.",)
 
 
-def index_corpus(folder: Path, *, index_path: Path | None = None) -> CorpusIndexReport:
-    """Build or update the index of `folder` and say what it holds (`factbot index PATH`).
-    Blocking: call it from a thread in async code."""
+def index_corpus(
+    folder: Path,
+    *,
+    index_path: Path | None = None,
+    progress: IndexProgressCallback | None = None,
+) -> CorpusIndexReport:
+    """Build or update the index of `folder` and say what it holds (`factbot index PATH`);
+    `progress` hears about every file. Blocking: call it from a thread in async code."""
     parser = IsolatedParser()
     index = CorpusIndex(
         folder, index_path=index_path, parse=parser, max_file_bytes=DEFAULT_MAX_DOCUMENT_BYTES
     )
     try:
-        return index.sync()
+        return index.sync(progress)
     finally:
         index.close()
         parser.close()

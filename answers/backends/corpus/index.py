@@ -62,6 +62,8 @@ __all__ = [
     "CorpusIndex",
     "CorpusIndexReport",
     "CorpusMatches",
+    "IndexProgress",
+    "IndexProgressCallback",
     "IndexedFile",
     "ScannedFile",
     "default_index_path",
@@ -154,6 +156,21 @@ class ScannedFile:
     absolute: Path  # the file read: the link's target for a link inside the folder
     size: int
     mtime_ns: int
+    skipped: str = ""  # why it is listed but never read (a link factbot does not follow)
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """How far `sync` is: files and bytes looked at so far, out of the folder's."""
+
+    files_done: int
+    files_total: int
+    bytes_done: int
+    bytes_total: int
+    path: str  # the file just looked at
+
+
+IndexProgressCallback = Callable[[IndexProgress], None]
 
 
 def _is_hidden(name: str) -> bool:
@@ -165,27 +182,42 @@ def scan_folder(folder: Path) -> list[ScannedFile]:
 
     A symbolic link counts only when it points inside the folder: a link to a file elsewhere
     (`notes.md -> ~/.ssh/id_rsa`) must not put that file in answers. Links to folders are not
-    followed at all (`os.walk`'s default)."""
+    followed at all (`os.walk`'s default). Links that are not read are listed with `skipped`
+    saying why, so `factbot index` can show them."""
     found: list[ScannedFile] = []
     real_folder = folder.resolve()
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not _is_hidden(d) and d != "__pycache__")
+        for name in dirs:
+            if (Path(root) / name).is_symlink():
+                relative = (Path(root) / name).relative_to(folder).as_posix() + "/"
+                note = "a link to a folder (links to folders are not followed)"
+                found.append(ScannedFile(relative, Path(root) / name, 0, 0, skipped=note))
         for name in sorted(names):
             if _is_hidden(name) or Path(name).suffix.lower() not in FORMATS:
                 continue
             absolute = Path(root) / name
+            relative = absolute.relative_to(folder).as_posix()
             try:
                 stat = absolute.lstat()
                 if S_ISLNK(stat.st_mode):
                     absolute = absolute.resolve(strict=True)
                     if not absolute.is_relative_to(real_folder):
+                        note = "a link to a file outside the folder (not followed)"
+                        found.append(ScannedFile(relative, Path(root) / name, 0, 0, skipped=note))
                         continue
                     stat = absolute.stat()
-            except (OSError, RuntimeError):  # gone, or a loop of links
+            except FileNotFoundError:  # a broken link, or a file gone since the walk
+                if (Path(root) / name).is_symlink():
+                    note = "a broken link"
+                    found.append(ScannedFile(relative, Path(root) / name, 0, 0, skipped=note))
+                continue
+            except (OSError, RuntimeError):  # a loop of links
+                note = "a link that cannot be followed (a loop of links?)"
+                found.append(ScannedFile(relative, Path(root) / name, 0, 0, skipped=note))
                 continue
             if not S_ISREG(stat.st_mode):
                 continue
-            relative = (Path(root) / name).relative_to(folder).as_posix()
             found.append(ScannedFile(relative, absolute, stat.st_size, stat.st_mtime_ns))
     found.sort(key=lambda f: f.path)
     return found
@@ -400,15 +432,16 @@ class CorpusIndex:
         scanned = scan_folder(self.folder)
         return {f.path: (f.size, f.mtime_ns) for f in scanned} == self._synced
 
-    def sync(self) -> CorpusIndexReport:
-        """Bring the index up to date with the folder and say what changed."""
+    def sync(self, progress: IndexProgressCallback | None = None) -> CorpusIndexReport:
+        """Bring the index up to date with the folder and say what changed; `progress` hears
+        about every file looked at (from this thread)."""
         with self._lock:
             conn = self._connect()
             scanned = scan_folder(self.folder)
             if self._needs_update(scanned, self._manifest(conn)):
                 conn.execute("BEGIN IMMEDIATE")
                 try:  # read the manifest again: another process may have just synced
-                    files = self._update(conn, scanned, self._manifest(conn))
+                    files = self._update(conn, scanned, self._manifest(conn), progress)
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
@@ -424,9 +457,10 @@ class CorpusIndex:
         return {row[0]: _Known(*row[1:]) for row in rows}
 
     def _needs_update(self, scanned: list[ScannedFile], manifest: dict[str, _Known]) -> bool:
-        if {f.path for f in scanned} != set(manifest):
+        readable = [f for f in scanned if not f.skipped]
+        if {f.path for f in readable} != set(manifest):
             return True
-        return any(self._is_untrusted(f, manifest[f.path]) for f in scanned)
+        return any(self._is_untrusted(f, manifest[f.path]) for f in readable)
 
     @staticmethod
     def _is_untrusted(file: ScannedFile, known: _Known) -> bool:
@@ -438,24 +472,38 @@ class CorpusIndex:
     def _unchanged(self, conn: sqlite3.Connection, scanned: list[ScannedFile]) -> list[IndexedFile]:
         manifest = self._manifest(conn)
         return [
-            IndexedFile(f.path, "unchanged", manifest[f.path].title, manifest[f.path].passages)
+            IndexedFile(f.path, "skipped", note=f.skipped)
+            if f.skipped
+            else IndexedFile(f.path, "unchanged", manifest[f.path].title, manifest[f.path].passages)
             for f in scanned
         ]
 
     def _update(
-        self, conn: sqlite3.Connection, scanned: list[ScannedFile], manifest: dict[str, _Known]
+        self,
+        conn: sqlite3.Connection,
+        scanned: list[ScannedFile],
+        manifest: dict[str, _Known],
+        progress: IndexProgressCallback | None = None,
     ) -> list[IndexedFile]:
         results: list[IndexedFile] = []
-        present = {f.path for f in scanned}
+        present = {f.path for f in scanned}  # a file now skipped is forgotten below
         for path in sorted(set(manifest) - present):
             self._forget(conn, path)
             results.append(IndexedFile(path, "removed", manifest[path].title))
-        for file in scanned:
+        bytes_total = sum(f.size for f in scanned)
+        bytes_done = 0
+        for done, file in enumerate(scanned, start=1):
             known = manifest.get(file.path)
-            if known is not None and not self._is_untrusted(file, known):
+            if file.skipped:
+                self._forget(conn, file.path)
+                results.append(IndexedFile(file.path, "skipped", note=file.skipped))
+            elif known is not None and not self._is_untrusted(file, known):
                 results.append(IndexedFile(file.path, "unchanged", known.title, known.passages))
-                continue
-            results.append(self._read_file(conn, file, known))
+            else:
+                results.append(self._read_file(conn, file, known))
+            bytes_done += file.size
+            if progress is not None:
+                progress(IndexProgress(done, len(scanned), bytes_done, bytes_total, file.path))
         return results
 
     def _read_file(

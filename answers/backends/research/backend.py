@@ -100,6 +100,9 @@ class ResearchBackend:
         name = f"llm:{self.writer.model}" if writer == "llm" and self.writer else "extractive"
         return EngineInfo(backend=BACKEND_NAME, writer=name, version=BACKEND_VERSION)
 
+    async def prepare(self) -> None:
+        """Nothing to prepare: sessions open on first use, pages are read per question."""
+
     async def research(
         self,
         question: str,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import pytest
@@ -20,8 +20,8 @@ from answers import (
     DraftSource,
     EngineInfo,
     MemoryStore,
-    ProgressCallback,
 )
+from tests.answers.fake_backend import ScriptedBackend
 from tests.factories import extreme_answers
 
 EXTREME = extreme_answers()
@@ -74,42 +74,31 @@ def test_only_plain_web_urls_become_terminal_links() -> None:
     assert "https://example.org/a b c" in output  # shown as text instead
 
 
-class HostileBackend:
-    """The outside research, faked: a report whose first follow-up carries escape codes."""
-
-    cache_namespace = "console-tests"
-
-    async def research(
-        self,
-        question: str,
-        *,
-        progress: ProgressCallback | None,
-        extra_terms: Sequence[str] = (),
-    ) -> Draft:
-        return Draft(
-            summary=(DraftClaim(f"About {question}.", (0,)),),
-            sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in "abc"),
-            limitations=(),
-            sources=(DraftSource(title="Source", url="https://example.org/s"),),
-            follow_ups=(f"Next{SET_CLIPBOARD}?", "Two?", "Three?"),
-            engine=EngineInfo(backend="test", writer="test", version="1"),
-        )
-
-    async def aclose(self) -> None:
-        return None
+def hostile_draft(question: str) -> Draft:
+    """A report whose first follow-up carries escape codes."""
+    return Draft(
+        summary=(DraftClaim(f"About {question}.", (0,)),),
+        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in "abc"),
+        limitations=(),
+        sources=(DraftSource(title="Source", url="https://example.org/s"),),
+        follow_ups=(f"Next{SET_CLIPBOARD}?", "Two?", "Three?"),
+        engine=EngineInfo(backend="test", writer="test", version="1"),
+    )
 
 
-async def test_chat_echoes_a_picked_follow_up_without_its_escape_codes() -> None:
+def test_chat_echoes_a_picked_follow_up_without_its_escape_codes() -> None:
     store = MemoryStore()
-    desk = QuestionDesk.over(AnswerEngine(HostileBackend(), store), store)
+    backend = ScriptedBackend(write=hostile_draft, cache_namespace="console-tests")
+    desk = QuestionDesk.over(AnswerEngine(backend, store), store)
     lines = iter(["What is a cache?", "1", None])
 
-    async def read_line(prompt: str) -> str | None:
+    def read_line(prompt: str) -> str | None:
         return next(lines)
 
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=120, highlight=False)
-    await run_chat(desk, console, read_line=read_line)
+    with asyncio.Runner() as runner:
+        run_chat(desk, console, runner, read_line=read_line)
     output = out.getvalue()
     assert "Asking: Next]52;c;ZWNobyBoaQ==?" in output
     assert "\x1b]52" not in output

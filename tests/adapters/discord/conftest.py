@@ -19,82 +19,57 @@ from answers import (
     DraftSection,
     DraftSource,
     EngineInfo,
-    Progress,
-    ProgressCallback,
     RedisStore,
-    Stage,
 )
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.discord.payloads import guild_create
+from tests.answers.fake_backend import ScriptedBackend
 
 TOKEN = "fake.discord.token"
 LOOPBACK = ("http://127.0.0.1:", "ws://127.0.0.1:")
 
 
-class DraftBackend:
-    """The outside research, faked: a small report about whatever was asked."""
+FOLLOW_UPS = (
+    "Who measured it first?",
+    "How sure are the sources?",
+    "What changed since the last report on this very long topic that goes on and on past "
+    "eighty characters?",
+)
 
-    cache_namespace = "discord-tests"
 
-    def __init__(self, *, sections: int = 3) -> None:
-        self.asked: list[str] = []
-        self.sections = sections
-        self.follow_ups = [
-            "Who measured it first?",
-            "How sure are the sources?",
-            "What changed since the last report on this very long topic that goes on and on past "
-            "eighty characters?",
-        ]
-        self.failing = False
-        self.before_research: Callable[[str], None] | None = None
-
-    async def research(
-        self,
-        question: str,
-        *,
-        progress: ProgressCallback | None,
-        extra_terms: Sequence[str] = (),
-    ) -> Draft:
-        if self.before_research is not None:
-            self.before_research(question)
-        self.asked.append(question)
-        if progress is not None:
-            await progress(Progress(Stage.SEARCHING))
-            await progress(Progress(Stage.READING, done=1, total=2))
-        if self.failing:
-            raise RuntimeError("the search provider is down")
-        return Draft(
-            summary=(
-                DraftClaim(f"What the sources say about: {question}", (0,)),
-                DraftClaim("A second finding.", (1,)),
-            ),
-            sections=tuple(
-                DraftSection(
-                    f"Finding {i + 1} about the question",
-                    (DraftClaim(f"Evidence {i + 1} in full detail.", (i % 2,)),),
-                )
-                for i in range(self.sections)
-            ),
-            limitations=(DraftClaim("The sources are few."),),
-            sources=(
-                DraftSource("First source", "https://example.org/one", "Example Org"),
-                DraftSource("Second source", "https://example.net/two", "Example Net"),
-            ),
-            follow_ups=tuple(self.follow_ups),
-            engine=EngineInfo(backend="test", writer="draft", version="1"),
-        )
-
-    async def aclose(self) -> None:
-        pass
+def discord_draft(
+    question: str, *, sections: int = 3, follow_ups: Sequence[str] = FOLLOW_UPS
+) -> Draft:
+    """A small report about whatever was asked, with `sections` numbered findings."""
+    return Draft(
+        summary=(
+            DraftClaim(f"What the sources say about: {question}", (0,)),
+            DraftClaim("A second finding.", (1,)),
+        ),
+        sections=tuple(
+            DraftSection(
+                f"Finding {i + 1} about the question",
+                (DraftClaim(f"Evidence {i + 1} in full detail.", (i % 2,)),),
+            )
+            for i in range(sections)
+        ),
+        limitations=(DraftClaim("The sources are few."),),
+        sources=(
+            DraftSource("First source", "https://example.org/one", "Example Org"),
+            DraftSource("Second source", "https://example.net/two", "Example Net"),
+        ),
+        follow_ups=tuple(follow_ups),
+        engine=EngineInfo(backend="test", writer="draft", version="1"),
+    )
 
 
 @pytest.fixture
-def backend() -> DraftBackend:
-    return DraftBackend()
+def backend() -> ScriptedBackend:
+    return ScriptedBackend(write=discord_draft, cache_namespace="discord-tests")
 
 
 @pytest.fixture
-def desk(backend: DraftBackend, redis_store: RedisStore) -> QuestionDesk:
+def desk(backend: ScriptedBackend, redis_store: RedisStore) -> QuestionDesk:
     return QuestionDesk.over(AnswerEngine(backend, redis_store), redis_store)
 
 

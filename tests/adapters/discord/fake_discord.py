@@ -40,6 +40,7 @@ APPLICATION = {
     "owner": {"id": OWNER_ID, "username": "owner", "discriminator": "0", "avatar": None},
 }
 EPHEMERAL = 1 << 6
+PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)  # members, presences, message content
 COMPONENTS_V2 = 1 << 15
 
 
@@ -104,6 +105,13 @@ class FakeDiscord:
         self.unauthorized_tokens: set[str] = set()
         self.refusals: list[Refusal] = []
         self.recorded = Recorded()
+        # Messages people can fetch (`GET /channels/{c}/messages/{m}`), by id, and every message
+        # factbot posted or edited in place (its payload as Discord answered it), in order.
+        self.messages: dict[str, dict[str, Any]] = {}
+        # The privileged intents switched on in the "Developer Portal" (Discord closes with 4014
+        # when a bot identifies with one that is off).
+        self.allowed_intents = PRIVILEGED_INTENTS
+        self.sent: list[dict[str, Any]] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._ids = itertools.count(1_500_000_000_000_000_000)
         self._sequence = itertools.count(1)
@@ -174,6 +182,9 @@ class FakeDiscord:
                 if frame["op"] == 1:  # heartbeat
                     await ws.send_str(json.dumps({"op": 11}))
                 elif frame["op"] == 2:  # identify
+                    if frame["d"].get("intents", 0) & PRIVILEGED_INTENTS & ~self.allowed_intents:
+                        await ws.close(code=4014, message=b"Disallowed intent(s).")
+                        break
                     shard = frame["d"].get("shard", [0, 1])
                     ready = {
                         "v": 10,
@@ -261,6 +272,16 @@ class FakeDiscord:
             if method == "DELETE":
                 return web.Response(status=204)
             return _json(self._message("5", body))
+        if (
+            parts[0] == "channels"
+            and len(parts) == 4
+            and parts[2] == "messages"
+            and method == "GET"
+        ):
+            found = self.messages.get(parts[3])
+            if found is None or found["channel_id"] != parts[1]:
+                return _json({"message": "Unknown Message", "code": 10008}, status=404)
+            return _json(found)
         if parts[0] == "channels" and parts[-1] == "typing":
             return web.Response(status=204)
         if parts[0] == "channels" and parts[-1] == "messages" and method == "POST":
@@ -271,13 +292,20 @@ class FakeDiscord:
         return _json({"message": f"fake Discord has no {method} {path}", "code": 0}, status=404)
 
     def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        return sent_message(
+        sent = sent_message(
             str(next(self._ids)),
             channel_id,
             content=body.get("content") or "",
             components=body.get("components") or [],
             flags=body.get("flags") or 0,
         )
+        self.sent.append(sent)
+        return sent
+
+    def add_message(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A message Discord holds (for `fetch_message`): a MESSAGE_CREATE-shaped payload."""
+        self.messages[payload["id"]] = payload
+        return payload
 
     def _command(self, command: dict[str, Any], guild: str | None) -> dict[str, Any]:
         synced = {

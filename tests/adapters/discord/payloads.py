@@ -197,3 +197,96 @@ def click(
     if values is not None:
         data = {"custom_id": custom_id, "component_type": 3, "values": values}
     return _interaction(3, data, message=bot_message(components, flags=flags))
+
+
+def reply_to(report: dict[str, Any], content: str, **extra: Any) -> dict[str, Any]:
+    """MESSAGE_CREATE for a reply to `report` (a message factbot sent), as Discord resolves it."""
+    reference = {"message_id": report["id"], "channel_id": report["channel_id"]}
+    if report["channel_id"] == CHANNEL_ID:
+        reference["guild_id"] = GUILD_ID
+    return message(
+        content,
+        guild=report["channel_id"] == CHANNEL_ID,
+        type=19,
+        message_reference=reference,
+        referenced_message=report,
+        **extra,
+    )
+
+
+def reaction_add(
+    message_id: str,
+    *,
+    user: dict[str, Any] = OTHER,
+    emoji: str = "🔍",
+    channel_id: str = CHANNEL_ID,
+) -> dict[str, Any]:
+    """MESSAGE_REACTION_ADD: `user` reacted with `emoji` to a message in the guild's channel."""
+    return {
+        "user_id": user["id"],
+        "channel_id": channel_id,
+        "message_id": message_id,
+        "guild_id": GUILD_ID,
+        "member": {
+            "user": user,
+            "roles": [],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+        },
+        "emoji": {"id": None, "name": emoji},
+        "type": 0,
+        "burst": False,
+        "message_author_id": USER_ID,
+    }
+
+
+MANAGE_GUILD = 1 << 5
+
+
+def guild_interaction(data: dict[str, Any], *, permissions: int = 0) -> dict[str, Any]:
+    """INTERACTION_CREATE in the guild's channel, from a member with `permissions`."""
+    return _interaction(
+        2,
+        data,
+        guild_id=GUILD_ID,
+        channel_id=CHANNEL_ID,
+        channel={"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "general"},
+        member={
+            "user": USER,
+            "roles": [],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(permissions),
+        },
+        context=0,
+    )
+
+
+def guild_slash_command(question: str, *, private: bool | None = None) -> dict[str, Any]:
+    data = slash_command(question, private=private)["data"]
+    return guild_interaction(data)
+
+
+def settings_command(
+    subcommand: str, *, permissions: int = MANAGE_GUILD, **options: Any
+) -> dict[str, Any]:
+    """`/factbot settings SUBCOMMAND option:value ...` in the guild's channel."""
+    kinds = {bool: 5, str: 3}
+    given = [{"name": k, "type": kinds[type(v)], "value": v} for k, v in options.items()]
+    data = {
+        "id": COMMAND_ID,
+        "name": "factbot",
+        "type": 1,
+        "options": [
+            {
+                "name": "settings",
+                "type": 2,
+                "options": [{"name": subcommand, "type": 1, "options": given}],
+            }
+        ],
+    }
+    return guild_interaction(data, permissions=permissions)

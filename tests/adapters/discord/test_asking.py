@@ -6,7 +6,7 @@ import pytest
 
 from adapters.discord.render import MAX_TEXT_CHARS
 from adapters.wording import NO_TEXT_TO_CHECK, usage
-from tests.adapters.discord.conftest import DraftBackend, StartAdapter
+from tests.adapters.discord.conftest import StartAdapter
 from tests.adapters.discord.fake_discord import (
     BOT_ID,
     BOT_USER,
@@ -25,13 +25,14 @@ from tests.adapters.discord.payloads import (
     slash_command,
 )
 from tests.adapters.discord.reports import callback_path, is_report, original_path
+from tests.answers.fake_backend import ScriptedBackend
 
 
 async def test_slash_command_defers_then_puts_the_v2_report_in_place(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     calls_when_researching: list[Call] = []
-    backend.before_research = lambda _q: calls_when_researching.extend(fake_discord.calls)
+    backend.hook = lambda _q: calls_when_researching.extend(fake_discord.calls)
     await start_adapter()
     interaction = slash_command("Is the moon made of cheese?")
     await fake_discord.dispatch("INTERACTION_CREATE", interaction)
@@ -49,7 +50,7 @@ async def test_slash_command_defers_then_puts_the_v2_report_in_place(
     texts = report.texts()
     assert texts[0].startswith("## Is the moon made of cheese?")
     assert sum(len(t) for t in texts) <= MAX_TEXT_CHARS
-    assert backend.asked == ["Is the moon made of cheese?"]
+    assert backend.questions == ["Is the moon made of cheese?"]
 
 
 async def test_private_flag_makes_the_whole_answer_ephemeral(
@@ -81,17 +82,17 @@ async def test_everyone_in_a_question_pings_no_one(
 
 
 async def test_message_context_menu_fact_checks_the_target_text(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     interaction = context_menu("The Great Wall is visible from the Moon.")
     await fake_discord.dispatch("INTERACTION_CREATE", interaction)
     await fake_discord.wait_for(lambda c: c.path == original_path(interaction) and is_report(c))
-    assert backend.asked == ["The Great Wall is visible from the Moon."]
+    assert backend.questions == ["The Great Wall is visible from the Moon."]
 
 
 async def test_a_message_with_no_text_is_told_so_without_a_defer(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     interaction = context_menu("")
@@ -99,22 +100,22 @@ async def test_a_message_with_no_text_is_told_so_without_a_defer(
     reply = await fake_discord.wait_for(lambda c: c.path == callback_path(interaction))
     assert reply.body["type"] == 4 and reply.flags == EPHEMERAL
     assert reply.body["data"]["content"] == NO_TEXT_TO_CHECK
-    assert backend.asked == []
+    assert backend.questions == []
 
 
 async def test_the_context_menu_checks_what_an_embed_only_message_says(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     embed = {"type": "rich", "title": "Bees sleep", "description": "Study finds **naps**"}
     interaction = context_menu("", embeds=[embed])
     await fake_discord.dispatch("INTERACTION_CREATE", interaction)
     await fake_discord.wait_for(lambda c: c.path == original_path(interaction) and is_report(c))
-    assert backend.asked == ["Bees sleep Study finds **naps**"]
+    assert backend.questions == ["Bees sleep Study finds **naps**"]
 
 
 async def test_a_mention_in_a_channel_gets_a_reply_under_a_typing_indicator(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     asked = message(
@@ -130,11 +131,11 @@ async def test_a_mention_in_a_channel_gets_a_reply_under_a_typing_indicator(
     assert answer.body["message_reference"]["fail_if_not_exists"] is False
     assert answer.flags == COMPONENTS_V2 and is_report(answer)
     assert answer.body["allowed_mentions"] == {"parse": []}  # replied_user defaults to false
-    assert backend.asked == ["is @Bob right about tides?"]
+    assert backend.questions == ["is @Bob right about tides?"]
 
 
 async def test_a_mention_of_the_bots_managed_role_counts_as_a_mention(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     asked = message(f"<@&{BOT_ROLE_ID}> how tall is Everest?", mention_roles=[BOT_ROLE_ID])
@@ -142,11 +143,11 @@ async def test_a_mention_of_the_bots_managed_role_counts_as_a_mention(
     await fake_discord.wait_for(
         lambda c: c.path == f"/channels/{CHANNEL_ID}/messages" and is_report(c)
     )
-    assert backend.asked == ["how tall is Everest?"]
+    assert backend.questions == ["how tall is Everest?"]
 
 
 async def test_a_direct_message_needs_no_mention(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     await fake_discord.dispatch("MESSAGE_CREATE", message("Do bees sleep?", guild=False))
@@ -154,24 +155,24 @@ async def test_a_direct_message_needs_no_mention(
         lambda c: c.path == f"/channels/{DM_CHANNEL_ID}/messages", what="the DM reply"
     )
     assert is_report(answer)
-    assert backend.asked == ["Do bees sleep?"]
+    assert backend.questions == ["Do bees sleep?"]
 
 
 @pytest.mark.parametrize(
     "content", [f"<@{BOT_ID}>", f"<@{BOT_ID}> <@{OTHER['id']}>", f"<@{BOT_ID}> @everyone ??"]
 )
 async def test_a_mention_with_no_question_gets_usage(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend, content: str
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend, content: str
 ) -> None:
     await start_adapter()
     await fake_discord.dispatch("MESSAGE_CREATE", message(content, mentions=[BOT_USER, OTHER]))
     reply = await fake_discord.wait_for(lambda c: c.path == f"/channels/{CHANNEL_ID}/messages")
     assert reply.body["content"].startswith(usage("QUESTION")[:40])
-    assert backend.asked == []
+    assert backend.questions == []
 
 
 async def test_bots_unaddressed_messages_and_repeats_get_nothing(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     from_itself = message(
@@ -189,11 +190,11 @@ async def test_bots_unaddressed_messages_and_repeats_get_nothing(
     await fake_discord.wait_for(lambda c: c.path == f"/channels/{CHANNEL_ID}/messages")
     replies = [c for c in fake_discord.calls if c.path == f"/channels/{CHANNEL_ID}/messages"]
     assert len(replies) == 1
-    assert backend.asked == ["the only question"]
+    assert backend.questions == ["the only question"]
 
 
 async def test_a_reply_to_factbot_without_a_mention_is_not_a_question(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     report = message("", author=BOT_USER)
@@ -212,4 +213,4 @@ async def test_a_reply_to_factbot_without_a_mention_is_not_a_question(
         lambda c: c.path == f"/channels/{CHANNEL_ID}/messages", what="the reply"
     )
     assert str(answered.body["message_reference"]["message_id"]) == asked["id"]
-    assert backend.asked == ["and the tides?"]
+    assert backend.questions == ["and the tides?"]

@@ -3,11 +3,13 @@ restart and after the answer has left the store."""
 
 from __future__ import annotations
 
+import functools
+
 from adapters.desk import QuestionDesk
 from adapters.discord import render_answer
 from adapters.wording import describe_error
 from answers import AnswerNotFound
-from tests.adapters.discord.conftest import DraftBackend, StartAdapter
+from tests.adapters.discord.conftest import FOLLOW_UPS, StartAdapter, discord_draft
 from tests.adapters.discord.fake_discord import (
     COMPONENTS_V2,
     EPHEMERAL,
@@ -25,6 +27,7 @@ from tests.adapters.discord.reports import (
     is_report,
     original_path,
 )
+from tests.answers.fake_backend import ScriptedBackend
 from tests.factories import extreme_answers, make_answer
 
 
@@ -50,10 +53,11 @@ async def test_read_shows_the_section_to_the_clicker_only(
 
 
 async def test_the_section_menu_opens_the_picked_section(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
-    backend.sections = 8  # with 5 follow-ups, too many for Read buttons: one menu instead
-    backend.follow_ups += ["Where is it measured?", "When was it last checked?"]
+    # With 5 follow-ups, 8 sections are too many for Read buttons: one menu instead.
+    more = (*FOLLOW_UPS, "Where is it measured?", "When was it last checked?")
+    backend.write = functools.partial(discord_draft, sections=8, follow_ups=more)
     await start_adapter()
     report = await ask_for_report(fake_discord, "Why is the sky blue?")
     assert custom_ids(report, "read") == []
@@ -67,7 +71,7 @@ async def test_the_section_menu_opens_the_picked_section(
 
 
 async def test_a_follow_up_click_researches_it_and_posts_a_new_report(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     report = await ask_for_report(fake_discord, "Is coffee bad for you?")
@@ -79,11 +83,11 @@ async def test_a_follow_up_click_researches_it_and_posts_a_new_report(
     defer = await fake_discord.wait_for(lambda c: c.path == callback_path(event))
     assert defer.body == {"type": 5}  # public, like the report it came from
     assert posted.texts()[0].startswith("## How sure are the sources?")
-    assert backend.asked == ["Is coffee bad for you?", "How sure are the sources?"]
+    assert backend.questions == ["Is coffee bad for you?", "How sure are the sources?"]
 
 
 async def test_a_click_after_a_restart_is_handled_by_a_fresh_client(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     first = await start_adapter()
     report = await ask_for_report(fake_discord, "Are tomatoes fruit?")
@@ -97,11 +101,11 @@ async def test_a_click_after_a_restart_is_handled_by_a_fresh_client(
     shown = await fake_discord.wait_for(lambda c: c.path == followup_path(read))
     assert shown.texts()[0].startswith("### 1. Finding 1")
     await fake_discord.wait_for(lambda c: c.path == original_path(follow_up) and is_report(c))
-    assert backend.asked[-1] == "Who measured it first?"
+    assert backend.questions[-1] == "Who measured it first?"
 
 
 async def test_a_click_on_an_answer_no_longer_stored_says_so_privately(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     gone = render_answer(make_answer(question="Never stored?"), is_stale=True).to_components()
@@ -118,18 +122,18 @@ async def test_a_click_on_an_answer_no_longer_stored_says_so_privately(
         texts = said.texts() or [said.body.get("content")]
         assert texts == [expired], kind
         assert said.flags & EPHEMERAL or said.path == original_path(event)
-    assert backend.asked == []
+    assert backend.questions == []
 
 
 async def test_an_expired_follow_up_asks_the_question_its_button_shows_whole(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     await start_adapter()
     whole = render_answer(make_answer(question="Never stored?")).to_components()
     event = click(custom_ids(whole, "ask")[0], whole)
     await fake_discord.dispatch("INTERACTION_CREATE", event)
     await fake_discord.wait_for(lambda c: c.path == original_path(event) and is_report(c))
-    assert backend.asked == ["Follow-up question number 1?"]
+    assert backend.questions == ["Follow-up question number 1?"]
 
     cut = render_answer(make_answer(question="Gone too?", markup=True)).to_components()
     event = click(custom_ids(cut, "ask")[0], cut)  # its label ends in "…": not the question
@@ -137,7 +141,7 @@ async def test_an_expired_follow_up_asks_the_question_its_button_shows_whole(
     said = await fake_discord.wait_for(lambda c: c.path == followup_path(event))
     assert said.flags == EPHEMERAL
     assert said.body["content"] == describe_error(AnswerNotFound("x"))
-    assert backend.asked == ["Follow-up question number 1?"]
+    assert backend.questions == ["Follow-up question number 1?"]
 
 
 async def test_feedback_is_recorded_per_person(
@@ -160,7 +164,7 @@ async def test_refresh_on_a_stale_report_researches_again(
     start_adapter: StartAdapter,
     fake_discord: FakeDiscord,
     desk: QuestionDesk,
-    backend: DraftBackend,
+    backend: ScriptedBackend,
 ) -> None:
     await start_adapter()
     report = await ask_for_report(fake_discord, "Is Pluto a planet?")
@@ -170,7 +174,7 @@ async def test_refresh_on_a_stale_report_researches_again(
     event = click(refresh, stale)
     await fake_discord.dispatch("INTERACTION_CREATE", event)
     await fake_discord.wait_for(lambda c: c.path == original_path(event) and is_report(c))
-    assert backend.asked == ["Is Pluto a planet?", "Is Pluto a planet?"]
+    assert backend.questions == ["Is Pluto a planet?", "Is Pluto a planet?"]
 
 
 async def test_all_sources_lists_every_source_privately(

@@ -50,7 +50,7 @@ async def test_a_shard_subset_identifies_as_those_shards(
 
 
 def test_shard_ids_need_a_shard_count(desk: QuestionDesk) -> None:
-    with pytest.raises(ValueError, match="DISCORD_SHARD_COUNT"):
+    with pytest.raises(ValueError, match="shard_count"):
         DiscordAdapter(desk, token=TOKEN, shard_ids=[0, 1])
 
 
@@ -70,15 +70,23 @@ async def test_a_bad_token_fails_start(desk: QuestionDesk, fake_discord: FakeDis
 
 
 @pytest.mark.parametrize("guild_id", [None, 1400000000000000004])
-async def test_sync_commands_registers_both_commands(
+async def test_sync_commands_registers_every_command(
     fake_discord: FakeDiscord, guild_id: int | None
 ) -> None:
     names = await sync_commands(TOKEN, guild_id=guild_id, api_url=fake_discord.url)
-    assert names == ["factcheck", "Fact-check this message"]
+    assert sorted(names) == ["Fact-check this message", "factbot", "factcheck"]
     [put] = [c for c in fake_discord.calls if c.method == "PUT"]
     where = f"/guilds/{guild_id}" if guild_id else ""
     assert put.path == f"/applications/{APP_ID}{where}/commands"
-    slash, menu = put.body
+    by_name = {c["name"]: c for c in put.body}
+    slash, menu = by_name["factcheck"], by_name["Fact-check this message"]
+    # /factbot settings: servers only, shown to members with Manage Server (1 << 5)
+    settings = by_name["factbot"]
+    assert int(settings["default_member_permissions"]) == 1 << 5
+    assert settings["contexts"] == [0] and settings["integration_types"] == [0]
+    [group] = settings["options"]
+    assert group["name"] == "settings" and group["type"] == 2
+    assert [c["name"] for c in group["options"]] == ["show", "channel", "server", "reset"]
     assert slash["options"][0]["name"] == "question" and slash["options"][0]["required"]
     assert slash["options"][1]["name"] == "private" and not slash["options"][1]["required"]
     assert menu["type"] == 3  # a message context menu

@@ -11,7 +11,7 @@ from adapters.desk import QuestionDesk
 from adapters.discord.reply import ProgressThrottle
 from adapters.wording import RESTARTING, describe_error
 from answers import Progress, RateLimited, ResearchFailed, Stage
-from tests.adapters.discord.conftest import DraftBackend, StartAdapter
+from tests.adapters.discord.conftest import StartAdapter
 from tests.adapters.discord.fake_discord import (
     BOT_ID,
     BOT_USER,
@@ -28,12 +28,13 @@ from tests.adapters.discord.reports import (
     is_report,
     original_path,
 )
+from tests.answers.fake_backend import ScriptedBackend
 
 
 async def test_a_research_failure_is_told_to_the_asker_alone(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
-    backend.failing = True
+    backend.is_failing = True
     await start_adapter()
     event = slash_command("Will it rain tomorrow?")
     await fake_discord.dispatch("INTERACTION_CREATE", event)
@@ -48,9 +49,9 @@ async def test_a_research_failure_is_told_to_the_asker_alone(
 
 
 async def test_a_research_failure_on_a_mention_is_a_reply(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
-    backend.failing = True
+    backend.is_failing = True
     await start_adapter()
     await fake_discord.dispatch(
         "MESSAGE_CREATE", message(f"<@{BOT_ID}> will it rain?", mentions=[BOT_USER])
@@ -60,9 +61,9 @@ async def test_a_research_failure_on_a_mention_is_a_reply(
 
 
 async def test_a_private_question_failing_edits_the_private_reply(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
-    backend.failing = True
+    backend.is_failing = True
     await start_adapter()
     event = slash_command("Will it snow?", private=True)
     await fake_discord.dispatch("INTERACTION_CREATE", event)
@@ -74,7 +75,7 @@ async def test_the_shared_rate_limit_applies(
     start_adapter: StartAdapter,
     fake_discord: FakeDiscord,
     desk: QuestionDesk,
-    backend: DraftBackend,
+    backend: ScriptedBackend,
 ) -> None:
     desk.limiter.per_window = 1
     await start_adapter()
@@ -85,7 +86,7 @@ async def test_the_shared_rate_limit_applies(
     said = await fake_discord.wait_for(lambda c: c.path == followup_path(second))
     assert said.flags == EPHEMERAL
     assert said.body["content"].startswith(describe_error(RateLimited(30))[:40])
-    assert backend.asked == ["First question?"]
+    assert backend.questions == ["First question?"]
 
 
 async def test_progress_is_edited_in_before_the_report(
@@ -97,8 +98,12 @@ async def test_progress_is_edited_in_before_the_report(
     await fake_discord.dispatch("INTERACTION_CREATE", event)
     await fake_discord.wait_for(lambda c: c.path == original_path(event) and is_report(c))
     edits = [c.texts() for c in fake_discord.calls if c.path == original_path(event)]
-    assert edits[:2] == [["⏳ Searching…"], ["⏳ Reading sources (1 of 2)…"]]
-    assert len(edits) == 3  # two progress lines, then the report
+    assert edits[:3] == [
+        ["⏳ Searching…"],
+        ["⏳ Reading sources (2 of 2)…"],
+        ["⏳ Writing the report…"],
+    ]
+    assert len(edits) == 4  # three progress lines, then the report
 
 
 def test_progress_edits_come_at_most_every_interval() -> None:
@@ -118,7 +123,7 @@ def test_progress_edits_come_at_most_every_interval() -> None:
 
 
 async def test_after_drain_new_questions_hear_factbot_is_restarting(
-    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: DraftBackend
+    start_adapter: StartAdapter, fake_discord: FakeDiscord, backend: ScriptedBackend
 ) -> None:
     adapter = await start_adapter()
     await adapter.drain()
@@ -127,7 +132,7 @@ async def test_after_drain_new_questions_hear_factbot_is_restarting(
     said = await fake_discord.wait_for(lambda c: c.path == callback_path(event))
     assert said.body["type"] == 4 and said.flags == EPHEMERAL  # answered at once, privately
     assert said.body["data"]["content"] == RESTARTING
-    assert backend.asked == []
+    assert backend.questions == []
 
 
 def warnings_from_factbot(caplog: pytest.LogCaptureFixture) -> list[str]:

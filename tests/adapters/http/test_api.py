@@ -18,12 +18,14 @@ from adapters.wording import describe_error
 from answers import (
     AnswerNotFound,
     EmptyQuestion,
+    QuestionWithoutWords,
     RateLimited,
     RedisStore,
     ResearchFailed,
 )
 from answers.question import MAX_QUESTION_CHARS
-from tests.adapters.http.conftest import FAILING_WORD, ApiRig, ScriptedBackend, serve_api
+from tests.adapters.http.conftest import FAILING_WORD, ApiRig, serve_api
+from tests.answers.fake_backend import ScriptedBackend
 
 QUESTION = "How does factbot cache answers?"
 TOKEN = "s3cret-api-token-for-tests"
@@ -58,14 +60,14 @@ async def test_ask_researches_once_then_serves_the_cache(api: ApiRig) -> None:
     cached = AnswerResponse.model_validate_json(await again.text())
     assert cached.cache == "hit"
     assert cached.id == answered.id
-    assert api.backend.calls == [QUESTION]
+    assert api.backend.questions == [QUESTION]
 
 
 async def test_refresh_researches_again(api: ApiRig) -> None:
     await api.client.post("/v1/answers", json={"question": QUESTION})
     response = await api.client.post("/v1/answers", json={"question": QUESTION, "refresh": True})
     assert AnswerResponse.model_validate_json(await response.text()).cache == "miss"
-    assert len(api.backend.calls) == 2
+    assert len(api.backend.questions) == 2
 
 
 async def test_a_stored_answer_is_fetched_by_id(api: ApiRig) -> None:
@@ -115,13 +117,23 @@ async def test_a_body_of_the_wrong_shape_is_422(api: ApiRig, body: object) -> No
     error = await error_of(await api.client.post("/v1/answers", json=body), 422)
     assert error["code"] == "invalid_request"
     assert '"question"' in error["message"]
-    assert api.backend.calls == []
+    assert api.backend.questions == []
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n\t", "???", "🤔", "\u202e\u200b\u0000"])
-async def test_an_empty_question_is_422(api: ApiRig, question: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [
+        ("", EmptyQuestion()),
+        ("   ", EmptyQuestion()),
+        ("\n\t", EmptyQuestion()),
+        ("\u202e\u200b\u0000", EmptyQuestion()),  # nothing visible
+        ("???", QuestionWithoutWords()),
+        ("🤔", QuestionWithoutWords()),
+    ],
+)
+async def test_an_empty_question_is_422(api: ApiRig, question: str, refusal: EmptyQuestion) -> None:
     error = await error_of(await api.client.post("/v1/answers", json={"question": question}), 422)
-    assert error == {"code": "empty_question", "message": describe_error(EmptyQuestion())}
+    assert error == {"code": "empty_question", "message": describe_error(refusal)}
 
 
 @pytest.mark.parametrize("length", [MAX_QUESTION_CHARS + 1, 200_000])
@@ -130,7 +142,7 @@ async def test_a_question_over_the_limit_is_422(api: ApiRig, length: int) -> Non
     error = await error_of(response, 422)
     assert error["code"] == "question_too_long"
     assert f"{MAX_QUESTION_CHARS:,}" in error["message"]
-    assert api.backend.calls == []
+    assert api.backend.questions == []
 
 
 async def test_a_body_over_the_server_limit_is_413(redis_store: RedisStore) -> None:
@@ -177,7 +189,7 @@ async def test_failed_research_is_502_and_not_cached(api: ApiRig) -> None:
         response = await api.client.post("/v1/answers", json={"question": question})
         error = await error_of(response, 502)
         assert error == {"code": "research_failed", "message": describe_error(ResearchFailed())}
-    assert api.backend.calls == [question, question]
+    assert api.backend.questions == [question, question]
 
 
 async def test_asking_too_often_is_429_with_retry_after(redis_store: RedisStore) -> None:
@@ -248,7 +260,7 @@ async def test_v1_needs_the_bearer_token_when_one_is_set(
         ):
             assert (await error_of(response, 401))["code"] == "unauthorized"
             assert response.headers["WWW-Authenticate"].startswith("Bearer")
-        assert rig.backend.calls == []
+        assert rig.backend.questions == []
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
@@ -306,7 +318,7 @@ async def test_a_caller_hanging_up_does_not_waste_the_research(redis_store: Redi
 
         later = await rig.desk.ask("console", "someone", QUESTION)
         assert later.cache == "hit"
-        assert backend.calls == [QUESTION]
+        assert backend.questions == [QUESTION]
 
 
 @pytest.mark.parametrize(
@@ -320,7 +332,7 @@ async def test_a_body_not_sent_as_json_is_415_and_researches_nothing(
     body = b'{"question": "Does a page on another site get to ask?"}'
     response = await api.client.post("/v1/answers", data=body, headers=headers)
     assert (await error_of(response, 415))["code"] == "unsupported_media_type"
-    assert api.backend.calls == []
+    assert api.backend.questions == []
 
 
 async def test_json_with_a_charset_or_a_json_suffix_is_accepted(api: ApiRig) -> None:

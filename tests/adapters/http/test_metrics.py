@@ -7,7 +7,8 @@ import asyncio
 from prometheus_client.parser import text_string_to_metric_families
 
 from answers import RedisStore
-from tests.adapters.http.conftest import FAILING_WORD, ApiRig, ScriptedBackend, serve_api
+from tests.adapters.http.conftest import FAILING_WORD, ApiRig, serve_api
+from tests.answers.fake_backend import ScriptedBackend
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 

@@ -1,5 +1,5 @@
-"""The API under the real `factbot run` runner: wired by `bot.run`, served on a loopback
-port, stopped the way a SIGTERM stops it."""
+"""The API under the real `factbot run` runner: built by `bot.wiring`, run by `bot.run`, served
+on a loopback port, stopped the way a SIGTERM stops it."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pydantic import SecretStr
 
 from answers import RedisStore, connect_redis
 from bot.config import Settings
-from bot.run import run_adapters
+from bot.run import run
 from bot.wiring import build
-from tests.adapters.http.conftest import ScriptedBackend
+from tests.answers.fake_backend import ScriptedBackend
 
 QUESTION = "How does factbot cache answers?"
 TOKEN = "runner-test-token-0123456789"
@@ -54,9 +54,9 @@ async def factbot_run_api(
         shutdown_grace=timedelta(seconds=30),
     )
     store = RedisStore(connect_redis(redis_url), namespace=namespace)
-    services = build(settings, store=store, backend=backend)
+    services = build(settings, adapters=["api"], store=store, backend=backend)
     stop = asyncio.Event()
-    running = asyncio.create_task(run_adapters(settings, ["api"], services=services, stop=stop))
+    running = asyncio.create_task(run(services, stop=stop))
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {TOKEN}"}) as session:
         while True:  # until the runner listens (or fails)

@@ -26,11 +26,12 @@ from answers.backends.research.llm.reply import (
     WrittenSection,
     extract_json,
 )
-from answers.backends.research.llm.schema import QUERIES_SCHEMA, REPORT_SCHEMA
+from answers.backends.research.llm.schema import QUERIES_SCHEMA, REPORT_SCHEMA, STANDALONE_SCHEMA
 
 __all__ = [
     "QUERIES_SCHEMA",
     "REPORT_SCHEMA",
+    "STANDALONE_SCHEMA",
     "SYSTEM_PROMPT",
     "LLMBadOutput",
     "LLMDraft",

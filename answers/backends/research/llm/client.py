@@ -38,9 +38,18 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.chat.completion_create_params import ResponseFormat
 
 from answers.backends.research.llm.errors import LLMBadOutput, LLMUnavailable
-from answers.backends.research.llm.prompt import planner_messages, report_messages
-from answers.backends.research.llm.reply import WrittenReport, read_queries, read_report
-from answers.backends.research.llm.schema import QUERIES_SCHEMA, REPORT_SCHEMA
+from answers.backends.research.llm.prompt import (
+    planner_messages,
+    report_messages,
+    standalone_messages,
+)
+from answers.backends.research.llm.reply import (
+    WrittenReport,
+    read_queries,
+    read_report,
+    read_standalone,
+)
+from answers.backends.research.llm.schema import QUERIES_SCHEMA, REPORT_SCHEMA, STANDALONE_SCHEMA
 from answers.evidence import Passage
 
 __all__ = [
@@ -181,6 +190,15 @@ class LLMWriter:
             planner_messages(question), schema=QUERIES_SCHEMA, schema_name="queries"
         )
         return read_queries(reply.content, limit=limit)
+
+    async def standalone_question(self, question: str, earlier: Sequence[str]) -> str:
+        """`question`, a follow-up to the `earlier` questions, rewritten to stand on its own."""
+        reply = await self._complete(
+            standalone_messages(question, earlier),
+            schema=STANDALONE_SCHEMA,
+            schema_name="standalone",
+        )
+        return read_standalone(reply.content)
 
     async def _complete(
         self,

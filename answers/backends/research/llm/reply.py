@@ -23,6 +23,7 @@ __all__ = [
     "extract_json",
     "read_queries",
     "read_report",
+    "read_standalone",
 ]
 
 MAX_JSON_STARTS = 200  # `{`s tried as the start of the object; a real reply needs a handful
@@ -184,3 +185,12 @@ def read_queries(content: str, *, limit: int) -> list[str]:
     if not planned:
         raise LLMBadOutput("no queries")
     return planned[:limit]
+
+
+def read_standalone(content: str) -> str:
+    """The rewritten question from a reply, spaces tidied; raises `LLMBadOutput`."""
+    data = extract_json(content)
+    question = data.get("question") if isinstance(data, dict) else None
+    if not isinstance(question, str) or not question.strip():
+        raise LLMBadOutput("no question")
+    return " ".join(question.split())

@@ -19,10 +19,12 @@ from pydantic import BaseModel, ConfigDict
 __all__ = [
     "QUERIES_SCHEMA",
     "REPORT_SCHEMA",
+    "STANDALONE_SCHEMA",
     "ClaimShape",
     "QueriesShape",
     "ReportShape",
     "SectionShape",
+    "StandaloneShape",
     "strict_json_schema",
 ]
 
@@ -52,6 +54,10 @@ class QueriesShape(_Strict):
     queries: list[str]
 
 
+class StandaloneShape(_Strict):
+    question: str
+
+
 def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
     """`model`'s JSON schema in strict form: refs inlined, titles dropped, every object closed
     with all of its properties required."""
@@ -78,3 +84,4 @@ def strict_json_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 REPORT_SCHEMA = strict_json_schema(ReportShape)
 QUERIES_SCHEMA = strict_json_schema(QueriesShape)
+STANDALONE_SCHEMA = strict_json_schema(StandaloneShape)

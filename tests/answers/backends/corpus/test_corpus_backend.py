@@ -127,6 +127,7 @@ async def test_same_corpus_and_clock_give_byte_identical_json(corpus: Path, tmp_
     await second.aclose()
 
 
+@pytest.mark.slow
 def test_json_is_identical_across_processes_and_hash_seeds(corpus: Path, tmp_path: Path) -> None:
     script = """
 import asyncio, sys

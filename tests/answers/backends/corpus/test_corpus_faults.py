@@ -143,7 +143,9 @@ def test_a_link_to_outside_never_reaches_the_index(tmp_path: Path) -> None:
     (folder / "tea.md").unlink()
     os.symlink(secret, folder / "tea.md")
     report = index.sync()
-    assert "tea.md" not in {f.path for f in report.files if f.status != "removed"}
+    listed = {f.path: f for f in report.files}
+    assert listed["tea.md"].status == "skipped"  # listed, never read
+    assert "outside the folder" in listed["tea.md"].note
     assert index.search("password hunter2", limit=5).passages == []
     index.close()
 

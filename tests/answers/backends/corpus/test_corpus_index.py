@@ -150,10 +150,18 @@ def test_a_link_to_a_file_outside_the_folder_is_never_indexed(corpus: Path, tmp_
     (corpus / "loop.md").symlink_to(corpus / "loop.md")
     index = CorpusIndex(corpus, index_path=tmp_path / "index.sqlite3")
     report = index.sync()
-    paths = [f.path for f in report.files]
-    assert "leak.md" not in paths and not any(p.startswith("private/") for p in paths)
-    assert "broken.md" not in paths and "loop.md" not in paths
-    assert "again.md" in paths
+    listed = {f.path: f for f in report.files}
+    assert not any(path.startswith("private/") and path != "private/" for path in listed)
+    skipped = {path: f.note for path, f in listed.items() if f.status == "skipped"}
+    assert skipped == {  # listed as skipped, never read
+        "leak.md": "a link to a file outside the folder (not followed)",
+        "private/": "a link to a folder (links to folders are not followed)",
+        "broken.md": "a broken link",
+        "loop.md": "a link that cannot be followed (a loop of links?)",
+    }
+    assert listed["again.md"].status == "added"
+    assert "skipped   leak.md: a link to a file outside the folder" in report.describe()
+    assert index.sync().skipped == report.skipped  # the same list when nothing changed
     assert index.search("What is the vault code?", limit=10).passages == []
     assert all("Secret" not in p.source.title for p in index.overview(limit=100))
 

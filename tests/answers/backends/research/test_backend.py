@@ -86,7 +86,8 @@ class World:
         )
         fetcher = PageFetcher(
             guard=FetchGuard.allowing(SITES.values()),
-            budget=FetchBudget(page_timeout=1.0, total=2.0),
+            # No page here is slow: the room is for a loaded machine's first extractions.
+            budget=FetchBudget(page_timeout=5.0, total=8.0),
             resolver=FixedResolver({site: ["127.0.0.1"] for site in SITES.values()}),
         )
         return ResearchBackend(
