@@ -177,13 +177,13 @@ async def _deliver(
         view=ReportView(answer.id, asked_by=ask.asked_by),
         is_stale=desk.is_stale(answer),
     )
-    # A reply in the report's thread continues this conversation: remembered before the report
-    # shows (when its thread is known), so a follow-up sent the moment it appears finds it.
+    # A reply in the report's thread continues this conversation: remembered as the report is
+    # sent (when its thread is known), so a follow-up sent the moment it appears finds it.
     if reply.thread_ts is not None and not reply.private:
-        await desk.continue_thread(
-            PLATFORM, translate.conversation(reply.channel, reply.thread_ts), outcome
-        )
-    await reply.send(message)
+        thread = translate.conversation(reply.channel, reply.thread_ts)
+        await asyncio.gather(desk.continue_thread(PLATFORM, thread, outcome), reply.send(message))
+    else:
+        await reply.send(message)
     if reply.thread_ts is None and reply.ts is not None and not reply.private:
         await desk.continue_thread(
             PLATFORM, translate.conversation(reply.channel, reply.ts), outcome
@@ -207,7 +207,7 @@ async def _fail(reply: SlackReply, ask: Ask, exc: BaseException) -> None:
             exc,
             exc_info=not isinstance(exc, ResearchFailed),
         )
-    retry = RetryRequest(ask.question, ask.refresh, ask.asked_by)
+    retry = RetryRequest(ask.question, ask.refresh, ask.asked_by, ask.thread, ask.renews)
     try:
         await reply.send(render_failure(text, retry=retry))
     except Exception:

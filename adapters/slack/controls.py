@@ -39,6 +39,7 @@ TRY_AGAIN = "try-again"
 
 _ANSWER_ID = re.compile(r"^[0-9a-f]{16}$")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{1,30}$")
+_THREAD = re.compile(r"^[CDG][A-Z0-9]{1,30}:[0-9]{1,12}\.[0-9]{1,8}$")  # channel:thread_ts
 
 
 def _answer_id(value: str) -> str:
@@ -99,16 +100,22 @@ class ReportView:
 
 @dataclass(frozen=True)
 class RetryRequest:
-    """A question to ask again after a failure (the "Try again" button)."""
+    """A question to ask again after a failure (the "Try again" button), as it was asked: in
+    its thread (`thread`, a follow-up) or renewing a stored answer (`renews`, a Refresh)."""
 
     question: str
     refresh: bool = False
     asked_by: str | None = None
+    thread: str | None = None
+    renews: str | None = None
 
     def encode(self) -> str:
-        data = json.dumps(
-            {"q": self.question, "r": self.refresh, "by": self.asked_by}, ensure_ascii=False
-        )
+        fields: dict[str, object] = {"q": self.question, "r": self.refresh, "by": self.asked_by}
+        if self.thread is not None:
+            fields["t"] = self.thread
+        if self.renews is not None:
+            fields["a"] = self.renews
+        data = json.dumps(fields, ensure_ascii=False)
         # JSON escapes, so no payload ever carries a raw `<!channel>` (values are text too)
         return data.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
@@ -117,13 +124,18 @@ class RetryRequest:
         try:
             data = json.loads(value)
             question, refresh, asked_by = data["q"], data.get("r", False), data.get("by")
-        except (ValueError, KeyError, TypeError) as exc:
+            thread, renews = data.get("t"), data.get("a")
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"not a retry request: {value[:40]!r}") from exc
         if not isinstance(question, str) or not isinstance(refresh, bool):
             raise ValueError(f"not a retry request: {value[:40]!r}")
         if asked_by is not None and not (isinstance(asked_by, str) and _USER_ID.match(asked_by)):
             raise ValueError("not a user id in a retry request")
-        return cls(question, refresh, asked_by)
+        if thread is not None and not (isinstance(thread, str) and _THREAD.match(thread)):
+            raise ValueError("not a thread in a retry request")
+        if renews is not None:
+            renews = _answer_id(str(renews))
+        return cls(question, refresh, asked_by, thread, renews)
 
 
 def encode_vote(vote: Vote, answer_id: str) -> str:

@@ -36,6 +36,7 @@ from adapters.slack.controls import FollowUpRef, ReportView, RetryRequest
 from adapters.slack.render import render_notice, render_report
 from adapters.slack.reply import SlackReply
 from adapters.wording import NO_TEXT_TO_CHECK, describe_error, thanks_for_vote
+from answers import ShuttingDown
 from answers.channels import ChannelScope
 
 log = logging.getLogger(__name__)
@@ -246,7 +247,7 @@ def _register_reactions(app: AsyncApp, answering: SlackAnswering) -> None:
             return
         reply = answering.reply(channel=channel, user=str(user), thread_ts=ts)
         if not answering.desk.accepting:
-            await reply.tell_asker(render_notice(answering.desk.refusal("-", how_to_ask="") or ""))
+            await reply.tell_asker(render_notice(describe_error(ShuttingDown())))
             return
         # One answer per message, however many people react.
         if not await answering.desk.claim_message(PLATFORM, f"{channel}:{ts}"):
@@ -419,15 +420,14 @@ async def _try_again(answering: SlackAnswering, body: Payload) -> None:
     retry = RetryRequest.decode(translate.action_value(body))
     backend = await _click_admission(answering, body)
     reply = _reply_in_place(answering, body)
-    channel = reply.channel
-    thread_ts = (body.get("message") or {}).get("thread_ts")
     ask = Ask(
         retry.question,
         body["user"]["id"],
         retry.refresh,
         retry.asked_by,
-        thread=translate.conversation(channel, str(thread_ts)) if thread_ts else None,
+        thread=retry.thread,  # asked again as it was: a follow-up keeps its thread
         backend=backend,
+        renews=retry.renews,
     )
     await answering.ask_or_explain(reply, ask, HOW_TO_MENTION)
 

@@ -198,3 +198,36 @@ async def test_a_clicked_follow_up_is_a_turn_of_the_thread(make_harness: BuildHa
     )
     # the click's answer carries no "Answering:" line: it was asked as written
     assert "Answering:" not in json.dumps(h.fake.posts()[-1])
+
+
+async def test_try_again_asks_a_follow_up_again_in_its_thread(make_harness: BuildHarness) -> None:
+    h: SlackHarness = await make_harness()
+    await h.mention(f"<@{BOT_USER}> How does factbot cache answers?", ts="1700000000.000100")
+    await h.report_post()
+    h.backend.fail_times = 1
+    await h.mention(
+        f"<@{BOT_USER}> how long do they stay?",
+        ts="1700000000.000900",
+        thread_ts="1700000000.000100",
+    )
+    failed = await h.fake.wait_for(
+        lambda: [m for m in [*h.fake.posts(), *h.fake.updates()] if "Try again" in texts(m)],
+        what="the error",
+    )
+    posted_ts = failed[0].get("ts") or "1800000000.000002"
+    retry = button(failed[0], "try-again")
+    await h.interact(
+        block_actions(
+            user="U1",
+            channel="C1",
+            message=as_message(failed[0], posted_ts, "1700000000.000100"),
+            action=retry,
+            response_url=h.fake.response_url("retry"),
+        )
+    )
+    await h.report_post(2)
+    assert h.backend.extra_terms == [
+        (),
+        ("factbot", "cache", "answers"),
+        ("factbot", "cache", "answers"),
+    ]
