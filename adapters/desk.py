@@ -175,6 +175,10 @@ class QuestionDesk:
         """False when the platform delivers an event it already delivered (a retry)."""
         return await self.dedupe.first_time(platform, event_id)
 
+    async def first_times(self, platform: str, *event_ids: str) -> list[bool]:
+        """`first_time` for each id, in one round trip to the store."""
+        return await self.dedupe.first_times(platform, *event_ids)
+
     async def ask(
         self,
         platform: str,
@@ -213,7 +217,9 @@ class QuestionDesk:
             for observe_error in self.on_error:
                 observe_error(platform, exc)
             raise
-        log.info(
+        # A cache hit is counted by the metrics; a line each would flood a busy API's log.
+        log.log(
+            logging.DEBUG if outcome.cache == "hit" else logging.INFO,
             "answered",
             extra={
                 "platform": platform,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -97,10 +98,14 @@ def split_text(text: str, limit: int) -> list[str]:
     return pieces
 
 
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f]")
+
+
+@functools.lru_cache(maxsize=4096)  # a report links its few sources many times
 def is_web_link(url: str) -> bool:
     """Whether `url` may become a clickable link: http(s), a host, and no whitespace or control
     characters (a `javascript:` or `file:` URL from a document stays plain text)."""
-    if not url or any(ch.isspace() or ord(ch) < 32 for ch in url):
+    if not url or _SPACE_OR_CONTROL.search(url):
         return False
     try:
         parts = urlsplit(url)

@@ -34,3 +34,12 @@ class EventDedupe:
             return await self.store.set(key, b"1", ttl=self.ttl, only_new=True)
         except StoreUnavailable:
             return await self._local.set(key, b"1", ttl=self.ttl, only_new=True)
+
+    async def first_times(self, platform: str, *event_ids: str) -> list[bool]:
+        """`first_time` for several ids of one event (its own id, its message's), in one round
+        trip to the store."""
+        keys = [seen_key(platform, event_id) for event_id in event_ids]
+        try:
+            return await self.store.set_new(keys, b"1", ttl=self.ttl)
+        except StoreUnavailable:
+            return await self._local.set_new(keys, b"1", ttl=self.ttl)

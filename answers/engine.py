@@ -189,7 +189,9 @@ class AnswerEngine:
     ) -> AskOutcome:
         started = time.perf_counter()
         key_text = understood.text if understood is not None else text
-        qhash = question_hash(normalise_question(key_text), namespace=self._namespace(backend))
+        qhash = question_hash(
+            normalise_question(key_text), namespace=await self._namespace(backend)
+        )
         job = _Job(text, qhash, backend, understood)
 
         if not refresh:
@@ -251,10 +253,14 @@ class AnswerEngine:
 
     # --- steps -------------------------------------------------------------------
 
-    def _namespace(self, backend: Backend) -> str:
-        """The backend's cache namespace; a backend that cannot say (its corpus index cannot be
-        opened) fails the question like failed research, not as an internal error."""
+    async def _namespace(self, backend: Backend) -> str:
+        """The backend's cache namespace, once it is ready; a backend that cannot say (its
+        corpus index cannot be opened) fails the question like failed research, not as an
+        internal error."""
+        ready = getattr(backend, "ready", None)  # optional (see Backend)
         try:
+            if ready is not None:
+                await ready()
             return backend.cache_namespace
         except Exception as exc:
             log.warning("the backend is not ready: %s", exc, exc_info=True)

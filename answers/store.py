@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar, cast
 
 import redis.asyncio as aioredis
@@ -65,6 +65,10 @@ class Store(Protocol):
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
         """Store `value`; with `only_new`, only if the key is absent. True if stored."""
+        ...
+
+    async def set_new(self, keys: Sequence[str], value: bytes, *, ttl: float) -> list[bool]:
+        """`set(key, value, only_new=True)` for each key, in one round trip; True where stored."""
         ...
 
     async def get_via(
@@ -241,6 +245,15 @@ class RedisStore:
         )
         return bool(done)
 
+    async def set_new(self, keys: Sequence[str], value: bytes, *, ttl: float) -> list[bool]:
+        async def write() -> list[bool]:
+            async with self.client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.set(self._k(key), value, px=_ms(ttl), nx=True)
+                return [bool(done) for done in await pipe.execute()]
+
+        return await self._call(write)
+
     async def delete(self, key: str, *, if_value: bytes | None = None) -> bool:
         if if_value is None:
             n = await self._call(lambda: self.client.delete(self._k(key)))
@@ -336,6 +349,9 @@ class MemoryStore:
             return False
         self._put(key, value, ttl)
         return True
+
+    async def set_new(self, keys: Sequence[str], value: bytes, *, ttl: float) -> list[bool]:
+        return [await self.set(key, value, ttl=ttl, only_new=True) for key in keys]
 
     async def delete(self, key: str, *, if_value: bytes | None = None) -> bool:
         current = self._live(key)

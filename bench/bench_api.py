@@ -33,8 +33,11 @@ from pathlib import Path
 
 import aiohttp
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.private_redis import bench_redis
+
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_DB_URL = "redis://127.0.0.1:6379/14"
 BIN = Path(sys.executable).parent
 
 
@@ -52,13 +55,13 @@ def questions(n: int) -> list[str]:
 # --- the floor: a bare aiohttp + redis-py server -------------------------------------------
 
 
-def serve_floor(port: int, namespace: str) -> None:
+def serve_floor(port: int, namespace: str, redis_url: str) -> None:
     from aiohttp import web
     from redis.asyncio import BlockingConnectionPool, Redis
 
     async def main() -> None:
         # redis-py's plain pool raises past its size; a server under a burst waits for a connection
-        pool = BlockingConnectionPool.from_url(REDIS_DB_URL, max_connections=50, timeout=None)
+        pool = BlockingConnectionPool.from_url(redis_url, max_connections=50, timeout=None)
         redis = Redis(connection_pool=pool)
 
         async def answer(request: web.Request) -> web.Response:
@@ -81,12 +84,12 @@ def serve_floor(port: int, namespace: str) -> None:
 # --- the replicas --------------------------------------------------------------------------
 
 
-def replica_env(port: int, namespace: str, index_dir: str) -> dict[str, str]:
+def replica_env(port: int, namespace: str, index_dir: str, redis_url: str) -> dict[str, str]:
     """Only what the bench sets: nothing from the caller's FACTBOT_* or REDIS_URL."""
     keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
     return {
         **keep,
-        "REDIS_URL": REDIS_DB_URL,
+        "REDIS_URL": redis_url,
         "FACTBOT_REDIS_NAMESPACE": namespace,
         "FACTBOT_HOST": "127.0.0.1",
         "FACTBOT_PORT": str(port),
@@ -127,12 +130,12 @@ async def burst(
     return time.perf_counter() - started, statuses
 
 
-async def run(size: int, n_questions: int, rounds: int) -> None:
+async def run(size: int, n_questions: int, rounds: int, redis_url: str) -> None:
     from redis.asyncio import Redis
 
     namespace = f"bench:{uuid.uuid4().hex[:8]}:"
     asked = questions(n_questions)
-    redis = Redis.from_url(REDIS_DB_URL)
+    redis = Redis.from_url(redis_url)
     procs: list[asyncio.subprocess.Process] = []
     logs = tempfile.TemporaryFile()
     with tempfile.TemporaryDirectory() as index_dir:
@@ -146,7 +149,7 @@ async def run(size: int, n_questions: int, rounds: int) -> None:
                         "run",
                         "api",
                         cwd=index_dir,  # no .env of the caller's
-                        env=replica_env(port, namespace, index_dir),
+                        env=replica_env(port, namespace, index_dir, redis_url),
                         stdout=logs,
                         stderr=logs,
                     )
@@ -159,6 +162,7 @@ async def run(size: int, n_questions: int, rounds: int) -> None:
                         "--serve-floor",
                         str(port),
                         namespace,
+                        redis_url,
                         stdout=asyncio.subprocess.DEVNULL,
                     )
                 )
@@ -194,8 +198,12 @@ async def run(size: int, n_questions: int, rounds: int) -> None:
                     f" (all: {', '.join(f'{t:.3f}' for t in times[name])})"
                     f"   statuses {dict(seen[name])}"
                 )
+            pairs = [f / b for f, b in zip(times["factbot"], times["floor"], strict=True)]
             ratio = statistics.median(times["factbot"]) / statistics.median(times["floor"])
-            print(f"RATIO api burst / bare aiohttp + redis-py: {ratio:.2f}x (median burst time)")
+            print(
+                f"RATIO api burst / bare aiohttp + redis-py: {ratio:.2f}x (median burst time;"
+                f" median of the {len(pairs)} paired rounds {statistics.median(pairs):.2f}x)"
+            )
         finally:
             for proc in procs:
                 proc.terminate()
@@ -221,18 +229,19 @@ async def run(size: int, n_questions: int, rounds: int) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--serve-floor":
-        serve_floor(int(sys.argv[2]), sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--serve-floor":
+        serve_floor(int(sys.argv[2]), sys.argv[3], sys.argv[4])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--questions", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     print(
         f"API burst: {args.burst} concurrent cached asks of {args.questions} questions, 2 replicas"
     )
-    asyncio.run(run(args.burst, args.questions, args.rounds))
+    with bench_redis() as redis_url:
+        asyncio.run(run(args.burst, args.questions, args.rounds, redis_url))
 
 
 if __name__ == "__main__":

@@ -22,9 +22,9 @@ from answers import AnswerEngine, RedisStore, connect_redis
 from answers.backends.corpus import CorpusBackend
 from answers.cache import answer_key
 from bench.figures import Figures, ratio_line
+from bench.private_redis import bench_redis
 
 ROOT = Path(__file__).resolve().parents[1]
-REDIS_URL = "redis://127.0.0.1:6379/14"
 QUESTION = "How does factbot cache answers?"
 
 
@@ -51,9 +51,9 @@ async def sample(call: Callable[[], Awaitable[None]], count: int) -> list[float]
     return samples
 
 
-async def bench_cache_hits(hits: int, rounds: int) -> None:
+async def bench_cache_hits(redis_url: str, hits: int, rounds: int) -> None:
     namespace = f"bench:{uuid.uuid4().hex[:8]}:"
-    client = connect_redis(REDIS_URL)
+    client = connect_redis(redis_url)
     store = RedisStore(client, namespace=namespace)
     with tempfile.TemporaryDirectory() as index_dir:
         backend = CorpusBackend(ROOT / "docs", index_path=Path(index_dir) / "index.sqlite3")
@@ -145,8 +145,9 @@ async def main() -> None:
     parser.add_argument("--hits", type=int, default=4000)
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
-    print(f"cache-hit latency against {REDIS_URL}, {args.hits} asks per side")
-    await bench_cache_hits(args.hits, args.rounds)
+    with bench_redis() as redis_url:
+        print(f"cache-hit latency against {redis_url}, {args.hits} asks per side")
+        await bench_cache_hits(redis_url, args.hits, args.rounds)
     print()
     await bench_corpus_cold()
 

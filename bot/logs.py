@@ -61,7 +61,9 @@ class SecretScrubber(logging.Filter):
         return True
 
 
-CHATTY_LOGGERS = ("httpx", "httpx2")
+# One INFO line per HTTP request: the LLM client's requests, and aiohttp's access log (every
+# answer already has its own "answered" line). Shown with FACTBOT_LOG_LEVEL=DEBUG.
+CHATTY_LOGGERS = ("httpx", "httpx2", "aiohttp.access")
 
 
 class JsonLines(logging.Formatter):
@@ -103,6 +105,6 @@ def configure_logging(settings: Settings, *, stream: TextIO | None = None) -> lo
     root.addHandler(handler)
     root.setLevel(settings.log_level)
     chatty_level = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
-    for name in CHATTY_LOGGERS:  # one INFO line per HTTP request the LLM client makes
+    for name in CHATTY_LOGGERS:
         logging.getLogger(name).setLevel(chatty_level)
     return handler

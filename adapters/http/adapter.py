@@ -53,6 +53,15 @@ def answer_body(answer: Answer, **extra: object) -> dict[str, Any]:
     return {**answer.model_dump(mode="json"), **extra}
 
 
+def answer_response(answer: Answer, **extra: object) -> web.Response:
+    """The answer's JSON with `extra` fields after its own: serialised by pydantic's core in one
+    pass (the same document as `answer_body`, a few times faster on the cached path)."""
+    own = answer.model_dump_json().encode()
+    more = json.dumps(extra, ensure_ascii=False).encode()[1:-1]
+    body = own[:-1] + b"," + more + b"}" if more else own
+    return web.Response(body=body, content_type="application/json", charset="utf-8")
+
+
 def json_response(body: dict[str, Any], *, status: int = 200) -> web.Response:
     return web.json_response(
         body, status=status, dumps=lambda data: json.dumps(data, ensure_ascii=False)
@@ -128,16 +137,14 @@ class HttpApiAdapter:
         ask = parse_ask_request(await request.read())
         outcome = await self._ask(caller_of(request), ask)
         answer = outcome.answer
-        return json_response(
-            answer_body(answer, cache=outcome.cache, stale=self.desk.is_stale(answer))
-        )
+        return answer_response(answer, cache=outcome.cache, stale=self.desk.is_stale(answer))
 
     async def get_answer(self, request: web.Request) -> web.Response:
         answer_id = request.match_info["id"]
         if not ANSWER_ID.fullmatch(answer_id):
             raise AnswerNotFound(answer_id)
         answer = await self.desk.answer(answer_id)
-        return json_response(answer_body(answer, stale=self.desk.is_stale(answer)))
+        return answer_response(answer, stale=self.desk.is_stale(answer))
 
     async def get_openapi(self, request: web.Request) -> web.Response:
         return json_response(openapi_document())

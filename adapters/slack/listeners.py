@@ -89,12 +89,28 @@ def _quiet_token_notice() -> None:
         bolt_log.addFilter(_SameTokenNotice())
 
 
+REPEATED_MESSAGE = "factbot_repeated_message"  # context key: the mention's message was seen
+
+
 def _drop_repeats(desk: QuestionDesk) -> Callable[..., Awaitable[BoltResponse | None]]:
     async def drop_repeated_events(
-        body: Payload, next: Callable[[], Awaitable[None]]
+        body: Payload, context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         event_id = translate.event_id(body)
-        if event_id is not None and not await desk.first_time(PLATFORM, event_id):
+        if event_id is None:
+            await next()
+            return None
+        event = body.get("event") or {}
+        if event.get("type") == "app_mention":
+            # Editing a mention makes Slack send it again with a new event id: its message is
+            # checked too, in the same round trip to the store.
+            first, first_message = await desk.first_times(
+                PLATFORM, event_id, translate.message_key(event)
+            )
+            context[REPEATED_MESSAGE] = not first_message
+        else:
+            first = await desk.first_time(PLATFORM, event_id)
+        if not first:
             log.info("dropped a repeated Slack event %s", event_id)
             return BoltResponse(status=200, body="")
         await next()
@@ -114,7 +130,10 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
         if translate.is_direct_channel(event["channel"]):
             return  # a DM arrives as message.im too: answered there
         # Editing a mention makes Slack send app_mention again, with a new event id.
-        if not await answering.desk.first_time(PLATFORM, translate.message_key(event)):
+        repeated = context.get(REPEATED_MESSAGE)
+        if repeated is None:  # not seen by the middleware (no event id)
+            repeated = not await answering.desk.first_time(PLATFORM, translate.message_key(event))
+        if repeated:
             log.info("dropped a repeated mention in message %s", event.get("ts"))
             return
         channel = event["channel"]

@@ -13,6 +13,7 @@ messages whose blocks carry too much text in total.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Literal
 
@@ -81,6 +82,10 @@ WORKING_QUESTION_CHARS = 500
 SectionsMode = Literal["container", "buttons"]
 
 
+RENDERED_REPORTS = 256  # recently rendered messages kept (a popular answer is drawn once)
+_rendered: OrderedDict[tuple[str, str, str, bool], SlackMessage] = OrderedDict()
+
+
 def render_report(
     answer: Answer,
     *,
@@ -89,8 +94,24 @@ def render_report(
     is_stale: bool = False,
 ) -> SlackMessage:
     """The report as one message; `view` says which sections are open (buttons mode) and who
-    asked; `is_stale` adds the Refresh button."""
+    asked; `is_stale` adds the Refresh button. Treat the message as read-only: an answer's id
+    stands for its whole content, so the same message is handed out again for the same view."""
     view = view or ReportView(answer.id)
+    key = (answer.id, view.encode(), sections, is_stale)
+    message = _rendered.get(key)
+    if message is None:
+        message = _render_report(answer, sections=sections, view=view, is_stale=is_stale)
+        _rendered[key] = message
+        while len(_rendered) > RENDERED_REPORTS:
+            _rendered.popitem(last=False)
+    else:
+        _rendered.move_to_end(key)
+    return message
+
+
+def _render_report(
+    answer: Answer, *, sections: SectionsMode, view: ReportView, is_stale: bool
+) -> SlackMessage:
     ids = BlockIds(f"{answer.id}{view.encode()}{sections}{is_stale}")
     head = [_header(answer, ids), _context(answer, view, ids)]
     answering = answering_line(answer)

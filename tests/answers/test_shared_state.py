@@ -32,11 +32,23 @@ async def test_an_event_is_first_only_once_across_instances(redis_store: RedisSt
     assert await two.first_time("discord", "Ev1")
 
 
+@pytest.mark.parametrize("kind", ["redis", "memory"])
+async def test_several_ids_of_one_event_are_checked_in_one_call(
+    redis_store: RedisStore, kind: str
+) -> None:
+    dedupe = EventDedupe(redis_store if kind == "redis" else MemoryStore())
+    assert await dedupe.first_times("slack", "Ev9", "message:C1:1.0") == [True, True]
+    # An edited mention: a new event id, the same message.
+    assert await dedupe.first_times("slack", "Ev10", "message:C1:1.0") == [True, False]
+    assert await dedupe.first_times("slack", "Ev10", "message:C1:2.0") == [False, True]
+
+
 async def test_dedupe_falls_back_to_memory_when_redis_is_down() -> None:
     store = dead_store()
     dedupe = EventDedupe(store)
     assert await dedupe.first_time("slack", "Ev2")
     assert not await dedupe.first_time("slack", "Ev2")
+    assert await dedupe.first_times("slack", "Ev2", "Ev3") == [False, True]
     await store.aclose()
 
 

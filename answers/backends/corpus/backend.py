@@ -137,6 +137,13 @@ class CorpusBackend:
         assert self._report is not None
         return f"corpus:{self._report.fingerprint[:16]}"
 
+    async def ready(self) -> None:
+        """Wait (off the event loop) for the first index; at once afterwards. The engine calls
+        it before reading `cache_namespace`, so a question arriving while the start-up index is
+        built never blocks the loop."""
+        if self._report is None:
+            await self.refresh()
+
     @property
     def last_report(self) -> CorpusIndexReport | None:
         return self._report
