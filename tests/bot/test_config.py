@@ -197,3 +197,29 @@ def test_a_malformed_token_is_told_what_is_wrong_without_showing_it(
 def test_a_well_formed_discord_token_passes(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv("DISCORD_TOKEN", value)
     assert load_settings().discord_token is not None
+
+
+def test_setting_defaults_match_the_defaults_of_what_they_configure() -> None:
+    # The parts keep defaults of their own (tests and embedders build them directly); a setting's
+    # default must not quietly differ from the part's.
+    from adapters.desk import DEFAULT_CHANNEL_PER_MINUTE
+    from answers.backends.research.fetch import DEFAULT_EXTRACT_WORKERS, FetchBudget
+    from answers.backends.research.pages import DEFAULT_PAGE_TTL
+    from answers.cache import DEFAULT_FRESHNESS, DEFAULT_RETENTION
+    from answers.channels import DEFAULT_CACHE_TTL
+    from answers.engine import DEFAULT_RESEARCH_DEADLINE
+    from answers.ratelimit import DEFAULT_PER_MINUTE
+    from answers.store import DEFAULT_NAMESPACE, DEFAULT_POOL_SIZE
+
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert defaults.freshness == DEFAULT_FRESHNESS
+    assert defaults.retention == DEFAULT_RETENTION
+    assert defaults.rate_limit_per_minute == DEFAULT_PER_MINUTE
+    assert defaults.channel_rate_limit_per_minute == DEFAULT_CHANNEL_PER_MINUTE
+    assert defaults.settings_cache_ttl.total_seconds() == DEFAULT_CACHE_TTL
+    assert defaults.namespace == DEFAULT_NAMESPACE
+    assert defaults.redis_pool_size == DEFAULT_POOL_SIZE
+    assert defaults.research_deadline.total_seconds() == DEFAULT_RESEARCH_DEADLINE
+    assert defaults.page_ttl.total_seconds() == DEFAULT_PAGE_TTL
+    assert defaults.extract_workers == DEFAULT_EXTRACT_WORKERS
+    assert defaults.extract_deadline.total_seconds() == FetchBudget().extract_timeout
