@@ -1,42 +1,67 @@
-"""Ranking passages against a question with BM25, in memory, with no dependencies.
+"""What a question searches for, how passages rank against it, and whether one covers it.
 
-Any backend can use it: the corpus backend's writer scores sentences with it,
-and the web research backend ranks the paragraphs of fetched pages with it.
+Any backend uses it: the corpus backend searches its index with `Query.search`
+and judges coverage with `best_coverage`; the web research backend ranks the
+passages of fetched pages with `rank_passages`; the extractive writer scores
+sentences with the same terms and weights.
 
-    ranked = rank_passages("How does factbot cache answers?", passages, limit=20)
+    query = analyse_question("What's the difference between is and ==?")
+    [t.word for t in query.terms]          # ['is', '==']
+    ranked = rank_passages(query, passages, limit=20)
 
-`rank_passages` returns the passages that share at least one search term with
-the question, best first, each with `score` set to its BM25 score (the ties
-keep their input order, so the result is deterministic). Words are folded
-(NFKC, case, accents), stop words dropped and English endings stripped by the
-Snowball stemmer (`stem`), so "caching", "caches" and "cache" match, much as
-SQLite's porter tokenizer matches them in the corpus index.
+A question's terms are its words (`answers.ingest.words`: folded, stemmed,
+code kept whole) less the words of asking and stop words, but never nothing:
+a name the question sets apart (`in`, "with", the two sides of "between X
+and Y") stays, and when only stop words are left those that are not the
+words of asking are searched. Extra terms (an earlier question's, for a
+follow-up in a thread) join with `analyse_question(q, context=[earlier])`.
+
+Coverage is judged per passage: a passage (with its heading and title)
+covers the question when it holds the question's rarest terms together, not
+when the words are scattered over unrelated passages.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import snowballstemmer  # type: ignore[import-untyped]
-
 from answers.evidence import Passage
+from answers.ingest.words import (
+    QUESTION_FILLER,
+    QUESTION_WORDS,
+    STOP_WORDS,
+    code_term,
+    span_terms,
+    stem,
+    terms,
+    tokens,
+    words,
+)
 
 __all__ = [
     "QUESTION_FILLER",
     "STOP_WORDS",
     "Bm25",
+    "Coverage",
+    "Query",
     "QuestionTerm",
+    "analyse_question",
+    "best_coverage",
+    "combined_score",
+    "content_terms",
+    "corrected",
+    "coverage_of",
     "passage_terms",
     "question_terms",
     "question_words",
     "rank_passages",
+    "span_terms",
     "stem",
+    "term_weights",
     "terms",
     "words",
 ]
@@ -44,65 +69,30 @@ __all__ = [
 BM25_K1 = 1.2
 BM25_B = 0.75
 HEADING_WEIGHT = 2  # a heading's words count twice: it says what the paragraph is about
+CONTEXT_WEIGHT = 0.5  # an earlier question's terms count half as much as the question's own
+PART_WEIGHT = 0.5
+NUMBER_WEIGHT = 0.3  # "2 seconds", "'2023-01-31'": an example value, rarely the documents' words  # "join" of "os.path.join" counts half: the whole name is the better match
+MAX_QUERY_TERMS = 32
+MIN_CORRECTED_CHARS = 6  # shorter terms are never taken for misspellings
+MIN_CORRECTION_USES = 20  # a misspelling is corrected to a term at least this many passages use
+# Coverage: a passage must hold this weighted share of the question's terms...
+COVERED_SHARE = 0.5
+# ...and one of the rarest of them (those within this share of the rarest one's weight).
+RAREST_SHARE = 0.75
+# Ranking (`combined_score`): BM25 (scaled to the best) against the share of the question...
+COVERAGE_WEIGHT = 0.5
+HEADING_FOCUS = 0.25  # ...plus this much for the share of the question its heading holds
+LATER_PART_FOCUS = 0.5  # ...halved past the section's opening passage
+COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest terms together
 
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# "How long", "how many": the second word asks too.
+HOW_WORDS = frozenset("long many much often far soon come".split())
 
-STOP_WORDS = frozenset(
-    """
-    a about above after again against all also am an and any are aren as at be because been
-    before being below between both but by can cannot could couldn did didn do does doesn doing
-    don during each either else ever every few for from further get gets got had hadn has
-    hasn have haven having he her here hers herself him himself his how however i if in into is
-    isn it its itself just let like ll may me might more most must mustn my myself no nor not now
-    of off on once only or other ought our ours ourselves out over own per please re really same
-    shall shan she should shouldn so some such tell than that the their theirs them themselves
-    then there these they this those through to too under until up upon us ve very via was wasn
-    we were weren what when where whether which while who whom whose why will with within without
-    won would wouldn yes yet you your yours yourself yourselves
-    """.split()
+_QUOTED = re.compile(
+    r"`([^`]{1,40})`|\"([^\"]{1,40})\"|“([^”]{1,40})”|(?<!\w)['‘]([^'’]{1,40})['’](?!\w)"
 )
-
-
-# Words that carry the asking, not the topic: "What happens when...", "How does X work?".
-QUESTION_FILLER = frozenset(
-    """
-    happen happens happened happening mean means meant work works explain describe tell know
-    show find give list difference differences exactly actually really possible ok okay way ways
-    thing things kind kinds type types example examples please thanks anyone someone something
-    anything much many long use used using according regarding concerning
-    """.split()
-)
-
-
-def _fold(text: str) -> str:
-    """NFKC, case folding and accents removed, so 'Café' and 'cafe' are one word."""
-    if text.isascii():
-        return text.lower()  # the common case, a hundred times faster
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def words(text: str) -> list[str]:
-    """The folded words of `text`, in order (letters and digits; `REDIS_URL` is two words)."""
-    return _WORD.findall(_fold(text))
-
-
-_ENGLISH = snowballstemmer.stemmer("english")
-
-
-@functools.lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The Snowball (Porter 2) English stem of a folded word, so cache/caches/caching/cached share
-    'cach' and eruption/erupt share 'erupt'. Numbers and one- and two-letter words stay as they are."""
-    if len(word) < 3 or not word.isalpha():
-        return word
-    stemmed: str = _ENGLISH.stemWord(word)
-    return stemmed
-
-
-def terms(text: str) -> list[str]:
-    """The search terms of `text`: stemmed words, stop words and one-letter words dropped."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
+_BETWEEN = re.compile(r"\bbetween\s+(\S+)\s+and\s+(\S+?)[\s?.!,]*$", re.IGNORECASE)
+_VERSUS = re.compile(r"(\S+)\s+(?:vs\.?|versus)\s+(\S+?)[\s?.!,]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -111,26 +101,181 @@ class QuestionTerm:
 
     term: str
     word: str
+    is_code: bool = False  # a name or operator (`os.path.join`, `==`)
+    is_part: bool = False  # a plain part of a code term ("join" of "os.path.join")
+    is_context: bool = False  # from an earlier question, not this one
+
+    @property
+    def factor(self) -> float:
+        """How much the term counts beside the question's own whole terms."""
+        return (
+            (PART_WEIGHT if self.is_part else 1.0)
+            * (CONTEXT_WEIGHT if self.is_context else 1.0)
+            * (NUMBER_WEIGHT if self.term.replace(".", "").isdigit() else 1.0)
+        )
 
 
-def question_words(question: str) -> list[str]:
-    """The words of a question worth searching for, in order, each once: stop words and the
-    words of asking ("happens", "explain", "work") dropped."""
-    kept = (
-        w
-        for w in words(question)
-        if w not in STOP_WORDS and w not in QUESTION_FILLER and (len(w) > 1 or w.isdigit())
-    )
-    return list(dict.fromkeys(kept))
+@dataclass(frozen=True)
+class Query:
+    question: str
+    terms: tuple[QuestionTerm, ...]
+
+    @property
+    def search_terms(self) -> list[str]:
+        return [t.term for t in self.terms][:MAX_QUERY_TERMS]
+
+    @property
+    def judged(self) -> tuple[QuestionTerm, ...]:
+        """The terms coverage is judged on: whole terms, not the parts of a name."""
+        return tuple(t for t in self.terms if not t.is_part)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+
+def _set_apart(question: str) -> set[str]:
+    """Words the question marks as names: quoted or in backticks, the two sides of "between X
+    and Y" or "X vs Y". They are searched even when they are stop words ("is", "in")."""
+    found: set[str] = set()
+    for quoted in _QUOTED.finditer(question):
+        inside = next(g for g in quoted.groups() if g is not None)
+        found.update(t.word for t in tokens(inside))
+    for pattern in (_BETWEEN, _VERSUS):
+        sides = pattern.search(question.strip())
+        if sides:
+            for side in sides.groups():
+                found.update(t.word for t in tokens(side))
+    return found
+
+
+def _question_terms(question: str, *, is_context: bool = False) -> list[QuestionTerm]:
+    """The question's terms in the order asked, each once (see the module docstring)."""
+    named = _set_apart(question)
+    found = list(tokens(question))
+
+    def keep(token_word: str, is_code: bool) -> bool:
+        if is_code or token_word in named:
+            return True
+        if token_word in STOP_WORDS or token_word in QUESTION_FILLER:
+            return False
+        return len(token_word) > 1 or token_word.isdigit()
+
+    asking = {
+        found[i + 1].word
+        for i, t in enumerate(found[:-1])
+        if t.word == "how" and found[i + 1].word in HOW_WORDS
+    }
+    kept = [t for t in found if keep(t.word, t.is_code) and t.word not in asking]
+    if not kept:  # only stop words: search the ones that are not the words of asking
+        kept = [t for t in found if t.word not in QUESTION_WORDS and t.word not in QUESTION_FILLER]
+    result: dict[str, QuestionTerm] = {}
+    for token in kept:
+        # A stop word the question names ("between is and ==") is asked about as code.
+        as_code = token.word in named and token.word in STOP_WORDS and not token.is_code
+        term = code_term(token.word) if as_code else token.term
+        result.setdefault(
+            term,
+            QuestionTerm(
+                term=term,
+                word=token.word,
+                is_code=token.is_code or as_code,
+                is_part=bool(token.part_of),
+                is_context=is_context,
+            ),
+        )
+    # A part that the question also names on its own is a whole term after all.
+    wholes = {t.term for t in kept if not t.part_of}
+    return [
+        replace(t, is_part=False) if t.term in wholes and t.is_part else t for t in result.values()
+    ]
+
+
+def analyse_question(question: str, *, context: Iterable[str] = ()) -> Query:
+    """The question's search terms, with `context` (earlier questions) joining at lower
+    weight (see the module docstring)."""
+    asked = _question_terms(question)
+    seen = {t.term for t in asked}
+    extra: list[QuestionTerm] = []
+    for earlier in context:
+        for term in _question_terms(earlier, is_context=True):
+            if term.term not in seen:
+                seen.add(term.term)
+                extra.append(term)
+    return Query(question=question, terms=(*asked, *extra))
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (insert, delete, replace, swap two neighbours), or
+    `limit + 1` once it is sure to exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def spelling_limit(term: str) -> int:
+    """How many edits a misspelt term may be from the word meant: none for short words (too
+    many real words lie one edit apart), one for middling ones, two for long ones."""
+    if len(term) < MIN_CORRECTED_CHARS or not term.isascii() or not term.isalpha():
+        return 0
+    return 1 if len(term) <= 8 else 2
+
+
+def corrected(
+    query: Query,
+    present: Callable[[str], bool],
+    candidates: Callable[[str], Iterable[tuple[str, int]]],
+) -> Query:
+    """The query with each term no document has (`present` says which do) replaced by the
+    closest term documents do have (`candidates(term)`: (term, how many passages hold it)
+    sharing its first letter), when one is within `spelling_limit`: "pyhton" is searched as
+    "python"."""
+    fixed: list[QuestionTerm] = []
+    have = {t.term for t in query.terms}
+    for term in query.terms:
+        limit = 0 if term.is_code or present(term.term) else spelling_limit(term.term)
+        if not limit:
+            fixed.append(term)
+            continue
+        best: tuple[int, int, str] | None = None
+        for candidate, count in candidates(term.term):
+            if candidate == term.term or not candidate.isalpha() or count < MIN_CORRECTION_USES:
+                continue
+            distance = edit_distance(term.term, candidate, limit)
+            if distance <= limit and (best is None or (distance, -count, candidate) < best):
+                best = (distance, -count, candidate)
+        if best is None:
+            fixed.append(term)
+        elif best[2] not in have:
+            have.add(best[2])
+            fixed.append(replace(term, term=best[2]))
+    return Query(question=query.question, terms=tuple(fixed))
 
 
 def question_terms(question: str) -> list[QuestionTerm]:
-    """The question's distinct search terms (`question_words`, stemmed) in the order asked."""
-    found: dict[str, QuestionTerm] = {}
-    for word in question_words(question):
-        term = stem(word)
-        found.setdefault(term, QuestionTerm(term=term, word=word))
-    return list(found.values())
+    """The question's distinct search terms in the order asked."""
+    return list(analyse_question(question).terms)
+
+
+def question_words(question: str) -> list[str]:
+    """The words the person typed for the question's search terms, in order."""
+    return [t.word for t in analyse_question(question).terms]
+
+
+def content_terms(text: str) -> list[str]:
+    """The terms of `text` less its stop words: what a text is about."""
+    return [t.term for t in tokens(text) if t.is_code or t.word not in STOP_WORDS]
 
 
 class Bm25:
@@ -147,6 +292,7 @@ class Bm25:
         frequency: Counter[str] = Counter()
         for counts in self._counts:
             frequency.update(counts.keys())
+        self._frequency = frequency
         n = len(documents)
         self._idf = {t: math.log(1 + (n - df + 0.5) / (df + 0.5)) for t, df in frequency.items()}
 
@@ -158,42 +304,176 @@ class Bm25:
         return self._idf.get(term, 0.0)
 
     def document_frequency(self, term: str) -> int:
-        return sum(1 for counts in self._counts if term in counts)
+        return self._frequency.get(term, 0)
 
-    def score(self, query: Iterable[str], index: int) -> float:
+    def score(
+        self, query: Iterable[str], index: int, weights: Mapping[str, float] | None = None
+    ) -> float:
         counts = self._counts[index]
         norm = self.k1 * (1 - self.b + self.b * self._lengths[index] / (self._average or 1.0))
         total = 0.0
         for term in dict.fromkeys(query):
             tf = counts.get(term, 0)
             if tf:
-                total += self._idf[term] * tf * (self.k1 + 1) / (tf + norm)
+                factor = weights.get(term, 1.0) if weights is not None else 1.0
+                total += factor * self._idf[term] * tf * (self.k1 + 1) / (tf + norm)
         return total
 
-    def scores(self, query: Iterable[str]) -> list[float]:
+    def scores(
+        self, query: Iterable[str], weights: Mapping[str, float] | None = None
+    ) -> list[float]:
         query = list(dict.fromkeys(query))
-        return [self.score(query, i) for i in range(len(self._counts))]
+        return [self.score(query, i, weights) for i in range(len(self._counts))]
 
 
 def passage_terms(passage: Passage) -> list[str]:
-    """What a passage is searched on: its text, its heading (weighted) and its source's title."""
+    """What a passage is searched on: its text, its headings (weighted) and its source's title."""
     heading = terms(passage.heading) * HEADING_WEIGHT
-    return [*terms(passage.text), *heading, *terms(passage.source.title)]
+    above = [t for h in passage.parents for t in terms(h)]
+    return [
+        *terms(passage.text),
+        *heading,
+        *above,
+        *terms(passage.source.title),
+        *span_terms(passage.spans),
+    ]
+
+
+def idf_of(document_frequency: int, documents: int) -> float:
+    """BM25's inverse document frequency; a term no document has weighs as one only one has."""
+    df = max(document_frequency, 1)
+    return math.log(1 + (max(documents, 1) - df + 0.5) / (df + 0.5))
+
+
+def term_weights(
+    query: Query, idf: Callable[[str], float], present: Callable[[str], bool] | None = None
+) -> dict[str, float]:
+    """Each query term's weight: its rarity (`idf`) times its factor (parts, numbers and an
+    earlier question's terms count less). A term no document has (`present` says which do)
+    weighs as much as the rarest one some document has: it may be a misspelling or a word
+    the documents put otherwise, so it must not outweigh the rest of the question."""
+    rarity = {t.term: idf(t.term) for t in query.terms}
+    if present is not None:
+        seen = [rarity[t.term] for t in query.terms if present(t.term)]
+        if seen:
+            cap = max(seen)
+            rarity = {t: w if present(t) else min(w, cap) for t, w in rarity.items()}
+    return {t.term: rarity[t.term] * t.factor for t in query.terms}
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the question one passage holds (`share` of the weighted terms) and whether
+    that is enough (`is_covered`: the share, and the rarest terms among them)."""
+
+    share: float
+    has_rarest: bool  # holds at least one of the question's rarest terms
+    matched: frozenset[str]
+    needed: int = 1  # how many of the question's terms it must hold at least
+
+    @property
+    def is_covered(self) -> bool:
+        return self.has_rarest and self.share >= COVERED_SHARE and len(self.matched) >= self.needed
+
+
+NO_COVERAGE = Coverage(0.0, False, frozenset())
+
+
+def rarest_terms(
+    query: Query, weights: Mapping[str, float], present: Collection[str] | None = None
+) -> frozenset[str]:
+    """The question's rarest judged terms that the collection has (`present`, when known):
+    those weighing within RAREST_SHARE of the heaviest. A term no document has is not among
+    them: it already lowers every passage's share."""
+    own = [t for t in query.judged if not t.is_context] or list(query.judged)
+    judged = [t.term for t in own if present is None or t.term in present]
+    if not judged:
+        return frozenset()
+    top = max(weights.get(t, 0.0) for t in judged)
+    return frozenset(t for t in judged if weights.get(t, 0.0) >= RAREST_SHARE * top)
+
+
+def coverage_of(
+    query: Query, weights: Mapping[str, float], found: Collection[str], rarest: frozenset[str]
+) -> Coverage:
+    """The coverage of a passage whose terms (text, headings and title) are `found`, given the
+    question's `rarest_terms`."""
+    judged = query.judged
+    total = sum(weights.get(t.term, 0.0) for t in judged)
+    if not judged or total <= 0:
+        return NO_COVERAGE
+    matched = frozenset(t.term for t in judged if t.term in found)
+    share = sum(weights.get(t, 0.0) for t in matched) / total
+    # One word of a question of several is a coincidence, however rare the word.
+    own = {t.term for t in judged if not t.is_context}
+    return Coverage(share, bool(rarest & matched), matched, needed=min(2, len(own)))
+
+
+def best_coverage(
+    query: Query, weights: Mapping[str, float], passages: Sequence[Passage]
+) -> tuple[Coverage, int]:
+    """The passage covering the question best, and its coverage ((NO_COVERAGE, -1) for none)."""
+    held = [frozenset(passage_terms(p)) for p in passages]
+    rarest = rarest_terms(query, weights, present=frozenset().union(*held))
+    best, at = NO_COVERAGE, -1
+    for i, terms_held in enumerate(held):
+        found = coverage_of(query, weights, terms_held, rarest)
+        if (found.is_covered, found.share) > (best.is_covered, best.share):
+            best, at = found, i
+    return best, at
+
+
+def combined_score(bm25_share: float, coverage: Coverage, focus: float, part: int) -> float:
+    """How well a passage answers, for ranking: its BM25 score (as a share of the best), how
+    much of the question it holds, how much its heading names (counting fully at the opening
+    of the heading's section, half past it), and a bonus when it covers the question."""
+    opening = 1.0 if part == 0 else LATER_PART_FOCUS
+    return (
+        (1 - COVERAGE_WEIGHT) * bm25_share
+        + COVERAGE_WEIGHT * coverage.share
+        + HEADING_FOCUS * focus * opening
+        + (COVERED_BONUS if coverage.is_covered else 0.0)
+    )
 
 
 def rank_passages(
-    question: str, passages: Sequence[Passage], *, limit: int | None = None
+    question: str | Query,
+    passages: Sequence[Passage],
+    *,
+    limit: int | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> list[Passage]:
-    """The passages sharing a term with the question, best first, `score` set to BM25.
+    """The passages sharing a term with the question, best first, `score` set to
+    `combined_score` (BM25 over `passages` themselves, then coverage and heading focus).
 
-    The statistics (how rare each word is) come from `passages` themselves, so
-    pass every candidate at once. Ties keep their input order.
+    The statistics (how rare each word is) come from `passages` unless `weights` are given,
+    so pass every candidate at once. Ties keep their input order.
     """
-    query = [t.term for t in question_terms(question)]
+    query = question if isinstance(question, Query) else analyse_question(question)
     if not query or not passages:
         return []
-    bm25 = Bm25([passage_terms(p) for p in passages])
-    scored = [(s, i) for i, s in enumerate(bm25.scores(query)) if s > 0]
+    held = [passage_terms(p) for p in passages]
+    bm25 = Bm25(held)
+    if weights is None:
+        unseen = math.log(1 + (len(passages) - 0.5) / 1.5)
+        weights = term_weights(
+            query,
+            lambda t: bm25.idf(t) or unseen,
+            present=lambda t: bm25.document_frequency(t) > 0,
+        )
+    factors = {t.term: t.factor for t in query.terms}
+    raw = bm25.scores(query.search_terms, factors)
+    top = max(raw, default=0.0) or 1.0
+    present = frozenset(t.term for t in query.terms if bm25.document_frequency(t.term))
+    rarest = rarest_terms(query, weights, present)
+    scored: list[tuple[float, int]] = []
+    for i, score in enumerate(raw):
+        if score <= 0:
+            continue
+        coverage = coverage_of(query, weights, frozenset(held[i]), rarest)
+        heading = frozenset(terms(passages[i].heading))
+        focus = coverage_of(query, weights, heading, rarest).share
+        scored.append((combined_score(score / top, coverage, focus, passages[i].part), i))
     scored.sort(key=lambda item: (-item[0], item[1]))
     if limit is not None:
         scored = scored[:limit]

@@ -2,14 +2,16 @@
 
 It never writes a claim of its own. Summary and section claims are sentences
 (or runs of adjacent sentences) cut from the passage they cite, so every
-claim can be found verbatim in its source. Around them it writes only what it
-can compute: headings from the documents' own headings (or the question's
-words they mention), limitations from what the passages do and do not cover,
-and follow-up questions from the headings of passages it did not use.
+claim can be found verbatim in its source; a code block a quoted sentence
+introduces travels with it (`DraftClaim.code`), verbatim too. Around them it
+writes only what it can compute: headings from the documents' own headings,
+limitations from what the passages do and do not cover, and follow-up
+questions from the headings near the evidence in its documents.
 
-When the passages do not cover the question (too few of its words, too few
-sentences to quote) it returns the honest "not covered" report: no sources,
-no sections, and uncited claims saying so. Any backend can call it: the
+A report is as long as its evidence: one clear fact makes a one-claim summary
+and one section, never padding. When no single passage covers the question
+(its rarest terms together, see `answers.ranking`) it returns the honest
+"not covered" report: no sources, no sections, and uncited claims saying so. Any backend can call it: the
 corpus backend with passages from local documents, the web research backend
 with passages from fetched pages when no LLM is configured. Same input, same
 output: nothing here depends on time, randomness or hash order.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from answers.evidence import Passage
@@ -33,21 +35,19 @@ from answers.model import (
     DraftSource,
     EngineInfo,
 )
+from answers.ranking import Query, content_terms, words
 from answers.writers.follow_ups import (
     MAX_FOLLOW_UP_CHARS,
     clean_heading,
+    display_heading,
     is_vague,
     pick_follow_ups,
 )
 from answers.writers.reading import Reading, Sentence, read_passages
 
-__all__ = ["MIN_COVERAGE", "write_extractive"]
+__all__ = ["write_extractive"]
 
-MIN_COVERAGE = 0.55  # the weighted share of the question's terms the passages must mention
-# The writer's own floor until it learns to write a report as long as its evidence (issue 9).
-MIN_SECTIONS = 3
-MIN_SENTENCES = MIN_SECTIONS  # one quotable sentence per section at the very least
-MIN_SUMMARY_CLAIMS = 2
+MIN_SUMMARY_CLAIMS = 1
 MAX_SUMMARY_CLAIMS = 4
 MAX_CLAIMS_PER_SECTION = 3
 SUMMARY_DIVERSITY = 0.3  # MMR: how much a sentence's likeness to those already picked counts
@@ -56,8 +56,15 @@ SUMMARY_CUTOFF = 0.5  # past the minimum, stop when a candidate scores under thi
 LEAD_FOCUS = 0.75  # a passage whose heading holds this much of the question: its opening leads
 LEAD_SENTENCES = 2
 LEAD_STRENGTH = 0.75  # ...and whose best sentence scores this share of the best sentence overall
-SECTION_FLOOR = 0.6  # past the minimum, a section's best sentence scores this share of the best
-SECTION_SPREAD = 0.25  # a section quotes sentences within this score of its best one
+SECTION_SPREAD = 0.35  # a section's best sentence scores within this of the best group's
+SOURCE_FLOOR = 0.85  # sections come from sources whose best group scores this share of the best
+SUMMARY_RUN_CHARS = 400  # a summary claim quotes up to this much of one paragraph
+MAX_SUMMARY_CHARS = 1000  # past the first claim, the summary stops growing here
+WINDOW_ASPECT = 0.3  # a stretch's score gains this for the question's aspects its others add
+WINDOW_LENGTH_COST = 0.03
+SUMMARY_SHARE_OF_EVIDENCE = 0.5  # the summary quotes at most about half the distinct sentences
+CLAIM_SPREAD = 0.25  # a section quotes sentences within this score of its best one
+PARAGRAPH_CLAIM_CHARS = 450  # a paragraph this short is quoted whole once a sentence of it is  # a section quotes sentences within this score of its best one
 MAX_HEADING_CHARS = 120
 MAX_TITLE_IN_HEADING = 60
 FALLBACK_HEADING = "What the sources say"
@@ -74,7 +81,6 @@ class _Group:
     url: str
     passages: list[int]
     sentences: list[Sentence] = field(default_factory=list)
-    part: int = 1
 
     @property
     def score(self) -> float:
@@ -88,23 +94,30 @@ def write_extractive(
     engine: EngineInfo,
     documents_searched: int,
     notes: Sequence[str] = (),
+    query: Query | None = None,
+    weights: Mapping[str, float] | None = None,
     extra_terms: Sequence[str] = (),
 ) -> Draft:
     """A report quoted from `passages` (ranked best first); see the module docstring.
 
     `documents_searched` is how many documents or pages were searched (for the limitations);
-    `notes` are extra limitations from the caller, e.g. "3 pages could not be fetched";
-    `extra_terms` join the question's terms in reading the passages (a follow-up's context).
+    `notes` are extra limitations from the caller, e.g. "3 pages could not be fetched".
+    `query` is the analysed question (else `question` with `extra_terms`, a follow-up's
+    context, joining at lower weight) and `weights` its terms' weights over the whole
+    collection searched, when the caller knows them (else they come from `passages`).
     """
-    reading = read_passages(question, passages, extra_terms=extra_terms)
-    if len(reading.sentences) < MIN_SENTENCES:  # a short answer, with its sources' context
+    reading = read_passages(
+        question, passages, query=query, weights=weights, extra_terms=extra_terms
+    )
+    if not reading.sentences:  # a short answer, with its sources' context
         reading = reading.with_context()
     if not _is_answerable(reading):
         return _not_covered(reading, engine=engine, documents=documents_searched, notes=notes)
     summary = _pick_summary(reading)
-    used = {s.text for s in summary}  # by text: two pages may carry the same sentence
-    in_sections: set[str] = set()
     groups = _groups(reading)
+    summary_runs = _leave_for_sections(summary, groups)
+    used = {s.text for run in summary_runs for s in run}  # by text: pages may share a sentence
+    in_sections: set[str] = set()
     sections = _pick_sections(groups, used)
     section_claims: list[tuple[str, list[list[Sentence]]]] = []
     headings: list[str] = []
@@ -114,33 +127,33 @@ def write_extractive(
         used |= quoted
         in_sections |= quoted
         title = passages[group.passages[0]].source.title
-        heading = _unique(_section_heading(group, reading), headings, group, title)
+        heading = _unique(_section_heading(group, reading), headings, title)
         headings.append(heading)
         section_claims.append((heading, runs))
 
     sources: dict[str, int] = {}
     draft_sources: list[DraftSource] = []
 
-    def claim(run: list[Sentence]) -> DraftClaim:
+    def claim(run: list[Sentence], *, with_code: bool) -> DraftClaim:
         passage = passages[run[0].passage]
         index = sources.get(passage.source.url)
         if index is None:
             index = sources[passage.source.url] = len(draft_sources)
             draft_sources.append(passage.source)
-        return DraftClaim(text=passage.text[run[0].start : run[-1].end], cites=(index,))
+        code = run[-1].code if with_code else None
+        return DraftClaim(text=passage.text[run[0].start : run[-1].end], cites=(index,), code=code)
 
-    summary_claims = tuple(claim([s]) for s in summary)
+    summary_claims = tuple(claim(run, with_code=False) for run in summary_runs)
     draft_sections = tuple(
-        DraftSection(heading=heading, claims=tuple(claim(run) for run in runs))
+        DraftSection(heading=heading, claims=tuple(claim(run, with_code=True) for run in runs))
         for heading, runs in section_claims
     )
-    unused = [g.heading for g in groups if g not in sections]
     return Draft(
         summary=summary_claims,
         sections=draft_sections,
         limitations=_limitations(reading, draft_sources, documents_searched, notes),
         sources=tuple(draft_sources),
-        follow_ups=_follow_ups(reading, unused, asked=[g.heading for g in sections]),
+        follow_ups=_follow_ups(reading, sections, asked=[g.heading for g in sections]),
         engine=engine,
     )
 
@@ -149,12 +162,9 @@ def write_extractive(
 
 
 def _is_answerable(reading: Reading) -> bool:
-    return (
-        bool(reading.terms)
-        and reading.coverage >= MIN_COVERAGE
-        and any(s.overlap > 0 for s in reading.sentences)
-        and len(reading.sentences) >= MIN_SENTENCES
-    )
+    """Some passage holds the question's rarest terms together, and there is a sentence to
+    quote that mentions the question."""
+    return reading.is_covered and any(s.overlap > 0 for s in reading.sentences)
 
 
 # --- the summary ----------------------------------------------------------------------
@@ -166,61 +176,134 @@ def _likeness(a: Sentence, b: Sentence) -> float:
     return max(overlap, SAME_PASSAGE_LIKENESS) if a.passage == b.passage else overlap
 
 
-def _lead_sentences(reading: Reading) -> list[Sentence]:
-    """The opening sentences of the most relevant passage whose heading (or, at a document's
-    opening, title) is the question, if any: a text's own opening sums it up best."""
-    order = reading.relevant()
-    top = max((s.score for s in reading.sentences), default=0.0)
-    best_in: dict[int, float] = {}
+def _windows(reading: Reading) -> list[list[Sentence]]:
+    """Every stretch of consecutive sentences of one paragraph, up to SUMMARY_RUN_CHARS, that a
+    summary could quote: never starting with a sentence that leans on the one before, never
+    holding a lead-in to code."""
+    by_line: dict[tuple[int, int], list[Sentence]] = {}
     for sentence in reading.sentences:
-        best_in[sentence.passage] = max(
-            best_in.get(sentence.passage, sentence.score), sentence.score
-        )
-    for _, i in sorted(enumerate(order), key=lambda item: (-reading.focus[item[1]], item[0])):
-        if reading.focus[i] >= LEAD_FOCUS and best_in.get(i, 0.0) >= LEAD_STRENGTH * top:
-            opening = [s for s in reading.sentences if s.passage == i and not s.is_dependent]
-            return sorted(opening, key=lambda s: s.start)[:LEAD_SENTENCES]
-    return []
+        if not sentence.is_lead_in:
+            by_line.setdefault((sentence.passage, sentence.line), []).append(sentence)
+    found: list[list[Sentence]] = []
+    for line in by_line.values():
+        line.sort(key=lambda s: s.position)
+        for k, first in enumerate(line):
+            if first.is_dependent and k > 0 and line[k - 1].position == first.position - 1:
+                continue  # quoted with the sentence it leans on, in the window before
+            window = [first]
+            size = len(first.text)
+            found.append(list(window))
+            for after in line[k + 1 :]:
+                if after.position != window[-1].position + 1:
+                    break
+                size += len(after.text) + 1
+                if size > SUMMARY_RUN_CHARS:
+                    break
+                window.append(after)
+                found.append(list(window))
+    return found
 
 
-def _pick_summary(reading: Reading) -> list[Sentence]:
-    """The opening of the document that is about the question, then the best sentences that say
-    different things (maximal marginal relevance)."""
-    independent = [s for s in reading.sentences if not s.is_dependent]
-    pool = independent if len(independent) >= MIN_SUMMARY_CLAIMS else list(reading.sentences)
-    candidates = sorted(pool, key=lambda s: (-s.score, s.passage, s.start))
-    rank = {(s.passage, s.start): n for n, s in enumerate(candidates)}
-    picked = [s for s in _lead_sentences(reading) if s in candidates]
+def _window_score(window: Sequence[Sentence]) -> float:
+    """The best sentence's score, plus what the others add to the question's open aspects,
+    less a little for each extra sentence (shorter says it better)."""
+    best = max(s.score for s in window)
+    alone = max(s.aspect for s in window)
+    together = min(1.0, sum(s.aspect for s in window))
+    return best + WINDOW_ASPECT * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
+
+
+def _window_likeness(a: Sequence[Sentence], b: Sequence[Sentence]) -> float:
+    return max(_likeness(x, y) for x in a for y in b)
+
+
+def _pick_summary(reading: Reading) -> list[list[Sentence]]:
+    """The best stretches of the evidence that say different things (maximal marginal
+    relevance), each a sentence or a few of one paragraph; about half the evidence at most,
+    so a short answer stays short."""
+    candidates = _windows(reading) or [[s] for s in reading.sentences[:1]]
+    scored = sorted(
+        ((_window_score(w), n, w) for n, w in enumerate(candidates)),
+        key=lambda item: (-item[0], item[1]),
+    )
     distinct = len({s.text for s in reading.sentences})
-    limit = min(MAX_SUMMARY_CLAIMS, max(MIN_SUMMARY_CLAIMS, distinct - MIN_SECTIONS))
-    while len(picked) < limit:
-        quoted = {p.text for p in picked}
-        candidates = [s for s in candidates if s not in picked and s.text not in quoted]
-        if not candidates:
+    limit = min(
+        MAX_SUMMARY_CLAIMS,
+        max(MIN_SUMMARY_CLAIMS, round(distinct * SUMMARY_SHARE_OF_EVIDENCE)),
+    )
+    picked: list[list[Sentence]] = []
+    taken: set[str] = set()
+    size = 0
+    top = scored[0][0] if scored else 0.0
+    while len(picked) < limit and scored:
+        fresh = [item for item in scored if not any(s.text in taken for s in item[2])]
+        if not fresh:
             break
-        best = max(
-            candidates,
-            key=lambda s: (
-                (1 - SUMMARY_DIVERSITY) * s.score
-                - SUMMARY_DIVERSITY * max((_likeness(s, p) for p in picked), default=0.0),
-                -rank[(s.passage, s.start)],
+        value, _, best = max(
+            fresh,
+            key=lambda item: (
+                (1 - SUMMARY_DIVERSITY) * item[0]
+                - SUMMARY_DIVERSITY
+                * max((_window_likeness(item[2], p) for p in picked), default=0.0),
+                -item[1],
             ),
         )
-        top = max(p.score for p in picked) if picked else best.score
-        if len(picked) >= MIN_SUMMARY_CLAIMS and best.score < SUMMARY_CUTOFF * top:
+        length = sum(len(s.text) for s in best)
+        if picked and (value < SUMMARY_CUTOFF * top or size + length > MAX_SUMMARY_CHARS):
             break
         picked.append(best)
-    # Read sentences of one passage in their own order, passages in the order first picked.
-    first_pick = {s.passage: n for n, s in reversed(list(enumerate(picked)))}
-    return sorted(picked, key=lambda s: (first_pick[s.passage], s.start))
+        taken |= {s.text for s in best}
+        size += length
+    # Stretches of one passage in their own order, passages in the order first picked; two
+    # that meet in one paragraph read as one claim.
+    first_pick: dict[int, int] = {}
+    for n, window in enumerate(picked):
+        first_pick.setdefault(window[0].passage, n)
+    ordered = sorted(picked, key=lambda w: (first_pick[w[0].passage], w[0].start))
+    merged: list[list[Sentence]] = []
+    for window in ordered:
+        last = merged[-1][-1] if merged else None
+        first = window[0]
+        if (
+            last is not None
+            and (last.passage, last.line) == (first.passage, first.line)
+            and last.position + 1 == first.position
+        ):
+            merged[-1].extend(window)
+        else:
+            merged.append(list(window))
+    return merged
+
+
+def _leave_for_sections(
+    summary: list[list[Sentence]], groups: list[_Group]
+) -> list[list[Sentence]]:
+    """The summary less its last stretches from the best group while that group would have
+    nothing left to say in its section (a short answer reads once, not twice)."""
+    if not groups:
+        return summary
+    best = groups[0]
+    kept = list(summary)
+    while len(kept) > 1:
+        quoted = {s.text for window in kept for s in window}
+        if any(s.text not in quoted for s in best.sentences):
+            break
+        ours = [w for w in kept if any(s in best.sentences for s in w)]
+        if not ours:
+            break
+        kept.remove(ours[-1])
+    if len(kept) == 1 and len(kept[0]) > 1:  # one stretch: its best sentence, the rest for later
+        quoted = {s.text for s in kept[0]}
+        if not any(s.text not in quoted for s in best.sentences):
+            kept = [[max(kept[0], key=lambda s: (s.score, -s.start))]]
+    return kept
 
 
 # --- sections -------------------------------------------------------------------------
 
 
 def _groups(reading: Reading) -> list[_Group]:
-    """Relevant passages grouped by (source, heading), best first; at least MIN_SECTIONS of them
-    when there are enough sentences, by splitting the largest groups."""
+    """Relevant passages grouped by (source, heading), best first."""
     by_key: dict[tuple[str, str], _Group] = {}
     for i in reading.relevant():
         passage = reading.passages[i]
@@ -233,82 +316,69 @@ def _groups(reading: Reading) -> list[_Group]:
     groups: list[_Group] = []
     for group in by_key.values():
         group.sentences = [s for i in group.passages for s in per_passage.get(i, [])]
-        groups.append(group)
+        if group.sentences:
+            groups.append(group)
     groups.sort(key=lambda g: (-g.score, g.passages[0]))
-    with_sentences = [g for g in groups if g.sentences]
-    without = [g for g in groups if not g.sentences]
-    while len(with_sentences) < MIN_SECTIONS:
-        splittable = [g for g in with_sentences if len(g.sentences) >= 2]
-        if not splittable:
-            break
-        largest = max(splittable, key=lambda g: (len(g.sentences), -with_sentences.index(g)))
-        at = with_sentences.index(largest)
-        with_sentences[at : at + 1] = [g for g in _split(largest) if g.sentences]
-    return with_sentences + without
+    return groups
 
 
 def _pick_sections(groups: list[_Group], used: set[str]) -> list[_Group]:
-    """The strong groups (best first) with something the summary has not quoted, 3 to 8 of them;
-    weaker or already-quoted groups only when needed to reach three."""
-    quotable = [g for g in groups if g.sentences]
-    best = quotable[0].score if quotable else 0.0
+    """The strong groups with something the summary has not quoted, best first, 1 to 8: from
+    the sources nearly as strong as the best one, and within SECTION_SPREAD of the best group. When none is left, the best group, so every
+    sourced report has its section."""
+    if not groups:
+        return []
+    best = groups[0].score
+    strength: dict[str, float] = {}
+    for group in groups:
+        strength.setdefault(group.url, group.score)
+    sources = [u for u, v in strength.items() if v >= SOURCE_FLOOR * best]
     strong = [
         g
-        for g in quotable
-        if g.score >= SECTION_FLOOR * best and any(s.text not in used for s in g.sentences)
+        for g in groups
+        if g.url in sources
+        and g.score >= best - SECTION_SPREAD
+        and any(s.text not in used for s in g.sentences)
     ]
-    picked = strong[:MAX_SECTIONS]
-    for group in quotable:
-        if len(picked) >= MIN_SECTIONS:
-            break
-        if group not in picked:
-            picked.append(group)
-    return sorted(picked, key=quotable.index)
-
-
-def _split(group: _Group) -> list[_Group]:
-    """Two groups: by passage when it has several, else its sentences in two halves."""
-    if len(group.passages) >= 2:
-        first = group.passages[:1]
-        rest = group.passages[1:]
-        head = [s for s in group.sentences if s.passage in first]
-        tail = [s for s in group.sentences if s.passage in rest]
-    else:
-        first = rest = group.passages
-        middle = (len(group.sentences) + 1) // 2
-        head, tail = group.sentences[:middle], group.sentences[middle:]
-    return [
-        _Group(group.heading, group.url, first, head, group.part),
-        _Group(group.heading, group.url, rest, tail, group.part + 1),
-    ]
+    return strong[:MAX_SECTIONS] or groups[:1]
 
 
 def _section_runs(group: _Group, used: set[str], in_sections: set[str]) -> list[list[Sentence]]:
     """The group's best sentences not quoted yet (else its best one no other section quotes), in
-    reading order, adjacent ones joined into one claim."""
+    reading order, adjacent ones joined into one claim; a run ends at a sentence whose code
+    travels with it."""
     pool = sorted(
         group.sentences, key=lambda s: (-s.score, group.passages.index(s.passage), s.start)
     )
     fresh = [s for s in pool if s.text not in used]
-    floor = (fresh or pool)[0].score - SECTION_SPREAD
+    floor = (fresh or pool)[0].score - CLAIM_SPREAD
     spare = [s for s in pool if s.text not in in_sections] or pool
     chosen = [s for s in fresh if s.score >= floor][:MAX_CLAIMS_PER_SECTION] or spare[:1]
     for sentence in list(chosen):  # a sentence leaning on the one before it brings that one along
-        if sentence.is_dependent:
+        if sentence.is_dependent or sentence.is_lead_in:
             before = [
                 s
                 for s in group.sentences
                 if s.passage == sentence.passage
                 and s.line == sentence.line
                 and s.position == sentence.position - 1
+                and not s.is_lead_in
             ]
             chosen.extend(s for s in before if s not in chosen)
+    for sentence in list(chosen):  # a short paragraph is quoted whole: it reads as written
+        paragraph = [
+            s for s in group.sentences if s.passage == sentence.passage and s.line == sentence.line
+        ]
+        span = sum(len(s.text) for s in paragraph)
+        if span <= PARAGRAPH_CLAIM_CHARS and all(s.text not in used for s in paragraph):
+            chosen.extend(s for s in paragraph if s not in chosen)
     chosen.sort(key=lambda s: (group.passages.index(s.passage), s.start))
     runs: list[list[Sentence]] = []
     for sentence in chosen:
         last = runs[-1][-1] if runs else None
         if (
             last is not None
+            and last.code is None
             and last.passage == sentence.passage
             and last.line == sentence.line
             and last.position + 1 == sentence.position
@@ -348,11 +418,11 @@ def _topic(group: _Group, reading: Reading) -> str:
 
 
 def _section_heading(group: _Group, reading: Reading) -> str:
-    """The document's own heading for the group; for its opening, its title; else the title and
-    what the group says about the question."""
+    """The document's own heading for the group (an API signature as its name); for its
+    opening, its title; else the title and what the group says about the question."""
     source = reading.passages[group.passages[0]].source
     title = _shorten(" ".join(source.title.split()), MAX_TITLE_IN_HEADING)
-    heading = group.heading
+    heading = display_heading(group.heading)
     if heading and not is_vague(heading):
         return _shorten(heading, MAX_HEADING_CHARS)
     topic = _topic(group, reading) if heading else ""  # a page's opening is what its title says
@@ -361,21 +431,15 @@ def _section_heading(group: _Group, reading: Reading) -> str:
     return _shorten(named or _topic(group, reading) or FALLBACK_HEADING, MAX_HEADING_CHARS)
 
 
-def _unique(heading: str, taken: list[str], group: _Group, title: str) -> str:
-    """The heading, told apart from those already taken: by its source, then as a continuation."""
+def _unique(heading: str, taken: list[str], title: str) -> str:
+    """The heading, told apart from those already taken (by its source's title)."""
     if heading not in taken:
         return heading
     short = _shorten(" ".join(title.split()), MAX_TITLE_IN_HEADING)
-    candidates = [] if short.casefold() in heading.casefold() else [f"{heading} ({short})"]
-    candidates.append(f"{heading}, continued")
-    candidates += [
-        f"{heading}, part {n}" for n in range(group.part + 1, group.part + MAX_SECTIONS + 2)
-    ]
-    for candidate in candidates:
-        candidate = _shorten(candidate, MAX_HEADING_CHARS)
-        if candidate not in taken:
-            return candidate
-    return _shorten(f"{heading} #{len(taken) + 1}", MAX_HEADING_CHARS)
+    candidate = _shorten(f"{heading} ({short})", MAX_HEADING_CHARS)
+    if short and candidate not in taken:
+        return candidate
+    return _shorten(f"{heading} ({len(taken) + 1})", MAX_HEADING_CHARS)
 
 
 # --- limitations ------------------------------------------------------------------------
@@ -428,7 +492,11 @@ def _limitations(
         undated = len(cited) - len(dated)
         lines.append(
             f"The quoted sources are dated {span}"
-            + (f"; {_count(undated, 'source')} carry no date." if undated else ".")
+            + (
+                f"; {_count(undated, 'source')} {'carries' if undated == 1 else 'carry'} no date."
+                if undated
+                else "."
+            )
         )
     lines.append(
         "Each claim is quoted word for word from its source; the sources themselves were not "
@@ -450,24 +518,44 @@ def _is_common_word(passages: Sequence[Passage]) -> Callable[[str], bool]:
     return lambda word: word not in names
 
 
+def _interleave(lists: Sequence[Sequence[str]]) -> list[str]:
+    """The first of each list, then the second of each, ..."""
+    found: list[str] = []
+    for n in range(max((len(items) for items in lists), default=0)):
+        found.extend(items[n] for items in lists if n < len(items))
+    return found
+
+
 def _follow_ups(
-    reading: Reading, unused: Sequence[str], *, asked: Sequence[str]
+    reading: Reading, sections: Sequence[_Group], *, asked: Sequence[str]
 ) -> tuple[str, ...]:
-    """Questions from the headings of passages the report did not use (related ones first),
-    then from the sources' titles, then from the question's own words."""
+    """Questions from the headings next to the evidence in its documents (those sharing a word
+    with the question first), then from other passages' headings, then from the sources'
+    titles; the question's own words only when the documents offer too few."""
     passages = reading.passages
     relevant = reading.relevant()
+    cited = [i for group in sections for i in group.passages[:1]]
+    cited_set = set(cited)
     relevant_set = set(relevant)
+    nearby = [
+        *_interleave([passages[i].neighbours for i in cited]),
+        *(passages[i].heading for i in relevant if i not in cited_set),
+        *_interleave([passages[i].neighbours for i in relevant if i not in cited_set]),
+    ]
+    asked_terms = frozenset(content_terms(reading.question))
+    related = [h for h in nearby if asked_terms & frozenset(content_terms(h))]
     headings = [
-        *unused,
-        *(passages[i].heading for i in relevant),
+        *related,
+        *nearby,
         *(p.heading for i, p in enumerate(passages) if i not in relevant_set),
         *(p.source.title for p in passages),
     ]
+    vocabulary = {w for p in passages for w in words(p.text)}
     picked = pick_follow_ups(
         headings,
         asked=[reading.question, *asked],
         is_common_word=_is_common_word(passages),
+        is_known=vocabulary.__contains__,
         limit=MAX_FOLLOW_UPS,
     )
     for fallback in _fallback_follow_ups(reading):
@@ -480,12 +568,13 @@ def _follow_ups(
 
 
 def _fallback_follow_ups(reading: Reading) -> list[str]:
-    """When the documents offer too few headings: questions made of the question's own words."""
-    words = [t.word for t in reading.terms]
-    found: list[str] = []
-    if words:
-        found.append(f"What do other sources say about {_join_words(words[:4])}?")
-        found.extend(f"Which sources mention {w}?" for w in words[:3])
+    """When the documents offer too few headings: the question's own terms, then questions
+    about the documents themselves."""
+    by_rarity = sorted(
+        (t for t in reading.query.judged if not t.is_context),
+        key=lambda t: (-reading.weights.get(t.term, 0.0), reading.terms.index(t)),
+    )
+    found = [f"What is {t.word}?" for t in by_rarity[:3] if len(t.word) > 2]
     found += [
         "Which topics do these documents cover?",
         "Where could a better source for this question be found?",
@@ -522,8 +611,8 @@ def _not_covered(
         second = f"No passage found mentions {_quoted(t.word for t in reading.missing)}."
     else:
         second = (
-            f"The passages found mention {_quoted((t.word for t in reading.matched), last='and')} "
-            "only in passing: too little to quote a sourced answer."
+            f"The passages found mention {_quoted((t.word for t in reading.matched), last='and')}, "
+            "but no passage treats them together: too little to quote a sourced answer."
         )
     limitations: list[DraftClaim] = []
     relevant = reading.relevant()

@@ -1,34 +1,71 @@
 """What the extractive writer learns from the passages before it writes anything.
 
-Which passages bear on the question (BM25 on their words, heading and
-title, blended with the order they arrived in), which of the question's
-terms they mention and how much of the question that covers (terms weighted
-by rarity, so "factbot" in every document counts for little), and every
-quotable sentence with its offsets and a score.
+Which passages bear on the question (BM25 on their words, headings and
+title, blended with the order they arrived in), how much of the question the
+best one covers (`answers.ranking.best_coverage`: the rarest terms together
+in one passage, not scattered), and every quotable sentence with its offsets
+and a score for how well it answers:
+
+- the opening sentences under a heading that names what was asked (a
+  document's own first words on a topic sum it up best);
+- definitional sentences ("X is…", "X returns…") about an asked term;
+- sentences holding the question's rarest term, and much of the question;
+- demoted: signature lines and bare code, sentences leaning on the one
+  before ("It does so too."), and later sentences of a paragraph.
+
+A sentence ending in a colon is quoted only when a code block follows it in
+its passage: the code travels with it (`Sentence.code`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from answers.evidence import Passage
-from answers.ranking import Bm25, QuestionTerm, passage_terms, question_terms, terms, words
-from answers.writers.sentences import sentence_spans
+from answers.evidence import CodeBlock, Passage
+from answers.ingest.sentences import sentence_spans
+from answers.ranking import (
+    Bm25,
+    Coverage,
+    Query,
+    QuestionTerm,
+    analyse_question,
+    best_coverage,
+    passage_terms,
+    rarest_terms,
+    span_terms,
+    term_weights,
+    terms,
+    words,
+)
 
-__all__ = ["Reading", "Sentence", "read_passages"]
+__all__ = ["Reading", "Sentence", "is_signature", "read_passages"]
 
 MIN_CLAIM_WORDS = 4
 MAX_CLAIM_CHARS = 600
+MAX_CODE_CHARS = 1500  # a longer code block stays in its source: a report is not a listing
+MAX_CODE_LINES = 30
 ARRIVAL_WEIGHT = 0.4  # how much the caller's order counts against our own BM25
 ARRIVAL_DECAY = 5.0  # the passage at this position gets half the arrival credit of the first
 CONTEXT_SCORE = -1.0  # below every sentence of a relevant passage
 CONTEXT_ORDER = 0.001
 CONTEXT_RELEVANCE = 1e-6
-POSITION_PENALTY = 0.02  # later sentences of a paragraph say its point less often
-FOCUS_BONUS = 0.25  # a passage whose heading (or, at a document's opening, title) is the question
+OVERLAP_WEIGHT = 0.4  # a sentence's score: the share of the question it (with its headings) holds
+ASPECT_WEIGHT = 0.4  # ...the share of what its headings leave open that it answers
+RELEVANCE_WEIGHT = 0.4  # ...and how relevant its passage is
+POSITION_PENALTY = 0.03  # later sentences of a paragraph say its point less often
+LINE_PENALTY = 0.02  # ...and so do later paragraphs of a passage
+FOCUS_BONUS = (
+    0.35  # the opening of a passage whose heading (or, at an opening, title) is the question
+)
+OPENING_SENTENCES = 2  # how many sentences under a heading count as its opening
+DEFINITION_BONUS = 0.2  # "X is...", "X returns..." about an asked term
+RAREST_BONUS = 0.15  # holds the question's rarest term
 DEPENDENT_PENALTY = 0.15  # "It does so too." means little once quoted on its own
+SIGNATURE_PENALTY = 0.6  # "class collections.defaultdict(default_factory=None, /[, ...])"
+BOILERPLATE_PENALTY = 0.3  # "New in version 3.2.", "See also"
 DEPENDENT_OPENERS = frozenset(
     "it its this these those they them that such however therefore thus hence meanwhile also "
     "but and or so then otherwise instead still yet both either neither likewise similarly "
@@ -37,6 +74,23 @@ DEPENDENT_OPENERS = frozenset(
 DEPENDENT_WORDS = frozenset("therefore thus hence above below aforementioned latter former".split())
 BACK_REFERENCES = frozenset("it they them this these those he she him".split())
 BACK_REFERENCE_REACH = 5  # "With no adapter named, it runs..." still leans on the sentence before
+DEFINING_VERBS = frozenset(
+    """
+    is are was were means mean refers refer returns return returned provides provide creates
+    create represents represent contains contain defines define describes describe denotes
+    allows allow lets let makes make gives give holds hold stores store converts convert
+    removes remove adds add raises raise checks check joins join splits split takes take
+    computes compute generates generate yields yield produces produce behaves behave acts act
+    works work evaluates evaluate tests test compares compare
+    """.split()
+)
+_DETERMINERS = frozenset("the a an this that each every".split())
+_SIGNATURE = re.compile(r"^[\w.\s]*[\w.]+\s*\(.*\)\s*(?:->\s*\S+)?\s*$")
+_CODE_CHARS = re.compile(r"[()\[\]{}=<>*/\\|_:;,.'\"`~^%$#@!+-]")
+_VERSION_NOTE = re.compile(
+    r"^(?:new in version|changed in version|deprecated since version|added in version)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -50,31 +104,35 @@ class Sentence:
     end: int
     text: str
     terms: frozenset[str]
-    overlap: float  # share of the question's (weighted) matched terms it mentions, 0..1
+    overlap: float  # share of the question's (weighted) terms it and its headings mention, 0..1
+    aspect: float  # share of the question's terms its headings do not hold that it mentions
     score: float
     is_dependent: bool  # points back at what came before (see `leans_on_context`)
+    code: str | None = None  # the code block this sentence introduces, verbatim
+    is_lead_in: bool = False  # ends in a colon: quotable only with its code
 
 
 @dataclass(frozen=True)
 class Reading:
     question: str
+    query: Query
     passages: Sequence[Passage]
-    terms: tuple[QuestionTerm, ...]
     weights: dict[str, float]
     relevance: tuple[float, ...]  # per passage, 0 for passages sharing no term with the question
     focus: tuple[float, ...]  # per passage, how much of the question its heading (or title) holds
     matched: tuple[QuestionTerm, ...]
     missing: tuple[QuestionTerm, ...]
+    coverage: Coverage  # the best single passage's
     sentences: tuple[Sentence, ...]  # quotable sentences of the relevant passages
     context: tuple[Sentence, ...] = ()  # quotable sentences of the same sources' other passages
 
     @property
-    def coverage(self) -> float:
-        """The weighted share of the question's terms that some relevant passage mentions."""
-        total = sum(self.weights.values())
-        if not total:
-            return 0.0
-        return sum(self.weights[t.term] for t in self.matched) / total
+    def terms(self) -> tuple[QuestionTerm, ...]:
+        return self.query.terms
+
+    @property
+    def is_covered(self) -> bool:
+        return self.coverage.is_covered
 
     def with_context(self) -> Reading:
         """The same reading with the context sentences counted in (their passages last)."""
@@ -112,6 +170,17 @@ def leans_on_context(text: str) -> bool:
     )
 
 
+def is_signature(text: str) -> bool:
+    """A line that reads as code, not prose: a call signature (`name(a, b=None)`) or a line
+    where symbols outnumber what few words there are."""
+    stripped = text.strip()
+    if _SIGNATURE.match(stripped) and not stripped.endswith("."):
+        return True
+    letters = sum(ch.isalpha() for ch in stripped)
+    symbols = len(_CODE_CHARS.findall(stripped))
+    return symbols > 0.25 * max(letters, 1) and not stripped.endswith((".", "!", "?"))
+
+
 def is_lead(passage: Passage) -> bool:
     """The opening of a document: text before any heading, or under the document's title."""
     heading = passage.heading.strip().casefold()
@@ -125,14 +194,58 @@ def _focus_terms(passage: Passage) -> frozenset[str]:
     return frozenset(terms(passage.heading))
 
 
+def _defines(text: str, asked: frozenset[str]) -> bool:
+    """ "X is...", "The X returns...", "os.path.join() joins...": an asked term is the subject
+    of a defining verb within the sentence's first words."""
+    found = terms(text)[:8]
+    plain = words(text)[:8]
+    for i, term in enumerate(found[:5]):
+        if term in asked and any(w in DEFINING_VERBS for w in plain[i : i + 4]):
+            return True
+    return (
+        bool(plain)
+        and plain[0] in _DETERMINERS
+        and bool(set(found[1:3]) & asked)
+        and any(w in DEFINING_VERBS for w in plain[1:6])
+    )
+
+
+def _code_after(passage: Passage, line: int) -> CodeBlock | None:
+    return next((c for c in passage.code if c.after == line), None)
+
+
+def _is_short_code(code: CodeBlock) -> bool:
+    return len(code.text) <= MAX_CODE_CHARS and code.text.count("\n") < MAX_CODE_LINES
+
+
 def read_passages(
-    question: str, passages: Sequence[Passage], *, extra_terms: Sequence[str] = ()
+    question: str,
+    passages: Sequence[Passage],
+    *,
+    query: Query | None = None,
+    weights: Mapping[str, float] | None = None,
+    extra_terms: Sequence[str] = (),
 ) -> Reading:
-    asked = tuple(question_terms(" ".join((question, *extra_terms))))
-    query = [t.term for t in asked]
+    """Read `passages` for `question`. `query` is the analysed question (else the question with
+    `extra_terms`, an earlier question's key words, joining at lower weight); `weights` are its
+    terms' weights from the whole collection searched, else they come from `passages`."""
+    query = query or analyse_question(
+        question, context=[" ".join(extra_terms)] if extra_terms else ()
+    )
     searched = [passage_terms(p) for p in passages]
     bm25 = Bm25(searched)
-    raw = bm25.scores(query) if passages else []
+    if weights is None:
+        # A term no passage has weighs as much as one that only a single passage has, capped
+        # at the rarest present term's weight (see `term_weights`).
+        unseen = math.log(1 + (max(len(passages), 1) - 0.5) / 1.5)
+        weights = term_weights(
+            query,
+            lambda t: bm25.idf(t) or unseen,
+            present=lambda t: bm25.document_frequency(t) > 0,
+        )
+    weights = dict(weights)
+    factors = {t.term: t.factor for t in query.terms}
+    raw = bm25.scores(query.search_terms, factors) if passages else []
     top = max(raw, default=0.0) or 1.0
     relevance = tuple(
         ((1 - ARRIVAL_WEIGHT) * score / top + ARRIVAL_WEIGHT * ARRIVAL_DECAY / (ARRIVAL_DECAY + i))
@@ -140,74 +253,126 @@ def read_passages(
         else 0.0
         for i, score in enumerate(raw)
     )
-    # A term no passage has weighs as much as one that only a single passage has: the most.
-    unseen = math.log(1 + (max(len(passages), 1) - 0.5) / 1.5)
-    weights = {t.term: (bm25.idf(t.term) or unseen) for t in asked}
     relevant = [i for i, r in enumerate(relevance) if r > 0]
     seen: set[str] = set()
     for i in relevant:
         seen.update(searched[i])
+    asked = query.judged
     matched = tuple(t for t in asked if t.term in seen)
     missing = tuple(t for t in asked if t.term not in seen)
-    total_weight = sum(weights.values()) or 1.0
+    coverage, _ = best_coverage(query, weights, [passages[i] for i in relevant])
+    judged_weight = sum(weights.get(t.term, 0.0) for t in asked) or 1.0
     focus = tuple(
-        sum(weights[t.term] for t in asked if t.term in _focus_terms(p)) / total_weight
+        sum(weights.get(t.term, 0.0) for t in asked if t.term in _focus_terms(p)) / judged_weight
         for p in passages
     )
+    rarest = rarest_terms(query, weights, present=seen)
+    asked_terms = frozenset(t.term for t in query.terms)
     sentences: list[Sentence] = []
     for i in relevant:
-        bonus = FOCUS_BONUS * focus[i]
-        for sentence in _quotable(i, passages[i].text, matched, weights):
-            score = 0.5 * sentence.overlap + 0.5 * relevance[i] + bonus + sentence.score
+        for sentence in _quotable(i, passages[i], query, weights):
+            # What a sentence adds to its headings counts as much as its headings match.
+            score = (
+                OVERLAP_WEIGHT * sentence.overlap
+                + ASPECT_WEIGHT * sentence.aspect * focus[i]
+                + RELEVANCE_WEIGHT * relevance[i]
+                + sentence.score
+            )
+            if (
+                sentence.position < OPENING_SENTENCES
+                and sentence.line == 0
+                and not passages[i].part
+            ):
+                score += FOCUS_BONUS * focus[i]
+            if sentence.terms & rarest:
+                score += RAREST_BONUS
+            if _defines(sentence.text, asked_terms):
+                score += DEFINITION_BONUS
             sentences.append(replace(sentence, score=round(score, 9)))
     # Other passages of the same sources: quoted only when the relevant ones are too few.
     sources = {passages[i].source.url for i in relevant}
     context: list[Sentence] = []
     for i, passage in enumerate(passages):
         if relevance[i] == 0 and passage.source.url in sources:
-            for sentence in _quotable(i, passage.text, matched, weights):
+            for sentence in _quotable(i, passage, query, weights):
                 score = CONTEXT_SCORE + sentence.score - CONTEXT_ORDER * i
                 context.append(replace(sentence, score=round(score, 9)))
     return Reading(
         question=question,
+        query=query,
         passages=passages,
-        terms=asked,
         weights=weights,
         relevance=relevance,
         focus=focus,
         matched=matched,
         missing=missing,
+        coverage=coverage,
         sentences=tuple(sentences),
         context=tuple(context),
     )
 
 
 def _quotable(
-    index: int, text: str, matched: Sequence[QuestionTerm], weights: dict[str, float]
+    index: int, passage: Passage, query: Query, weights: Mapping[str, float]
 ) -> list[Sentence]:
     """The passage's quotable sentences; `score` holds only their own penalties so far."""
-    matched_weight = sum(weights[t.term] for t in matched) or 1.0
+    text = passage.text
+    judged = query.judged
+    judged_weight = sum(weights.get(t.term, 0.0) for t in judged) or 1.0
+    # What the passage's headings already say it is about; a sentence under them adds the rest.
+    headed = frozenset(terms(" ".join((passage.heading, *passage.parents))))
+    # Words the passage writes as code (`is`) count as code in the sentences that use them.
+    as_code = {term[1:-1]: term for term in span_terms(passage.spans)}
+    aspects = [t for t in judged if t.term not in headed]
+    aspect_weight = sum(weights.get(t.term, 0.0) for t in aspects)
+    spans = sentence_spans(text)
+    last_of_line = {span.line: n for n, span in enumerate(spans)}
     found_sentences: list[Sentence] = []
-    for position, span in enumerate(sentence_spans(text)):
+    for position, span in enumerate(spans):
         quote = text[span.start : span.end]
-        if not is_quotable(quote):
+        code = _code_after(passage, span.line) if last_of_line[span.line] == position else None
+        travels = code is not None and _is_short_code(code)
+        is_lead_in = quote.endswith(":")
+        if is_lead_in and travels:
+            if len(quote.split()) < 2 or len(quote) > MAX_CLAIM_CHARS:
+                continue
+        elif not is_quotable(quote):
             continue
         found = frozenset(terms(quote))
-        overlap = sum(weights[t.term] for t in matched if t.term in found) / matched_weight
+        if as_code:
+            found |= {as_code[w] for w in words(quote) if w in as_code}
+        with_headings = found | headed
+        overlap = (
+            sum(weights.get(t.term, 0.0) for t in judged if t.term in with_headings) / judged_weight
+        )
+        aspect = (
+            sum(weights.get(t.term, 0.0) for t in aspects if t.term in found) / aspect_weight
+            if aspect_weight
+            else 0.0
+        )
         is_dependent = leans_on_context(quote)
-        penalty = POSITION_PENALTY * min(position, 5) + (DEPENDENT_PENALTY if is_dependent else 0)
+        penalty = (
+            POSITION_PENALTY * min(position, 5)
+            + LINE_PENALTY * min(span.line, 5)
+            + (DEPENDENT_PENALTY if is_dependent else 0.0)
+            + (SIGNATURE_PENALTY if is_signature(quote) else 0.0)
+            + (BOILERPLATE_PENALTY if _VERSION_NOTE.match(quote) else 0.0)
+        )
         found_sentences.append(
             Sentence(
-                index,
-                span.line,
-                position,
-                span.start,
-                span.end,
-                quote,
-                found,
-                overlap,
-                -penalty,
-                is_dependent,
+                passage=index,
+                line=span.line,
+                position=position,
+                start=span.start,
+                end=span.end,
+                text=quote,
+                terms=found,
+                overlap=overlap,
+                aspect=aspect,
+                score=-penalty,
+                is_dependent=is_dependent,
+                code=code.text if code is not None and travels else None,
+                is_lead_in=is_lead_in,
             )
         )
     return found_sentences

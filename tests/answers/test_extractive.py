@@ -101,14 +101,14 @@ def test_a_report_from_several_sources() -> None:
     given = passages(question)
     draft = write_extractive(question, given, engine=ENGINE, documents_searched=3)
     answer = finalize(draft, question)
-    assert 2 <= len(answer.summary) <= 4
-    assert 3 <= len(answer.sections) <= MAX_SECTIONS
+    assert 1 <= len(answer.summary) <= 4
+    assert 1 <= len(answer.sections) <= MAX_SECTIONS
     assert MIN_FOLLOW_UPS <= len(answer.follow_ups) <= MAX_FOLLOW_UPS
     assert {s.url for s in answer.sources} >= {REUTERS.url, COUNCIL.url}
     assert answer.summary[0].text.startswith("The Elm Street bridge reopened on 1 May")
     assert_claims_quote_their_passages(draft, given)
     headings = [s.heading for s in answer.sections]
-    assert "What the repairs cost" in headings
+    assert "Bridge reopens after repairs" in headings  # the page's opening: its title
     assert all(not h.lower().startswith("section") for h in headings)
     assert answer.engine == ENGINE
 
@@ -116,10 +116,37 @@ def test_a_report_from_several_sources() -> None:
 def test_headings_say_what_each_group_shows() -> None:
     question = "What did the bridge repairs cost?"
     draft = write_extractive(question, passages(question), engine=ENGINE, documents_searched=3)
-    headings = [s.heading for s in draft.sections]
-    assert headings[0] == "What the repairs cost"
-    assert "Elm Street bridge" in headings  # the page's own heading, its numbering dropped
-    assert "Bridge reopens after repairs" in headings  # a page's opening: the page's title
+    assert [s.heading for s in draft.sections] == ["What the repairs cost"]
+    question = "Does the bridge have a cycle lane?"
+    draft = write_extractive(question, passages(question), engine=ENGINE, documents_searched=3)
+    assert "Elm Street bridge" in [s.heading for s in draft.sections]  # its numbering dropped
+
+
+def test_one_clear_fact_makes_a_short_report_without_padding() -> None:
+    question = "What did the bridge repairs cost?"
+    draft = write_extractive(question, passages(question), engine=ENGINE, documents_searched=3)
+    answer = finalize(draft, question)
+    assert [c.text for c in answer.summary] == [
+        "The repairs cost 4.2 million euros, about a fifth more than planned."
+    ]
+    assert len(answer.sections) == 1
+    assert [c.text for c in answer.sections[0].claims] == [
+        "The city paid for the overrun from its road budget."
+    ]
+    everest = DraftSource(title="Everest", url="https://peaks.example/everest")
+    one_line = [
+        Passage(
+            "E1", "Mount Everest is 8,849 metres tall, the highest peak on Earth.", everest, 1.0
+        )
+    ]
+    question = "How tall is Mount Everest?"
+    answer = finalize(
+        write_extractive(question, one_line, engine=ENGINE, documents_searched=1), question
+    )
+    assert [c.text for c in answer.summary] == [one_line[0].text]
+    assert len(answer.sections) == 1 and answer.sources[0].url == everest.url
+    headings = [s.heading for s in answer.sections]
+    assert not any("part" in h or "continued" in h for h in headings)
 
 
 def test_limitations_are_computed_from_the_evidence() -> None:
@@ -170,17 +197,33 @@ def test_the_not_covered_report_suggests_what_the_sources_do_cover() -> None:
     ]
     draft = write_extractive(question, context, engine=ENGINE, documents_searched=3)
     assert draft.sources == ()
-    assert "What should I know about spring rides?" in draft.follow_ups
-    assert "What should I know about riding across?" in draft.follow_ups
+    assert "What are spring rides?" in draft.follow_ups
+    assert not any("should I know" in f for f in draft.follow_ups)
 
 
-def test_a_single_mention_is_too_little_to_report_on() -> None:
+def test_words_scattered_over_passages_do_not_cover_a_question() -> None:
+    # Every word of the question is in some passage, but no passage holds them together.
+    geology = DraftSource(title="Field notes", url="https://geo.example/notes")
+    scattered = [
+        Passage("E1", "Hekla is a volcano in the south of the island.", geology, 1.0, "Hekla"),
+        Passage("E2", "A glacier moves a few metres a year down its valley.", geology, 0.9, "Ice"),
+        Passage("E3", "The survey of 2010 counted sheep on every farm.", geology, 0.8, "Farms"),
+        Passage("E4", "Geysers erupt hot water several times an hour.", geology, 0.7, "Geysers"),
+    ]
+    question = "Which volcano erupted under a glacier in 2010?"
+    draft = write_extractive(question, scattered, engine=ENGINE, documents_searched=1)
+    assert draft.sources == ()
+    assert "does not cover this question" in draft.summary[0].text
+    assert "no passage treats them together" in draft.summary[1].text
+    assert any("geo.example/notes" in c.text for c in draft.limitations)  # the closest passage
+
+
+def test_one_passage_with_the_question_s_terms_answers_it() -> None:
     question = "Does the bridge have a cycle lane?"
     thin = [p for p in passages(question) if p.source.url == BLOG.url][:1]
     draft = write_extractive(question, thin, engine=ENGINE, documents_searched=1)
-    assert draft.sources == ()
-    assert "The one document searched does not cover" in draft.summary[0].text
-    assert any(BLOG.url in c.text for c in draft.limitations)  # where the closest passage is
+    assert [s.url for s in draft.sources] == [BLOG.url]
+    assert draft.summary[0].text == "The new cycle lane is wide and the surface is smooth."
 
 
 def test_no_passages_and_no_searchable_words() -> None:
@@ -244,21 +287,31 @@ def test_as_question_turns_headings_into_questions() -> None:
     def common(word: str) -> bool:
         return word not in {"slack", "redis"}
 
+    known = {"cache", "refresh", "configure", "run"}.__contains__
     cases = {
         "When Redis is down": "What happens when Redis is down?",
-        "How factbot caches answers": "Can you explain how factbot caches answers?",
+        "How factbot caches answers": "How does factbot cache answers?",
+        "How the repairs cost": "Can you explain how the repairs cost?",
         "How does caching work": "How does caching work?",
-        "Refreshing an answer": "What should I know about refreshing an answer?",
+        "Refreshing an answer": "How do I refresh an answer?",
+        "Configuring factbot": "How do I configure factbot?",
+        "Running tests": "How do I run tests?",
+        "Brewing green tea": "What is brewing green tea?",  # "brew" is not a known word
         "Add factbot to Slack": "How do I add factbot to Slack?",
-        "Freshness and retention": "What should I know about freshness and retention?",
-        "Slack settings": "What should I know about Slack settings?",
-        "2.1 Step 3: Brewing temperature:": "What should I know about brewing temperature?",
-        "2024 in review": "What should I know about 2024 in review?",
+        "Freshness and retention": "What is freshness and retention?",
+        "Slack settings": "What are Slack settings?",
+        "2.1 Step 3: Brewing temperature:": "What is brewing temperature?",
+        "Failures are never cached": "Why are failures never cached?",
+        "ChainMap objects": "What are ChainMap objects?",
+        "Boolean Operations — and, or, not": "What are boolean operations?",
+        "Truth Value Testing": "What is truth value testing?",
+        "class collections.Counter([iterable-or-mapping])": "What is collections.Counter?",
+        "os.path.join(path, *paths)": "What does os.path.join() do?",
         "Is it free?": "Is it free?",
     }
     for heading, expected in cases.items():
-        assert as_question(heading, is_common_word=common) == expected
-    for poor in ("", "Overview", "See also", "Health: GET /healthz", "x " * 40, "123"):
+        assert as_question(heading, is_common_word=common, is_known=known) == expected
+    for poor in ("", "Overview", "See also", "Examples", "x " * 40, "123", "`a` <b>"):
         assert as_question(poor, is_common_word=common) is None
 
 
@@ -320,9 +373,12 @@ def test_a_sentence_that_leans_on_the_one_before_brings_it_along() -> None:
         "Why was the bridge deck replaced?", given, engine=ENGINE, documents_searched=3
     )
     deck = next(s for s in draft.sections if s.heading == "The deck")
-    assert [c.text for c in deck.claims] == [
-        "The bridge deck was replaced in March. It had rusted through in two places."
-    ]
+    assert any(
+        c.text.startswith(
+            "The bridge deck was replaced in March. It had rusted through in two places."
+        )
+        for c in deck.claims
+    )
     assert all(not c.text.startswith("It ") for c in draft.summary)
 
 

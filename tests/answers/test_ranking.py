@@ -6,7 +6,15 @@ import pytest
 
 from answers.evidence import Passage
 from answers.model import DraftSource
-from answers.ranking import Bm25, question_terms, question_words, rank_passages, stem, terms
+from answers.ranking import (
+    Bm25,
+    content_terms,
+    question_terms,
+    question_words,
+    rank_passages,
+    stem,
+    terms,
+)
 
 
 def passage(text: str, *, heading: str = "", title: str = "Page", url: str = "") -> Passage:
@@ -37,9 +45,18 @@ def test_stem_leaves_short_words_and_numbers_alone() -> None:
     assert stem("v2") == "v2"
 
 
-def test_terms_fold_case_accents_and_width_and_drop_stop_words() -> None:
-    assert terms("The CAFÉ and ｃａｆｅ were caching") == ["cafe", "cafe", "cach"]
-    assert terms("REDIS_URL") == terms("redis url") == [stem("redis"), "url"]
+def test_terms_fold_case_accents_and_width_and_content_terms_drop_stop_words() -> None:
+    assert terms("The CAFÉ and ｃａｆｅ were caching") == [
+        "the",
+        "cafe",
+        "and",
+        "cafe",
+        "were",
+        "cach",
+    ]
+    assert content_terms("The CAFÉ and ｃａｆｅ were caching") == ["cafe", "cafe", "cach"]
+    # A name with an underscore is kept whole, and in its parts.
+    assert terms("REDIS_URL") == ["redis_url", stem("redis"), "url"]
 
 
 def test_question_terms_keep_the_asked_words_in_order_once() -> None:

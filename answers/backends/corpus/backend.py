@@ -28,10 +28,10 @@ import logging
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from answers.backends.corpus.documents import Document, DocumentPassage
+from answers.backends.corpus.documents import Chunk, Document
 from answers.backends.corpus.index import (
     MAX_FILE_BYTES,
     CorpusIndex,
@@ -42,6 +42,7 @@ from answers.backends.corpus.index import (
 from answers.evidence import Passage
 from answers.model import Draft, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
+from answers.ranking import Query
 from answers.workers import WorkerPool
 from answers.writers.extractive import write_extractive
 
@@ -49,7 +50,7 @@ __all__ = ["ENGINE", "CorpusBackend", "IsolatedParser", "index_corpus"]
 
 log = logging.getLogger(__name__)
 
-ENGINE = EngineInfo(backend="corpus", writer="extractive", version="1")
+ENGINE = EngineInfo(backend="corpus", writer="extractive", version="2")
 SEARCH_PASSAGES = 30  # the best-matching passages handed to the writer
 OVERVIEW_PASSAGES = 24  # opening passages of the documents, for follow-ups and "not covered"
 RECHECK_SECONDS = 1.0
@@ -61,6 +62,8 @@ PARSE_MEMORY_BYTES = 1024 * 1024 * 1024  # one parsing worker's address space
 @dataclass(frozen=True)
 class _Found:
     passages: list[Passage]
+    query: Query
+    weights: dict[str, float]
     documents: int
     matching_documents: int
     skipped: int
@@ -75,9 +78,7 @@ class IsolatedParser:
         self._pool: WorkerPool | None = None
         self._lock = threading.Lock()
 
-    def __call__(
-        self, path: str, raw: bytes, folder_name: str
-    ) -> tuple[Document, list[DocumentPassage]]:
+    def __call__(self, path: str, raw: bytes, folder_name: str) -> tuple[Document, list[Chunk]]:
         with self._lock:
             if self._pool is None:
                 self._pool = WorkerPool(
@@ -227,28 +228,25 @@ class CorpusBackend:
             engine=ENGINE,
             documents_searched=found.documents,
             notes=_skipped_note(found.skipped),
-            extra_terms=tuple(extra_terms),
+            query=found.query,
+            weights=found.weights,
         )
 
     def _find(self, question: str, extra_terms: tuple[str, ...]) -> _Found:
         state = self._report or self._sync_if_changed()
-        matches = self.index.search(question, limit=SEARCH_PASSAGES, extra_terms=extra_terms)
+        found = self.index.search(question, limit=SEARCH_PASSAGES, extra_terms=extra_terms)
+        matches = found.passages
         seen = {p.evidence_id for p in matches}
         overview = [
             p for p in self.index.overview(limit=OVERVIEW_PASSAGES) if p.evidence_id not in seen
         ]
         passages = [
-            Passage(
-                evidence_id=f"E{n}",
-                text=p.text,
-                source=p.source,
-                score=p.score,
-                heading=p.heading,
-            )
-            for n, p in enumerate([*matches, *overview], start=1)
+            replace(p, evidence_id=f"E{n}") for n, p in enumerate([*matches, *overview], start=1)
         ]
         return _Found(
             passages=passages,
+            query=found.query,
+            weights=found.weights,
             documents=state.documents,
             matching_documents=len({p.source.url for p in matches}),
             skipped=len(state.skipped),

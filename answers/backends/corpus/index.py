@@ -18,13 +18,14 @@ guards the connection, so the methods may be called from any thread.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -33,20 +34,34 @@ from typing import Literal
 from answers.backends.corpus.documents import (
     FORMATS,
     PARSER_VERSION,
+    Chunk,
     Document,
-    DocumentPassage,
     format_of,
     looks_binary,
     passages,
     read_document,
 )
-from answers.evidence import Passage
+from answers.evidence import CodeBlock, Passage
+from answers.ingest.words import index_token, span_terms, terms
 from answers.model import DraftSource
-from answers.ranking import question_words, rank_passages
+from answers.ranking import (
+    Bm25,
+    Query,
+    analyse_question,
+    combined_score,
+    corrected,
+    coverage_of,
+    idf_of,
+    passage_terms,
+    rank_passages,
+    rarest_terms,
+    term_weights,
+)
 
 __all__ = [
     "CorpusIndex",
     "CorpusIndexReport",
+    "CorpusMatches",
     "IndexProgress",
     "IndexProgressCallback",
     "IndexedFile",
@@ -60,22 +75,22 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 MAX_FILE_BYTES = 32 * 1024 * 1024
 RACY_SECONDS = 2.0
 LOCKED_RETRIES = 60  # about 25 s of waiting for another indexer before giving up
-MAX_QUERY_TERMS = 32
 # bm25() weights per FTS column: a word in the title or a heading says more than one in a paragraph.
-FTS_WEIGHTS = (3.0, 2.0, 1.0, 0.5)  # title, heading, text, extra (code and tables)
+FTS_WEIGHTS = (2.0, 3.0, 1.0, 1.0, 0.5)  # title, heading, parents, text, code (code and tables)
+MAX_QUERY_TERMS = 32
+CANDIDATES = 80  # passages BM25 hands to re-ranking
+NEIGHBOUR_REACH = 6  # headings this many passages either side of a passage are its neighbours
 
 FileStatus = Literal["added", "changed", "unchanged", "removed", "skipped"]
 # (path relative to the folder, the file's bytes, the folder's name) -> the document and its passages
-ParseDocument = Callable[[str, bytes, str], tuple[Document, list[DocumentPassage]]]
+ParseDocument = Callable[[str, bytes, str], tuple[Document, list[Chunk]]]
 
 
-def parse_document(
-    path: str, raw: bytes, folder_name: str
-) -> tuple[Document, list[DocumentPassage]]:
+def parse_document(path: str, raw: bytes, folder_name: str) -> tuple[Document, list[Chunk]]:
     """One file's document and passages (CPU-bound: the corpus backend runs it in a worker)."""
     document = read_document(path, raw, folder_name=folder_name)
     return document, passages(document)
@@ -89,14 +104,21 @@ CREATE TABLE IF NOT EXISTS files(
     publisher TEXT NOT NULL, published TEXT, passages INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS passages(
     id INTEGER PRIMARY KEY, path TEXT NOT NULL, ordinal INTEGER NOT NULL,
-    heading TEXT NOT NULL, text TEXT NOT NULL, extra TEXT NOT NULL);
+    heading TEXT NOT NULL, parents TEXT NOT NULL, text TEXT NOT NULL, code TEXT NOT NULL,
+    part INTEGER NOT NULL, spans TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_path ON passages(path, ordinal);
 """
+# The columns hold search terms (`answers.ingest.words.terms`, spelt by `index_token`), not
+# text: the tokenizer only splits them at spaces, so names and operators stay whole.
 _FTS_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
-    title, heading, text, extra, tokenize = 'porter unicode61 remove_diacritics 2');
+    title, heading, parents, text, code, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'");
 """
-_PASSAGE_COLUMNS = "p.path, p.ordinal, p.heading, p.text, f.title, f.url, f.publisher, f.published"
+_VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, 'row')"
+_PASSAGE_COLUMNS = (
+    "p.path, p.ordinal, p.heading, p.parents, p.text, p.code, f.title, f.url, f.publisher, "
+    "f.published, p.part, p.spans"
+)
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -534,21 +556,36 @@ class CorpusIndex:
                 len(found),
             ),
         )
+        title_terms = _spelt(document.title)
         for passage in found:
+            code = json.dumps([[c.after, c.text] for c in passage.code], ensure_ascii=False)
             cursor = conn.execute(
-                "INSERT INTO passages(path, ordinal, heading, text, extra) VALUES (?, ?, ?, ?, ?)",
-                (file.path, passage.ordinal, passage.heading, passage.text, passage.extra),
+                "INSERT INTO passages(path, ordinal, heading, parents, text, code, part, spans) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    file.path,
+                    passage.ordinal,
+                    passage.heading,
+                    "\n".join(passage.parents),
+                    passage.text,
+                    code,
+                    passage.part,
+                    json.dumps(list(passage.spans), ensure_ascii=False),
+                ),
             )
             if self._has_fts:
+                searched_code = "\n".join([*(c.text for c in passage.code), passage.tables])
+                spans = " ".join(index_token(t) for t in span_terms(passage.spans))
                 conn.execute(
-                    "INSERT INTO passages_fts(rowid, title, heading, text, extra) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO passages_fts(rowid, title, heading, parents, text, code) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         cursor.lastrowid,
-                        document.title,
-                        passage.heading,
-                        passage.text,
-                        passage.extra,
+                        title_terms,
+                        _spelt(passage.heading),
+                        _spelt(" ".join(passage.parents)),
+                        _spelt(passage.text),
+                        f"{_spelt(searched_code)} {spans}".strip(),
                     ),
                 )
         status: FileStatus = "added" if known is None else "changed"
@@ -588,37 +625,129 @@ class CorpusIndex:
     # --- searching ------------------------------------------------------------------
 
     def search(
-        self, question: str, *, limit: int, extra_terms: Sequence[str] = ()
-    ) -> list[Passage]:
-        """The passages best matching the question's words (and `extra_terms`), best first."""
-        question = " ".join((question, *extra_terms))  # one bag of words for BM25
-        terms = question_words(question)
-        if not terms:
-            return []
+        self, question: str | Query, *, limit: int, extra_terms: Sequence[str] = ()
+    ) -> CorpusMatches:
+        """The passages best matching the question, best first: BM25 (headings and titles
+        weigh more) over the index, then re-ranked by how much of the question each one holds
+        (`answers.ranking.coverage_of`). `extra_terms` (an earlier question's key words) join
+        the search at lower weight."""
+        query = (
+            question
+            if isinstance(question, Query)
+            else analyse_question(question, context=[" ".join(extra_terms)] if extra_terms else ())
+        )
         with self._lock:
             conn = self._connect()
+            documents = self._passage_count(conn)
+            if not query:
+                return CorpusMatches(query, [], {})
             if not self._has_fts:
-                everything = self._passages(
-                    conn.execute(
-                        f"SELECT {_PASSAGE_COLUMNS}, 0.0 FROM passages p "
-                        "JOIN files f ON f.path = p.path ORDER BY p.path, p.ordinal"
-                    )
+                return self._search_in_python(conn, query, limit)
+            frequency = self._frequencies(conn, [index_token(t.term) for t in query.terms])
+            if any(not frequency.get(index_token(t.term)) for t in query.terms):
+                query = corrected(
+                    query,
+                    lambda term: frequency.get(index_token(term), 0) > 0,
+                    lambda term: self._spellings(conn, term),
                 )
-                return rank_passages(question, everything, limit=limit)
-            query = " OR ".join(f'"{t}"' for t in terms[:MAX_QUERY_TERMS])
-            weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+            spelt = {index_token(t.term): t.term for t in query.terms}
+            frequency = self._frequencies(conn, list(spelt))
+            weights = term_weights(
+                query,
+                lambda term: idf_of(frequency.get(index_token(term), 0), documents),
+                present=lambda term: frequency.get(index_token(term), 0) > 0,
+            )
+            match = " OR ".join(f'"{token}"' for token in list(spelt)[:MAX_QUERY_TERMS])
+            fts_weights = ", ".join(str(w) for w in FTS_WEIGHTS)
             try:
                 rows = conn.execute(
-                    f"SELECT {_PASSAGE_COLUMNS}, -bm25(passages_fts, {weights}) AS relevance "
+                    f"SELECT {_PASSAGE_COLUMNS}, -bm25(passages_fts, {fts_weights}) AS relevance, "
+                    "passages_fts.title, passages_fts.heading, passages_fts.parents, "
+                    "passages_fts.text, passages_fts.code "
                     "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
                     "JOIN files f ON f.path = p.path WHERE passages_fts MATCH ? "
                     "ORDER BY relevance DESC, p.path, p.ordinal LIMIT ?",
-                    (query, limit),
-                )
-                return self._passages(rows)
+                    (match, max(limit, CANDIDATES)),
+                ).fetchall()
             except sqlite3.OperationalError as exc:
-                log.warning("corpus search failed for %r: %s", question[:80], exc)
-                return []
+                log.warning("corpus search failed for %r: %s", query.question[:80], exc)
+                return CorpusMatches(query, [], weights)
+            ranked = self._rerank(query, weights, spelt, frequency, rows)[:limit]
+            found = self._passages(conn, [row for _, row in ranked])
+            scored = [
+                replace(p, score=round(score, 6))
+                for p, (score, _) in zip(found, ranked, strict=True)
+            ]
+            return CorpusMatches(query, scored, weights)
+
+    @staticmethod
+    def _rerank(
+        query: Query,
+        weights: dict[str, float],
+        spelt: dict[str, str],
+        frequency: dict[str, int],
+        rows: list[tuple[object, ...]],
+    ) -> list[tuple[float, tuple[object, ...]]]:
+        """Candidates scored by BM25 (scaled to the best) and the share of the question each
+        holds, with its heading; ties keep the index's order."""
+        top = max((float(str(row[12])) for row in rows), default=0.0) or 1.0
+        present = frozenset(t for t in spelt.values() if frequency.get(index_token(t), 0))
+        rarest = rarest_terms(query, weights, present)
+        scored: list[tuple[float, int, tuple[object, ...]]] = []
+        for n, row in enumerate(rows):
+            title, heading, parents, text, code = (str(v) for v in row[13:18])
+            found = frozenset(
+                spelt[token]
+                for column in (title, heading, parents, text, code)
+                for token in column.split()
+                if token in spelt
+            )
+            coverage = coverage_of(query, weights, found, rarest)
+            headed = frozenset(spelt[t] for t in heading.split() if t in spelt)
+            focus = coverage_of(query, weights, headed, rarest).share
+            score = combined_score(
+                float(str(row[12])) / top, coverage, focus, part=int(str(row[10]))
+            )
+            scored.append((score, n, row[:12]))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [(score, row) for score, _, row in scored]
+
+    def _frequencies(self, conn: sqlite3.Connection, tokens: list[str]) -> dict[str, int]:
+        """How many passages hold each (spelt) term."""
+        conn.execute(_VOCABULARY)
+        marks = ", ".join("?" for _ in tokens)
+        rows = conn.execute(
+            f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({marks})", tokens
+        ).fetchall()
+        return {str(term): int(doc) for term, doc in rows}
+
+    def _spellings(self, conn: sqlite3.Connection, term: str) -> list[tuple[str, int]]:
+        """Terms of the index that could be `term` misspelt: same first letter, about as long."""
+        conn.execute(_VOCABULARY)
+        rows = conn.execute(
+            "SELECT term, doc FROM temp.passages_vocab WHERE term >= ? AND term < ? "
+            "AND length(term) BETWEEN ? AND ?",
+            (term[0], chr(ord(term[0]) + 1), len(term) - 2, len(term) + 2),
+        ).fetchall()
+        return [(str(t), int(d)) for t, d in rows]
+
+    def _passage_count(self, conn: sqlite3.Connection) -> int:
+        (count,) = conn.execute("SELECT COUNT(*) FROM passages").fetchone()
+        return int(count)
+
+    def _search_in_python(
+        self, conn: sqlite3.Connection, query: Query, limit: int
+    ) -> CorpusMatches:
+        everything = self._passages(
+            conn,
+            conn.execute(
+                f"SELECT {_PASSAGE_COLUMNS} FROM passages p "
+                "JOIN files f ON f.path = p.path ORDER BY p.path, p.ordinal"
+            ).fetchall(),
+        )
+        bm25 = Bm25([passage_terms(p) for p in everything])
+        weights = term_weights(query, bm25.idf)
+        return CorpusMatches(query, rank_passages(query, everything, limit=limit), weights)
 
     def overview(self, *, limit: int) -> list[Passage]:
         """The opening passages of every document (then the second ones, ...): what the corpus
@@ -626,21 +755,56 @@ class CorpusIndex:
         with self._lock:
             conn = self._connect()
             rows = conn.execute(
-                f"SELECT {_PASSAGE_COLUMNS}, 0.0 FROM passages p JOIN files f ON f.path = p.path "
+                f"SELECT {_PASSAGE_COLUMNS} FROM passages p JOIN files f ON f.path = p.path "
                 "ORDER BY p.ordinal, p.path LIMIT ?",
                 (limit,),
-            )
-            return self._passages(rows)
+            ).fetchall()
+            return self._passages(conn, rows)
 
     def document_count(self) -> int:
         with self._lock:
             (count,) = self._connect().execute("SELECT COUNT(*) FROM files").fetchone()
             return int(count)
 
-    @staticmethod
-    def _passages(rows: Iterable[tuple[object, ...]]) -> list[Passage]:
+    def _neighbours(
+        self, conn: sqlite3.Connection, places: list[tuple[str, int]]
+    ) -> dict[tuple[str, int], tuple[str, ...]]:
+        """For each (path, ordinal): the distinct headings of the passages around it, nearest
+        first, its own left out (one query for all)."""
+        if not places:
+            return {}
+        clause = " OR ".join("(path = ? AND ordinal BETWEEN ? AND ?)" for _ in places)
+        values: list[object] = []
+        for path, ordinal in places:
+            values += [path, ordinal - NEIGHBOUR_REACH, ordinal + NEIGHBOUR_REACH]
+        rows = conn.execute(
+            f"SELECT path, ordinal, heading FROM passages WHERE {clause}", values
+        ).fetchall()
+        by_path: dict[str, dict[int, str]] = {}
+        for path, ordinal, heading in rows:
+            by_path.setdefault(str(path), {})[int(ordinal)] = str(heading)
+        found: dict[tuple[str, int], tuple[str, ...]] = {}
+        for path, ordinal in places:
+            headings = by_path.get(path, {})
+            own = headings.get(ordinal, "")
+            near = sorted(
+                (o for o in headings if abs(o - ordinal) <= NEIGHBOUR_REACH),
+                key=lambda o: (abs(o - ordinal), o),
+            )
+            found[(path, ordinal)] = tuple(
+                dict.fromkeys(headings[o] for o in near if headings[o] and headings[o] != own)
+            )
+        return found
+
+    def _passages(
+        self, conn: sqlite3.Connection, rows: Iterable[tuple[object, ...]]
+    ) -> list[Passage]:
+        rows = list(rows)
+        near = self._neighbours(conn, [(str(r[0]), int(str(r[1]))) for r in rows])
         found: list[Passage] = []
-        for path, ordinal, heading, text, title, url, publisher, published, score in rows:
+        for row in rows:
+            path, ordinal, heading, parents, text, code = row[:6]
+            title, url, publisher, published, part, spans = row[6:12]
             source = DraftSource(
                 title=str(title),
                 url=str(url),
@@ -652,8 +816,28 @@ class CorpusIndex:
                     evidence_id=f"{path}#{ordinal}",
                     text=str(text),
                     source=source,
-                    score=round(float(str(score)), 6),
+                    score=0.0,
                     heading=str(heading),
+                    parents=tuple(p for p in str(parents).split("\n") if p),
+                    code=tuple(CodeBlock(int(a), str(c)) for a, c in json.loads(str(code))),
+                    part=int(str(part)),
+                    spans=tuple(str(span) for span in json.loads(str(spans))),
+                    neighbours=near[(str(path), int(str(ordinal)))],
                 )
             )
         return found
+
+
+@dataclass(frozen=True)
+class CorpusMatches:
+    """What a search found: the question's terms, the passages best first, and each term's
+    weight (how rare it is in the whole corpus)."""
+
+    query: Query
+    passages: list[Passage]
+    weights: dict[str, float]
+
+
+def _spelt(text: str) -> str:
+    """Text as the index holds it: its search terms, spelt for the tokenizer, space-separated."""
+    return " ".join(index_token(term) for term in terms(text))

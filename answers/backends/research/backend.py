@@ -35,6 +35,7 @@ from answers.backends.research.verify import verify_report
 from answers.evidence import Passage
 from answers.model import Draft, DraftSource, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
+from answers.ranking import analyse_question
 from answers.store import Store
 from answers.writers.extractive import write_extractive
 
@@ -110,7 +111,10 @@ class ResearchBackend:
         progress: ProgressCallback | None,
         extra_terms: Sequence[str] = (),
     ) -> Draft:
-        if extra_terms:  # a follow-up's context words: searched, ranked on and shown to the writer
+        # Evidence is ranked on the question's own terms, a follow-up's context words joining
+        # at lower weight (`answers.ranking`).
+        query = analyse_question(question, context=[" ".join(extra_terms)] if extra_terms else ())
+        if extra_terms:  # a follow-up's context words: searched and shown to the writer
             question = f"{question} ({' '.join(extra_terms)})"
         queries, is_llm_down = await self._plan(question)
         await report(
@@ -124,7 +128,7 @@ class ResearchBackend:
         )
         reading = await self._read(picked, progress)
         evidence = select_evidence(
-            question, reading.pages, limit=self.max_evidence, per_source=self.per_source
+            query, reading.pages, limit=self.max_evidence, per_source=self.per_source
         )
         skipped = _skipped_note(len(picked), reading)
         await report(
@@ -146,6 +150,7 @@ class ResearchBackend:
             engine=self.engine_for("extractive"),
             documents_searched=len(reading.pages),
             notes=skipped,  # the extractive writer states its own reach and absence lines
+            query=query,
         )
         if picked and not reading.pages:
             fallback = dataclasses.replace(fallback, freshness=UNREAD_FRESHNESS)

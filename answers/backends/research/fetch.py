@@ -15,10 +15,8 @@ seconds: research goes on with the pages that arrived.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -26,15 +24,11 @@ import aiohttp
 from aiohttp.abc import AbstractResolver
 from yarl import URL
 
-from answers.backends.research.extract import (
-    UnreadablePage,
-    extract_html,
-    extract_text,
-    is_challenge,
-)
 from answers.backends.research.guard import BlockedAddress, FetchGuard, GuardedResolver
 from answers.backends.research.pages import Page
+from answers.backends.research.reading import UnreadablePage, is_challenge, read_page
 from answers.backends.research.search import SearchResult
+from answers.ingest.decode import decode
 from answers.workers import WorkerCrashed, WorkerPool, WorkerTimedOut
 
 __all__ = ["DEFAULT_EXTRACT_WORKERS", "FetchBudget", "FetchOutcome", "PageFetcher", "decode_body"]
@@ -79,57 +73,10 @@ class FetchOutcome:
         return self.page is not None
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Labels servers send by default whatever the page is in (HTTP/1.1's old default and kin).
-_DEFAULT_LABELS = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
-
-
-def _codec(name: str) -> str | None:
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
 def decode_body(data: bytes, charset: str | None) -> str:
-    """Text from a byte-order mark, else the header's charset, else UTF-8, else the page's
-    <meta charset>, else cp1252. Two header charsets are second-guessed: a Latin-1 one when the
-    body is valid UTF-8 (a server default, not the page's), and UTF-16/32 when the body has no
-    NUL byte (it cannot be)."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(name, errors="replace")
-    codec = _codec(charset) if charset else None
-    candidates: list[str] = []
-    if charset and codec in _DEFAULT_LABELS:
-        candidates += ["utf-8", charset]
-    elif charset and codec is not None and codec.startswith(("utf-16", "utf-32")):
-        candidates += [charset] if b"\x00" in data[:4096] else []
-    elif charset:
-        candidates.append(charset)
-    candidates.append("utf-8")
-    meta = _META_CHARSET.search(data[:4096])
-    if meta:
-        candidates.append(meta.group(1).decode("ascii"))
-    for name in candidates:
-        try:
-            return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("cp1252", errors="replace")
-
-
-def _looks_like_html(text: str) -> bool:
-    """A page served as text/plain that is really HTML (a misconfigured server)."""
-    head = text[:1024].lstrip("\ufeff \t\r\n").lower()
-    return head.startswith(("<!doctype html", "<html", "<head", "<?xml"))
+    """A page's text: `answers.ingest.decode` (byte-order mark, the header's charset
+    second-guessed, UTF-8, the page's <meta charset>, cp1252)."""
+    return decode(data, charset, is_html=True)
 
 
 OnFetched = Callable[[FetchOutcome], Awaitable[None]]
@@ -144,21 +91,14 @@ class FetchedBody:
 
 
 def read_body(result: SearchResult, body: FetchedBody) -> Page:
-    """A downloaded body as a `Page`: raises `UnreadablePage`. CPU-bound and run in a worker
-    process (so it is a top-level function of plain, picklable values)."""
-    text = decode_body(body.data, body.charset)
-    if body.content_type in TEXT_TYPES and not _looks_like_html(text):
-        return extract_text(
-            text,
-            url=result.url,
-            final_url=body.final_url,
-            fallback_title=result.title,
-            fallback_published=result.published,
-        )
-    return extract_html(
-        text,
+    """A downloaded body as a `Page` (`reading.read_page`): raises `UnreadablePage`. CPU-bound
+    and run in a worker process (so it is a top-level function of plain, picklable values)."""
+    return read_page(
+        body.data,
         url=result.url,
         final_url=body.final_url,
+        content_type=body.content_type,
+        charset=body.charset,
         fallback_title=result.title,
         fallback_published=result.published,
     )
@@ -167,7 +107,9 @@ def read_body(result: SearchResult, body: FetchedBody) -> Page:
 _WARM_UP_HTML = (
     b"<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
     + b"".join(
-        b"<p>A paragraph of plain text, long enough to count as main text.</p>" for _ in range(6)
+        # Enough text that the main-content judge (trafilatura) runs too, not only the walk.
+        b"<p>A paragraph of plain text, long enough to count as main text.</p>"
+        for _ in range(16)
     )
     + b"</article></body></html>"
 )

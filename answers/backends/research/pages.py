@@ -17,38 +17,44 @@ import logging
 import zlib
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from answers.backends.research.search import canonical_url
+from answers.ingest.model import BLOCK_KINDS, Block, BlockKind, IngestedDocument
 from answers.store import Store, StoreUnavailable
 
-__all__ = ["DEFAULT_PAGE_TTL", "Page", "PageCache", "TextBlock", "page_key"]
+__all__ = ["DEFAULT_PAGE_TTL", "Page", "PageCache", "page_key"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_PAGE_TTL = 6 * 3600.0
-_FORMAT = 1  # bump when the stored shape changes; older entries are ignored
-
-
-@dataclass(frozen=True)
-class TextBlock:
-    """A paragraph (or list, or quote) of main text and the heading it sits under."""
-
-    text: str
-    heading: str = ""
+_FORMAT = 2  # bump when the stored shape changes; older entries are ignored
 
 
 @dataclass(frozen=True)
 class Page:
+    """A page as read by the one ingestion path (`answers.ingest`): its blocks (headings,
+    paragraphs, code, table rows) in order."""
+
     url: str  # the URL searched for (the cache key)
     final_url: str  # where the redirects ended
     title: str
     publisher: str
     published: date | None
-    blocks: tuple[TextBlock, ...]
+    blocks: tuple[Block, ...]
 
     @property
     def text_length(self) -> int:
-        return sum(len(b.text) for b in self.blocks)
+        return sum(len(b.text) for b in self.blocks if b.kind in ("prose", "table"))
+
+    def as_document(self) -> IngestedDocument:
+        return IngestedDocument(
+            title=self.title,
+            url=self.final_url,
+            publisher=self.publisher,
+            published=self.published,
+            blocks=self.blocks,
+        )
 
     def to_bytes(self) -> bytes:
         body = {
@@ -58,7 +64,7 @@ class Page:
             "title": self.title,
             "publisher": self.publisher,
             "published": self.published.isoformat() if self.published else None,
-            "blocks": [[b.heading, b.text] for b in self.blocks],
+            "blocks": [[b.kind, b.text, b.level] for b in self.blocks],
         }
         return zlib.compress(json.dumps(body, ensure_ascii=False).encode(), 6)
 
@@ -76,10 +82,16 @@ class Page:
                 title=str(body["title"]),
                 publisher=str(body["publisher"]),
                 published=date.fromisoformat(published) if published else None,
-                blocks=tuple(TextBlock(text=str(t), heading=str(h)) for h, t in body["blocks"]),
+                blocks=tuple(_block(kind, text, level) for kind, text, level in body["blocks"]),
             )
         except (zlib.error, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return None  # AttributeError: JSON that is not an object
+
+
+def _block(kind: object, text: object, level: object) -> Block:
+    if kind not in BLOCK_KINDS:
+        raise ValueError(f"unknown block kind {kind!r}")
+    return Block(cast(BlockKind, kind), str(text), int(str(level)))
 
 
 def page_key(url: str) -> str:

@@ -1,10 +1,12 @@
-"""From read pages to numbered evidence: paragraph passages, ranked, capped per source.
+"""From read pages to numbered evidence: the same chunks, ranking and coverage as the corpus.
 
-Short neighbouring paragraphs under one heading are joined and long ones are
-cut at sentence ends, so a passage is about `TARGET_WORDS` words. Passages
-are ranked against the question with BM25 (`answers.ranking`), at most
-`per_source` are kept from one page, and the survivors get evidence ids
-E1, E2, ... in rank order: the ids an LLM writer cites.
+Each page is cut by the one chunker (`answers.ingest.chunks`: prose under its
+headings, about `CHUNK_WORDS` words, code with the sentence introducing it),
+the chunks of every page are ranked together against the question
+(`answers.ranking.rank_passages`: BM25, then how much of the question each
+holds and how much its heading names), at most `per_source` are kept from one
+page, and the survivors get evidence ids E1, E2, ... in rank order: the ids
+an LLM writer cites.
 """
 
 from __future__ import annotations
@@ -14,85 +16,64 @@ from dataclasses import replace
 
 from answers.backends.research.pages import Page
 from answers.evidence import Passage
+from answers.ingest.chunks import MAX_PARAGRAPH_WORDS, chunk_document
 from answers.model import DraftSource
-from answers.ranking import rank_passages
-from answers.writers.sentences import sentence_spans
+from answers.ranking import Query, analyse_question, rank_passages
 
-__all__ = ["MAX_EVIDENCE", "PER_SOURCE", "page_passages", "select_evidence"]
+__all__ = ["MAX_EVIDENCE", "MAX_WORDS", "PER_SOURCE", "page_passages", "select_evidence"]
 
-TARGET_WORDS = 120
-MAX_WORDS = 220
+MAX_WORDS = MAX_PARAGRAPH_WORDS
 MAX_EVIDENCE = 16
 PER_SOURCE = 4
-
-
-def _word_runs(sentence: str) -> list[str]:
-    """The sentence, or runs of TARGET_WORDS words when it is over MAX_WORDS (text with no full
-    stops): one passage must not fill the LLM's context."""
-    words = sentence.split()
-    if len(words) <= MAX_WORDS:
-        return [sentence]
-    return [" ".join(words[i : i + TARGET_WORDS]) for i in range(0, len(words), TARGET_WORDS)]
-
-
-def _split_long(text: str) -> list[str]:
-    """Cut a long paragraph at sentence ends into pieces of at most about MAX_WORDS words."""
-    if len(text.split()) <= MAX_WORDS:
-        return [text]
-    pieces: list[str] = []
-    current: list[str] = []
-    words = 0
-    for span in sentence_spans(text):
-        for sentence in _word_runs(text[span.start : span.end]):
-            count = len(sentence.split())
-            if current and words + count > TARGET_WORDS:
-                pieces.append(" ".join(current))
-                current, words = [], 0
-            current.append(sentence)
-            words += count
-    if current:
-        pieces.append(" ".join(current))
-    return pieces
+NEIGHBOUR_REACH = 6  # headings this many chunks either side of a passage are its neighbours
 
 
 def page_passages(page: Page, source: DraftSource) -> list[Passage]:
-    """The page's main text as passages (evidence ids not yet given)."""
-    passages: list[Passage] = []
-    buffer: list[str] = []
-    heading = ""
-
-    def flush() -> None:
-        if buffer:
-            passages.append(Passage("", " ".join(buffer), source, 0.0, heading))
-            buffer.clear()
-
+    """The page's chunks as passages (evidence ids not yet given), each with the headings
+    near it on the page (for follow-ups)."""
+    chunks = chunk_document(page.as_document())
     title = page.title.casefold()
-    for block in page.blocks:
+    passages: list[Passage] = []
+    for chunk in chunks:
+        near = sorted(
+            chunks[max(0, chunk.ordinal - NEIGHBOUR_REACH) : chunk.ordinal + NEIGHBOUR_REACH + 1],
+            key=lambda c: (abs(c.ordinal - chunk.ordinal), c.ordinal),
+        )
+        neighbours = tuple(
+            dict.fromkeys(c.heading for c in near if c.heading and c.heading != chunk.heading)
+        )
         # The page's own title as its first heading says nothing the source title does not.
-        block_heading = "" if block.heading.casefold() == title else block.heading
-        if block_heading != heading:
-            flush()
-            heading = block_heading
-        for piece in _split_long(block.text):
-            if buffer and len(" ".join([*buffer, piece]).split()) > TARGET_WORDS:
-                flush()
-            buffer.append(piece)
-    flush()
-    return passages
+        heading = "" if chunk.heading.casefold() == title else chunk.heading
+        passages.append(
+            Passage(
+                evidence_id="",
+                text=chunk.text,
+                source=source,
+                score=0.0,
+                heading=heading,
+                parents=chunk.parents,
+                code=chunk.code,
+                part=chunk.part,
+                spans=chunk.spans,
+                neighbours=neighbours,
+            )
+        )
+    return [p for p in passages if p.text.strip()]
 
 
 def select_evidence(
-    question: str,
+    question: str | Query,
     sourced_pages: Sequence[tuple[Page, DraftSource]],
     *,
     limit: int = MAX_EVIDENCE,
     per_source: int = PER_SOURCE,
 ) -> list[Passage]:
     """The best passages for the question across all pages, numbered E1..En."""
+    query = question if isinstance(question, Query) else analyse_question(question)
     candidates = [p for page, source in sourced_pages for p in page_passages(page, source)]
     kept: list[Passage] = []
     per_url: dict[str, int] = {}
-    for passage in rank_passages(question, candidates):
+    for passage in rank_passages(query, candidates):
         taken = per_url.get(passage.source.url, 0)
         if taken >= per_source:
             continue

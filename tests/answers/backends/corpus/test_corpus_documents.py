@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from answers.backends.corpus.documents import MAX_BLOCK_WORDS, passages, read_document
+from answers.backends.corpus.documents import passages, read_document
+from answers.ingest.chunks import MAX_PARAGRAPH_WORDS as MAX_BLOCK_WORDS
 from tests.answers.backends.corpus_samples import BIKES_MD, COFFEE_TXT, TEA_MD, VOLCANO_HTML
 
 
@@ -131,7 +132,8 @@ def test_passages_keep_their_heading_and_are_slices_of_the_text() -> None:
     headings = [p.heading for p in found]
     assert headings == ["Green tea", "Brewing temperature", "Steeping time", "Caffeine"]
     steeping = found[2]
-    assert steeping.extra == "brew --temp 80 --minutes 2"  # code is searched, never quoted
+    # The code block follows the list's last item, which introduces it.
+    assert [c.text for c in steeping.code] == ["brew --temp 80 --minutes 2"]
     for p in found:
         for line in p.text.split("\n"):
             assert line in doc.text

@@ -146,7 +146,7 @@ def test_a_link_to_outside_never_reaches_the_index(tmp_path: Path) -> None:
     listed = {f.path: f for f in report.files}
     assert listed["tea.md"].status == "skipped"  # listed, never read
     assert "outside the folder" in listed["tea.md"].note
-    assert index.search("password hunter2", limit=5) == []
+    assert index.search("password hunter2", limit=5).passages == []
     index.close()
 
 

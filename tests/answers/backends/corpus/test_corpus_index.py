@@ -77,7 +77,7 @@ def test_a_changed_file_is_reindexed_and_the_fingerprint_moves(
     assert {s for p, s in statuses.items() if p != "coffee.txt"} == {"unchanged"}
     assert changed.fingerprint != first.fingerprint
     index = CorpusIndex(corpus, index_path=index_path)
-    hits = index.search("How long does cold brew steep?", limit=5)
+    hits = index.search("How long does cold brew steep?", limit=5).passages
     index.close()
     assert hits and hits[0].source.url == "kb/coffee.txt"
     assert "twelve hours" in hits[0].text
@@ -118,7 +118,7 @@ def test_added_and_removed_files(corpus: Path, tmp_path: Path) -> None:
     assert statuses["guides/more.txt"] == "added"
     assert report.documents == 4
     index = CorpusIndex(corpus, index_path=index_path)
-    assert index.search("Iceland volcanoes", limit=5) == []
+    assert index.search("Iceland volcanoes", limit=5).passages == []
     index.close()
 
 
@@ -162,7 +162,7 @@ def test_a_link_to_a_file_outside_the_folder_is_never_indexed(corpus: Path, tmp_
     assert listed["again.md"].status == "added"
     assert "skipped   leak.md: a link to a file outside the folder" in report.describe()
     assert index.sync().skipped == report.skipped  # the same list when nothing changed
-    assert index.search("What is the vault code?", limit=10) == []
+    assert index.search("What is the vault code?", limit=10).passages == []
     assert all("Secret" not in p.source.title for p in index.overview(limit=100))
 
 
@@ -190,21 +190,23 @@ def test_search_ranks_the_document_about_the_question_first(corpus: Path, tmp_pa
         "How often should a bicycle chain be oiled?": "kb/guides/bikes.md",
     }
     for question, url in cases.items():
-        hits = index.search(question, limit=10)
+        hits = index.search(question, limit=10).passages
         assert hits, question
         assert hits[0].source.url == url, question
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert index.search("Who won the 1930 football final?", limit=10) == []
-    assert index.search("what is it", limit=10) == []
-    assert index.search('" OR NEAR( * ) -- ;', limit=10) == []  # query syntax is never passed on
+    assert index.search("Who won the 1930 football final?", limit=10).passages == []
+    assert index.search("what is it", limit=10).passages == []
+    assert (
+        index.search('" OR NEAR( * ) -- ;', limit=10).passages == []
+    )  # query syntax is never passed on
     index.close()
 
 
 def test_search_finds_words_in_headings_and_code(corpus: Path, tmp_path: Path) -> None:
     index = CorpusIndex(corpus, index_path=tmp_path / "index.sqlite3")
     index.sync()
-    assert index.search("caffeine", limit=3)[0].heading == "Caffeine"
-    assert index.search("brew --minutes", limit=3)[0].heading == "Steeping time"
+    assert index.search("caffeine", limit=3).passages[0].heading == "Caffeine"
+    assert index.search("brew --minutes", limit=3).passages[0].heading == "Steeping time"
     index.close()
 
 

@@ -15,11 +15,12 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web as aioweb
 
-from answers.backends.research.extract import extract_html
 from answers.backends.research.fetch import FetchBudget, FetchOutcome, PageFetcher, decode_body
 from answers.backends.research.guard import FetchGuard
-from answers.backends.research.pages import Page, PageCache, TextBlock, page_key
+from answers.backends.research.pages import Page, PageCache, page_key
+from answers.backends.research.reading import read_page
 from answers.backends.research.search import SearchResult
+from answers.ingest.model import Block
 from answers.store import RedisStore
 from tests.answers.backends.research.fakes import (
     ARTICLES,
@@ -49,6 +50,10 @@ async def fetch(fetcher: PageFetcher, url: str) -> FetchOutcome:
     return await fetcher.fetch(SearchResult(url, "Search title"))
 
 
+def first_prose(page: Page) -> str:
+    return next(b.text for b in page.blocks if b.kind == "prose")
+
+
 async def test_reads_an_article_with_its_title_site_and_date(
     web: FakeWeb, fetcher: PageFetcher
 ) -> None:
@@ -58,7 +63,7 @@ async def test_reads_an_article_with_its_title_site_and_date(
     assert page.title == "Green tea and caffeine"
     assert page.publisher == "Leaf Journal"
     assert str(page.published) == "2024-03-05"
-    assert page.blocks[0].text.startswith("Green tea contains caffeine")
+    assert first_prose(page).startswith("Green tea contains caffeine")
     assert all("Copyright" not in b.text and "Home" not in b.text for b in page.blocks)
 
 
@@ -172,7 +177,7 @@ async def test_pages_are_cached_in_redis_by_url(redis_store: RedisStore) -> None
         title="A",
         publisher="Example",
         published=None,
-        blocks=(TextBlock("text", "heading"),),
+        blocks=(Block("heading", "heading", 2), Block("prose", "text"), Block("code", "x = 1")),
     )
     assert await cache.get(page.url) is None
     await cache.put(page)
@@ -231,7 +236,7 @@ async def test_html_served_as_text_plain_is_read_as_html(
 ) -> None:
     outcome = await fetch(fetcher, f"{odd_site}/html-as-text")
     assert outcome.page is not None, outcome.reason
-    assert outcome.page.blocks[0].text.startswith("Green tea contains caffeine")
+    assert first_prose(outcome.page).startswith("Green tea contains caffeine")
     assert all("<" not in b.text for b in outcome.page.blocks)  # markup used to be quoted
 
 
@@ -247,7 +252,7 @@ async def test_a_wrong_charset_label_is_second_guessed(
 ) -> None:
     outcome = await fetch(fetcher, f"{odd_site}/{name}")
     assert outcome.page is not None, outcome.reason
-    assert outcome.page.blocks[0].text.startswith(expected)
+    assert first_prose(outcome.page).startswith(expected)
 
 
 def test_decode_body_lets_a_byte_order_mark_win_over_the_header() -> None:
@@ -277,7 +282,11 @@ def test_text_a_reader_never_sees_is_not_read() -> None:
         "<html><head><title>Tea</title></head><body><article><h1>Tea</h1>"
         f"{visible}</p>{planted}{visible.replace('Green', 'Black')}</p></article></body></html>"
     )
-    page = extract_html(
-        html, url="https://x.example/a", final_url="https://x.example/a", fallback_title="t"
+    page = read_page(
+        html,
+        url="https://x.example/a",
+        final_url="https://x.example/a",
+        content_type="text/html",
+        fallback_title="t",
     )
     assert page.blocks and all("PLANTED" not in b.text for b in page.blocks)

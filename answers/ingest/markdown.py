@@ -1,8 +1,9 @@
 """Markdown to blocks with markdown-it (CommonMark plus tables).
 
 Inline markup goes (`**bold**` → bold, `[text](url)` → text, `` `code` `` →
-code) so quoted sentences read as prose; fenced code and tables become blocks
-that are searched but never quoted; raw HTML blocks are read as HTML.
+code) so quoted sentences read as prose; fenced and indented code stays
+verbatim (a code block travels with the sentence that introduces it); table
+rows become blocks of their own; raw HTML blocks are read as HTML.
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from answers.backends.corpus.blocks import Block, collapse
-from answers.backends.corpus.read_html import read_html
+from answers.ingest.html import html_fragment_blocks
+from answers.ingest.model import Block, collapse
 
 __all__ = ["read_markdown"]
 
 _PARSER = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def _spans(token: Token) -> tuple[str, ...]:
+    """The inline code of an inline token, in order, each once."""
+    found = (collapse(c.content) for c in token.children or () if c.type == "code_inline")
+    return tuple(dict.fromkeys(span for span in found if span))
 
 
 def _inline_text(token: Token) -> str:
@@ -56,12 +63,12 @@ def read_markdown(text: str) -> list[Block]:
             if in_cell:
                 cells.append(content)
             elif heading_level:
-                blocks.append(Block("heading", content, heading_level))
+                blocks.append(Block("heading", content, heading_level, _spans(token)))
             elif content:
-                blocks.append(Block("prose", content))
+                blocks.append(Block("prose", content, spans=_spans(token)))
         elif kind in ("fence", "code_block"):
             if token.content.strip():
                 blocks.append(Block("code", token.content.rstrip("\n")))
         elif kind == "html_block":
-            blocks.extend(read_html(token.content).blocks)
+            blocks.extend(html_fragment_blocks(token.content))
     return blocks

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from answers.backends.corpus.blocks import collapse
+from answers.ingest.model import collapse
 
 __all__ = ["FrontMatter", "parse_date", "split_front_matter", "web_url"]
 

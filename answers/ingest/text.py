@@ -2,14 +2,16 @@
 
 A heading is a line under `===` or `---`, a line starting with `#`, or a
 short line of its own that does not end like a sentence. Bulleted or
-numbered lines become one block each.
+numbered lines become one block each; a paragraph indented four spaces (or a
+tab) throughout is code, kept verbatim but for the shared indentation.
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 
-from answers.backends.corpus.blocks import Block, collapse
+from answers.ingest.model import Block, collapse
 
 __all__ = ["read_text"]
 
@@ -19,6 +21,7 @@ MAX_HEADING_WORDS = 12
 _BLANK = re.compile(r"\n[ \t]*\n")
 _HASH_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+_INDENTED = re.compile(r"^(?: {4}|\t)")
 _ITEM = re.compile(r"^\s*(?:[-*•+]|\d{1,3}[.)])\s+")
 
 
@@ -53,7 +56,12 @@ def read_text(text: str) -> list[Block]:
     blocks: list[Block] = []
     paragraphs = [p for p in _BLANK.split(text) if p.strip()]
     for index, paragraph in enumerate(paragraphs):
-        lines = [line.rstrip() for line in paragraph.strip("\n").split("\n") if line.strip()]
+        raw_lines = paragraph.strip("\n").split("\n")
+        if blocks and all(_INDENTED.match(line) for line in raw_lines if line.strip()):
+            code = textwrap.dedent("\n".join(line.rstrip() for line in raw_lines)).strip("\n")
+            blocks.append(Block("code", code))
+            continue
+        lines = [line.rstrip() for line in raw_lines if line.strip()]
         hashed = _HASH_HEADING.match(lines[0].strip())
         if hashed:
             blocks.append(Block("heading", collapse(hashed.group(2)), len(hashed.group(1))))
