@@ -15,6 +15,7 @@ everything in the reverse order.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -293,6 +294,9 @@ async def lifespan(services: Services) -> AsyncIterator[Services]:
             await adapter.start()
         names = ", ".join(a.name for a in services.adapters)
         log.info("factbot is running: %s on %s:%s", names, settings.host, settings.port)
+        # What start-up built lives as long as the process: out of the collector's way, so
+        # collections during a burst of questions walk only what the questions made.
+        gc.freeze()
         yield services
     log.info("factbot stopped")
 
