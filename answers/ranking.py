@@ -55,6 +55,9 @@ __all__ = [
     "content_terms",
     "corrected",
     "coverage_of",
+    "focus_terms",
+    "is_vague_heading",
+    "names_the_document",
     "passage_terms",
     "question_terms",
     "question_words",
@@ -87,6 +90,14 @@ COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest ter
 
 # "How long", "how many": the second word asks too.
 HOW_WORDS = frozenset("long many much often far soon come".split())
+
+# Headings that name no topic of their own: what they head is about the document's title.
+VAGUE_HEADINGS = frozenset(
+    "introduction overview summary background contents details description notes note more "
+    "misc untitled main home about general other examples example usage api reference index "
+    "glossary appendix footnotes warning warnings tip tips".split()
+)
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.):]?\s+)+")
 
 _QUOTED = re.compile(
     r"`([^`]{1,40})`|\"([^\"]{1,40})\"|“([^”]{1,40})”|(?<!\w)['‘]([^'’]{1,40})['’](?!\w)"
@@ -339,6 +350,27 @@ def passage_terms(passage: Passage) -> list[str]:
     ]
 
 
+def is_vague_heading(heading: str) -> bool:
+    """A heading such as "1. Introduction" or "Overview": it names no topic of its own."""
+    return _NUMBERING.sub("", heading).strip(" :.").casefold() in VAGUE_HEADINGS
+
+
+def names_the_document(passage: Passage) -> bool:
+    """A passage whose heading is the document's own (none, the title, or a vague one such as
+    "Introduction"): what it is about is what the title says."""
+    heading = passage.heading.strip().casefold()
+    title = passage.source.title.strip().casefold()
+    return not heading or heading == title or is_vague_heading(passage.heading)
+
+
+def focus_terms(passage: Passage) -> frozenset[str]:
+    """What a passage is announced as being about: its heading, or its document's title when
+    its heading names nothing of its own."""
+    if names_the_document(passage):
+        return frozenset(terms(passage.source.title))
+    return frozenset(terms(passage.heading))
+
+
 def idf_of(document_frequency: int, documents: int) -> float:
     """BM25's inverse document frequency; a term no document has weighs as one only one has."""
     df = max(document_frequency, 1)
@@ -471,8 +503,7 @@ def rank_passages(
         if score <= 0:
             continue
         coverage = coverage_of(query, weights, frozenset(held[i]), rarest)
-        heading = frozenset(terms(passages[i].heading))
-        focus = coverage_of(query, weights, heading, rarest).share
+        focus = coverage_of(query, weights, focus_terms(passages[i]), rarest).share
         scored.append((combined_score(score / top, coverage, focus, passages[i].part), i))
     scored.sort(key=lambda item: (-item[0], item[1]))
     if limit is not None:

@@ -418,17 +418,16 @@ def _topic(group: _Group, reading: Reading) -> str:
 
 
 def _section_heading(group: _Group, reading: Reading) -> str:
-    """The document's own heading for the group (an API signature as its name); for its
-    opening, its title; else the title and what the group says about the question."""
+    """The document's own heading for the group (an API signature as its name); under no
+    heading or a vague one ("Introduction"), the document's title; with neither, the
+    question's words the group mentions."""
     source = reading.passages[group.passages[0]].source
     title = _shorten(" ".join(source.title.split()), MAX_TITLE_IN_HEADING)
     heading = display_heading(group.heading)
     if heading and not is_vague(heading):
         return _shorten(heading, MAX_HEADING_CHARS)
-    topic = _topic(group, reading) if heading else ""  # a page's opening is what its title says
-    named = f"{title}: {topic}" if title and topic else title
     # A source with a blank title must not leave a blank heading (the report would not validate).
-    return _shorten(named or _topic(group, reading) or FALLBACK_HEADING, MAX_HEADING_CHARS)
+    return _shorten(title or _topic(group, reading) or FALLBACK_HEADING, MAX_HEADING_CHARS)
 
 
 def _unique(heading: str, taken: list[str], title: str) -> str:

@@ -33,6 +33,7 @@ from answers.ranking import (
     QuestionTerm,
     analyse_question,
     best_coverage,
+    focus_terms,
     passage_terms,
     rarest_terms,
     span_terms,
@@ -181,19 +182,6 @@ def is_signature(text: str) -> bool:
     return symbols > 0.25 * max(letters, 1) and not stripped.endswith((".", "!", "?"))
 
 
-def is_lead(passage: Passage) -> bool:
-    """The opening of a document: text before any heading, or under the document's title."""
-    heading = passage.heading.strip().casefold()
-    return not heading or heading == passage.source.title.strip().casefold()
-
-
-def _focus_terms(passage: Passage) -> frozenset[str]:
-    """What a passage is announced as being about: its heading, and at an opening the title."""
-    if is_lead(passage):
-        return frozenset(terms(passage.source.title))
-    return frozenset(terms(passage.heading))
-
-
 def _defines(text: str, asked: frozenset[str]) -> bool:
     """ "X is...", "The X returns...", "os.path.join() joins...": an asked term is the subject
     of a defining verb within the sentence's first words."""
@@ -263,7 +251,7 @@ def read_passages(
     coverage, _ = best_coverage(query, weights, [passages[i] for i in relevant])
     judged_weight = sum(weights.get(t.term, 0.0) for t in asked) or 1.0
     focus = tuple(
-        sum(weights.get(t.term, 0.0) for t in asked if t.term in _focus_terms(p)) / judged_weight
+        sum(weights.get(t.term, 0.0) for t in asked if t.term in focus_terms(p)) / judged_weight
         for p in passages
     )
     rarest = rarest_terms(query, weights, present=seen)

@@ -52,6 +52,7 @@ from answers.ranking import (
     corrected,
     coverage_of,
     idf_of,
+    is_vague_heading,
     passage_terms,
     rank_passages,
     rarest_terms,
@@ -703,7 +704,10 @@ class CorpusIndex:
                 if token in spelt
             )
             coverage = coverage_of(query, weights, found, rarest)
-            headed = frozenset(spelt[t] for t in heading.split() if t in spelt)
+            # A heading that names nothing of its own ("1. Introduction") defers to the title.
+            own = str(row[2])
+            announced = title if not own or is_vague_heading(own) else heading
+            headed = frozenset(spelt[t] for t in announced.split() if t in spelt)
             focus = coverage_of(query, weights, headed, rarest).share
             score = combined_score(
                 float(str(row[12])) / top, coverage, focus, part=int(str(row[10]))
