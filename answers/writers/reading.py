@@ -185,17 +185,14 @@ def is_signature(text: str) -> bool:
 
 
 def _defines(text: str, asked: frozenset[str]) -> bool:
-    """ "X is...", "The X returns...", "os.path.join() joins...": an asked term opens the
-    sentence (after a determiner at most) and a defining verb follows within a few words."""
+    """ "X is...", "The X returns...", "os.path.join() joins...": the sentence opens (after a
+    determiner at most) with an asked term, and a defining verb follows within a few words."""
     found = terms(text)[:8]
     plain = words(text)[:8]
     start = 1 if plain and plain[0] in _DETERMINERS else 0
-    for i in range(start, min(start + 3, len(found))):
-        if found[i] in asked:
-            return any(w in DEFINING_VERBS for w in plain[i + 1 : i + 5])
-        if i > start and found[i] not in asked:
-            break
-    return False
+    if start >= len(found) or found[start] not in asked:
+        return False
+    return any(w in DEFINING_VERBS for w in plain[start + 1 : start + 5])
 
 
 def _code_after(passage: Passage, line: int) -> CodeBlock | None:
