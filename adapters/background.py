@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+# How long an answer cancelled at shutdown may spend telling its asker (drain waits a second).
+CANCELLED_REPLY_SECONDS = 0.8
+
+
+async def last_words(saying: Awaitable[None]) -> None:
+    """What an answer cancelled at shutdown says before it ends ("restarting…", in place of
+    the report), within CANCELLED_REPLY_SECONDS; never raises. Call it from the
+    `except asyncio.CancelledError` that then re-raises."""
+    with contextlib.suppress(Exception, asyncio.CancelledError):
+        await asyncio.wait_for(saying, CANCELLED_REPLY_SECONDS)
 
 
 class BackgroundTasks:

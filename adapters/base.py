@@ -7,6 +7,15 @@ from typing import Protocol
 from aiohttp import web
 
 
+class PlatformUnavailable(Exception):
+    """A platform cannot be reached, or refuses factbot's credentials, when an adapter starts
+    (or `discord sync` runs): the message is one line for the person running factbot."""
+
+    def __init__(self, platform: str, problem: str) -> None:
+        super().__init__(f"{platform} {problem}")
+        self.platform = platform
+
+
 class Adapter(Protocol):
     """One platform's connection. `bot.wiring.lifespan` mounts, starts, drains and closes each one."""
 
@@ -17,7 +26,8 @@ class Adapter(Protocol):
         ...
 
     async def start(self) -> None:
-        """Connect (Socket Mode, the Discord gateway...). Returns once connected or running."""
+        """Connect (Socket Mode, the Discord gateway...). Returns once connected or running;
+        raises `PlatformUnavailable` when the platform cannot be reached or refuses the token."""
         ...
 
     async def drain(self) -> None:

@@ -103,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     import asyncio
 
+    from adapters.base import PlatformUnavailable
     from adapters.wording import describe_error
     from answers import QuestionError
     from bot.config import ConfigError, load_settings
@@ -120,6 +121,9 @@ def _run(args: argparse.Namespace) -> int:
         _say(str(exc))
     except ConfigError as exc:
         _say(f"factbot: bad setting: {exc}")
+    except PlatformUnavailable as exc:
+        _say(f"factbot: {exc}")
+        return EXIT_FAILED
     except QuestionError as exc:
         _say(f"factbot: {describe_error(exc)}")
     return EXIT_USAGE

@@ -28,7 +28,18 @@ __all__ = ["ConfigError", "Settings", "load_settings"]
 # installed factbot answers questions about itself with no setting.
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "docs"
 
-_DISCORD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+_DISCORD_TOKEN_PART = re.compile(r"^[A-Za-z0-9_-]*$")
+# The shortest each part of a Discord bot token is: base64 of the bot's id, a timestamp, an HMAC.
+_DISCORD_TOKEN_PART_CHARS = (20, 4, 20)
+# Slack token prefixes, to say which kind of token was pasted where another belongs.
+_SLACK_TOKEN_KINDS = (
+    ("xoxb-", "a bot token"),
+    ("xapp-", "an app-level token"),
+    ("xoxp-", "a user token"),
+    ("xoxe", "a token-rotation token"),
+    ("xoxa-", "a workspace token"),
+    ("xoxr-", "a refresh token"),
+)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -204,22 +215,19 @@ class Settings(BaseSettings):
     @field_validator("slack_bot_token")
     @classmethod
     def _slack_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if _secret(value) and not _secret(value).startswith("xoxb-"):
-            raise ValueError("malformed: a bot token starts with xoxb-")
+        _check_slack_token(_secret(value), "xoxb-")
         return value
 
     @field_validator("slack_app_token")
     @classmethod
     def _slack_app_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if _secret(value) and not _secret(value).startswith("xapp-"):
-            raise ValueError("malformed: an app-level token starts with xapp-")
+        _check_slack_token(_secret(value), "xapp-")
         return value
 
     @field_validator("discord_token")
     @classmethod
     def _discord_token(cls, value: SecretStr | None) -> SecretStr | None:
-        if _secret(value) and not _DISCORD_TOKEN.match(_secret(value)):
-            raise ValueError("malformed: expected three dot-separated parts")
+        _check_discord_token(_secret(value))
         return value
 
     @field_validator("discord_shard_ids")
@@ -297,6 +305,47 @@ class Settings(BaseSettings):
     @property
     def fetch_allow_host_list(self) -> list[str]:
         return [h.strip().lower() for h in self.fetch_allow_hosts.split(",") if h.strip()]
+
+
+def _check_slack_token(token: str, prefix: str) -> None:
+    """Raise saying what is wrong with `token` where a `prefix` token belongs (never its value)."""
+    if not token or token.startswith(prefix):
+        return
+    kinds = dict(_SLACK_TOKEN_KINDS)
+    wanted = kinds[prefix]
+    for other, kind in _SLACK_TOKEN_KINDS:
+        if token.startswith(other):
+            raise ValueError(
+                f"malformed: this is {kind} ({other}…); this setting takes {wanted} ({prefix}…)"
+            )
+    raise ValueError(f"malformed: {wanted} starts with {prefix}")
+
+
+def _check_discord_token(token: str) -> None:
+    """Raise saying exactly what is wrong with a Discord bot token's shape (never its value)."""
+    if not token:
+        return
+    if token.lower().startswith(("bot ", "bearer ")):
+        raise ValueError("malformed: give the token alone, without the word before it")
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise ValueError(
+            f"malformed: a bot token has three parts separated by dots; this one has {len(parts)}"
+        )
+    if not all(_DISCORD_TOKEN_PART.match(part) for part in parts):
+        raise ValueError(
+            "malformed: a bot token holds only letters, digits, - and _ between its dots "
+            "(was a space or a quote copied with it?)"
+        )
+    for ordinal, part, shortest in zip(
+        ("first", "second", "third"), parts, _DISCORD_TOKEN_PART_CHARS, strict=True
+    ):
+        if len(part) < shortest:
+            count = f"{len(part)} character" + ("" if len(part) == 1 else "s")
+            raise ValueError(
+                f"malformed: its {ordinal} part has {count}, a bot token's has "
+                f"{shortest} or more (copy it again from the Developer Portal's Bot page)"
+            )
 
 
 def _secret(value: SecretStr | None) -> str:

@@ -15,15 +15,32 @@ from pydantic import SecretStr
 from bot.config import Settings
 
 REDACTED = "[redacted]"
-# Token shapes that must never reach a log even when they are not ours: Slack and Discord
-# tokens, bearer headers, and capability URLs (Discord interaction webhooks, Slack response URLs).
-TOKEN_PATTERNS = re.compile(
-    r"(xox[abpors]-[A-Za-z0-9-]{8,}|xapp-[A-Za-z0-9-]{8,}"
-    r"|[MNO][A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"
-    r"|(?i:bearer)\s+[A-Za-z0-9._~+/=-]{8,}"
-    r"|(?<=/webhooks/)\d+/[A-Za-z0-9_.-]{20,}"
-    r"|(?<=hooks\.slack\.com/)[A-Za-z0-9_/.-]{10,})"
+# A slash as it appears in a logged value: plain, percent-encoded (form bodies, query strings)
+# or JSON-escaped.
+_SLASH = r"(?:/|%2[Ff]|\\/)"
+# Token shapes that must never reach a log even when they are not ours. Each pattern's first
+# group is kept (the part that says what was there), the rest becomes [redacted].
+SCRUBBED_SHAPES: tuple[re.Pattern[str], ...] = (
+    re.compile(r"()(?:xox[abpors]|xapp)-[A-Za-z0-9-]{8,}"),  # Slack tokens
+    re.compile(r"()[MNO][A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}"),  # Discord
+    re.compile(r"((?i:bearer)\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    # Capability URLs: Discord interaction callbacks and webhooks, Slack response URLs.
+    re.compile(rf"((?:webhooks|interactions){_SLASH}\d+{_SLASH})[A-Za-z0-9_.-]{{20,}}"),
+    re.compile(rf"(hooks\.slack\.com{_SLASH})[A-Za-z0-9_.-]+(?:{_SLASH}[A-Za-z0-9_.-]+)*"),
+    re.compile(r"()aW50ZXJhY3Rpb246[A-Za-z0-9_-]+"),  # a Discord interaction token, anywhere
+    re.compile(r"([\"']token[\"']\s*:\s*[\"'])[^\"']{8,}"),  # a payload's "token" field
 )
+# Characters that would start a new line or drive a terminal; written as escapes instead.
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+def escape_controls(text: str) -> str:
+    """One log line stays one line: a logged value with a newline cannot forge another."""
+    return _CONTROLS.sub(
+        lambda m: {"\n": "\\n", "\r": "\\r"}.get(m[0], f"\\x{ord(m[0]):02x}"), text
+    )
+
+
 # Fields a record may carry through `extra=` that belong in the JSON line.
 EXTRA_FIELDS = ("platform", "answer_id", "cache", "seconds", "stage", "adapter", "timings")
 
@@ -47,13 +64,15 @@ class SecretScrubber(logging.Filter):
     def scrub(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return TOKEN_PATTERNS.sub(REDACTED, text)
+        for shape in SCRUBBED_SHAPES:
+            text = shape.sub(lambda m: m[1] + REDACTED, text)
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        record.msg = self.scrub(message)
+        record.msg = escape_controls(self.scrub(message))
         record.args = None
         if record.exc_text:
             record.exc_text = self.scrub(record.exc_text)

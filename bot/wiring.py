@@ -26,7 +26,14 @@ from pydantic import SecretStr
 
 from adapters.base import Adapter
 from adapters.desk import QuestionDesk
-from adapters.http import HealthCheck, HttpApiAdapter, add_ops_routes
+from adapters.http import (
+    MAX_HEADER_BYTES,
+    MAX_REQUEST_LINE_BYTES,
+    HealthCheck,
+    HttpApiAdapter,
+    add_ops_routes,
+    quiet_disconnects,
+)
 from answers import (
     AnswerEngine,
     MemoryStore,
@@ -292,14 +299,20 @@ async def lifespan(services: Services) -> AsyncIterator[Services]:
 
 async def _serve(services: Services) -> web.AppRunner:
     """The one HTTP server: each adapter's routes, and /healthz and /metrics whatever runs."""
-    app = web.Application()
+    app = web.Application(middlewares=[quiet_disconnects])
     for adapter in services.adapters:
         adapter.mount(app)
     if not any(isinstance(a, HttpApiAdapter) for a in services.adapters):
         health = _health(services, services.adapters)
         add_ops_routes(app, health=health, metrics=services.metrics.registry)
     grace = services.settings.shutdown_grace.total_seconds()
-    runner = web.AppRunner(app, shutdown_timeout=grace, handle_signals=False)
+    runner = web.AppRunner(
+        app,
+        shutdown_timeout=grace,
+        handle_signals=False,
+        max_line_size=MAX_REQUEST_LINE_BYTES,
+        max_field_size=MAX_HEADER_BYTES,
+    )
     await runner.setup()
     try:
         await web.TCPSite(runner, services.settings.host, services.settings.port).start()

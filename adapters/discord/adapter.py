@@ -4,12 +4,16 @@ and `sync_commands`, which registers the commands with Discord."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 
+import aiohttp
 import discord
 from aiohttp import web
 
+from adapters.base import PlatformUnavailable
 from adapters.desk import QuestionDesk
 from adapters.discord.client import FactbotClient
 from adapters.discord.listeners import Listeners
@@ -19,6 +23,7 @@ log = logging.getLogger(__name__)
 API_VERSION = 10
 _VERSIONED = re.compile(r"/api/v\d+$")
 CLOSE_TIMEOUT_SECONDS = 10.0
+RECONNECT_SECONDS = (1.0, 60.0)  # the first wait before connecting the gateway again, the longest
 
 
 def use_api_url(api_url: str) -> str:
@@ -30,6 +35,22 @@ def use_api_url(api_url: str) -> str:
         base += f"/api/v{API_VERSION}"
     discord.http.Route.BASE = base
     return base
+
+
+@contextlib.contextmanager
+def as_platform_error() -> Iterator[None]:
+    """Discord unreachable, or refusing the token, as one line for whoever runs factbot."""
+    try:
+        yield
+    except discord.LoginFailure:
+        raise PlatformUnavailable("Discord", "refused the bot token (DISCORD_TOKEN)") from None
+    except discord.HTTPException as exc:
+        raise PlatformUnavailable("Discord", f"refused a request: {exc}") from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise PlatformUnavailable(
+            "Discord",
+            f"cannot be reached at {discord.http.Route.BASE} ({type(exc).__name__}: {exc})",
+        ) from None
 
 
 class DiscordAdapter:
@@ -45,6 +66,7 @@ class DiscordAdapter:
         shard_count: int | None = None,
         message_content: bool = False,
         reaction: str = "🔍",
+        reconnect_seconds: tuple[float, float] = RECONNECT_SECONDS,
     ) -> None:
         if shard_ids is not None and shard_count is None:
             raise ValueError("shard_ids needs shard_count (the total number of shards)")
@@ -59,6 +81,7 @@ class DiscordAdapter:
             message_content=message_content,
         )
         self._token = token
+        self.reconnect_seconds = reconnect_seconds
         self._gateway: asyncio.Task[None] | None = None
         self._is_started = False
 
@@ -83,23 +106,43 @@ class DiscordAdapter:
                 'this message" work without it'
             )
         try:
-            await self.client.login(self._token)
+            with as_platform_error():
+                await self.client.login(self._token)
         except BaseException:
             await self.client.close()
             raise
         self._gateway = asyncio.create_task(self._run_gateway(), name="discord-gateway")
 
     async def _run_gateway(self) -> None:
-        try:
-            await self.client.connect(reconnect=True)
-        except discord.PrivilegedIntentsRequired:
-            log.error(
-                "Discord refused the Message Content intent: switch it on for the bot in the "
-                "Developer Portal (Bot → Privileged Gateway Intents), or unset "
-                "DISCORD_MESSAGE_CONTENT; factbot is offline on Discord"
-            )
-        except Exception:
-            log.exception("the Discord gateway connection ended; factbot is offline on Discord")
+        """Keep the gateway connected: discord.py resumes a dropped connection itself; when
+        connecting fails outright (Discord unreachable, its gateway URL refused), try again
+        after a wait that doubles up to a minute, one warning each time."""
+        wait, longest = self.reconnect_seconds
+        while not self.client.is_closed():
+            try:
+                await self.client.connect(reconnect=True)
+                return  # closed by `aclose`
+            except discord.PrivilegedIntentsRequired:
+                log.error(
+                    "Discord refused the Message Content intent: switch it on for the bot in "
+                    "the Developer Portal (Bot → Privileged Gateway Intents), or unset "
+                    "DISCORD_MESSAGE_CONTENT; factbot is offline on Discord"
+                )
+                return
+            except discord.LoginFailure:
+                log.error("Discord refused the bot token; factbot is offline on Discord")
+                return
+            except Exception as exc:
+                if self.client.is_closed():
+                    return
+                log.warning(
+                    "could not connect to the Discord gateway (%s: %s); trying again in %.0f s",
+                    type(exc).__name__,
+                    exc,
+                    wait,
+                )
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, longest)
 
     async def drain(self) -> None:
         """New questions get a "restarting" reply; answers under way go on."""
@@ -133,9 +176,10 @@ async def sync_commands(
         use_api_url(api_url)
     client = FactbotClient()
     async with client:
-        await client.login(token)
-        guild = discord.Object(id=guild_id) if guild_id is not None else None
-        if guild is not None:
-            client.tree.copy_global_to(guild=guild)
-        synced = await client.tree.sync(guild=guild)
+        with as_platform_error():
+            await client.login(token)
+            guild = discord.Object(id=guild_id) if guild_id is not None else None
+            if guild is not None:
+                client.tree.copy_global_to(guild=guild)
+            synced = await client.tree.sync(guild=guild)
     return [command.name for command in synced]

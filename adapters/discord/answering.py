@@ -8,6 +8,7 @@ for answers under way. Every failure ends in words for the person
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 
 import discord
 
+from adapters.background import last_words
 from adapters.desk import QuestionDesk
 from adapters.discord.render import render_answer
 from adapters.discord.reply import (
@@ -26,7 +28,7 @@ from adapters.discord.reply import (
 )
 from adapters.discord.section_reader import render_section, render_sources
 from adapters.wording import describe_error, thanks_for_vote
-from answers import FactbotError, Vote
+from answers import FactbotError, ShuttingDown, Vote
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,24 @@ async def answer(
     asking: Asking = Asking(),
 ) -> None:
     """Research `question` and put the report (or the words for what went wrong) in `reply`;
-    a reply to the report then continues this question's thread."""
+    a reply to the report then continues this question's thread. Cancelled at shutdown, it
+    says so in the report's place ("factbot is thinking…" never stays)."""
+    try:
+        await _answer(desk, reply, user, question, refresh=refresh, asking=asking)
+    except asyncio.CancelledError:
+        await last_words(reply.error(describe_error(ShuttingDown())))
+        raise
+
+
+async def _answer(
+    desk: QuestionDesk,
+    reply: Reply,
+    user: str,
+    question: str,
+    *,
+    refresh: bool,
+    asking: Asking,
+) -> None:
     async with reply.working():
         try:
             if asking.renews is not None:

@@ -29,7 +29,7 @@ from adapters.http.health import HealthCheck
 from adapters.http.openapi import OPENAPI_PATH, openapi_document
 from adapters.http.ops import add_ops_routes
 from adapters.http.schema import AskRequest, parse_ask_request
-from answers import Answer, AnswerNotFound, AskOutcome, FactbotError
+from answers import Answer, AnswerNotFound, AskOutcome, FactbotError, ShuttingDown
 
 __all__ = ["API_PREFIX", "PLATFORM", "HttpApiAdapter", "caller_of"]
 
@@ -155,7 +155,14 @@ class HttpApiAdapter:
             _settled(self.desk.ask(PLATFORM, caller, ask.question, refresh=ask.refresh)),
             name="api-answer",
         )
-        result: AskOutcome | FactbotError = await asyncio.shield(task)
+        try:
+            result: AskOutcome | FactbotError = await asyncio.shield(task)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if task.cancelled() and (current is None or not current.cancelling()):
+                # Shutdown passed its grace and stopped this answer: the caller hears so.
+                raise ShuttingDown() from None
+            raise
         if isinstance(result, Exception):
             raise result
         return result

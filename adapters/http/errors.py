@@ -18,9 +18,23 @@ from aiohttp.typedefs import Handler
 from adapters.wording import describe_error
 from answers import FactbotError, classify
 
-__all__ = ["ApiError", "error_middleware", "error_response", "response_for"]
+__all__ = [
+    "MAX_HEADER_BYTES",
+    "MAX_REQUEST_LINE_BYTES",
+    "ApiError",
+    "error_middleware",
+    "error_response",
+    "quiet_disconnects",
+    "response_for",
+]
 
 log = logging.getLogger(__name__)
+
+# The HTTP server's limits on a request line and on one header: above aiohttp's 8 KiB, so a
+# long id or a large cookie reaches the API and gets its JSON error rather than aiohttp's plain
+# text 400 (which only requests past these limits still get).
+MAX_REQUEST_LINE_BYTES = 32 * 1024
+MAX_HEADER_BYTES = 32 * 1024
 
 # aiohttp's own refusals (unknown path, wrong method, body over client_max_size).
 ROUTING_ERRORS: Mapping[int, tuple[str, str]] = {
@@ -72,6 +86,17 @@ def _routing_response(exc: web.HTTPException) -> web.Response:
 
 
 @web.middleware
+async def quiet_disconnects(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A client that hangs up mid-request (mid-body) is not a server error: one DEBUG line,
+    and a response nobody will read, instead of aiohttp's ERROR traceback. For every route."""
+    try:
+        return await handler(request)
+    except ConnectionResetError:
+        log.debug("the client hung up during %s %s", request.method, request.path)
+        return web.Response(status=499, text="client closed request")
+
+
+@web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
@@ -79,6 +104,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if exc.status < 400:  # redirects and the like pass through untouched
             raise
         return _routing_response(exc)
+    except ConnectionResetError:
+        raise  # the client hung up: `quiet_disconnects` (the server's) says so, quietly
     except Exception as exc:
         if not isinstance(exc, ApiError | FactbotError):
             log.exception("unexpected error serving %s %s", request.method, request.path)

@@ -6,20 +6,26 @@ settings, mounts it on the shared aiohttp server, starts, drains and closes it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
+from collections.abc import Iterator, Mapping
 from typing import Literal
 
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.background import BackgroundTasks
+from adapters.base import PlatformUnavailable
 from adapters.desk import QuestionDesk
 from adapters.slack.answering import (
     PLACEHOLDER_DELAY_SECONDS,
@@ -83,6 +89,8 @@ class SlackAdapter:
             status=AssistantStatus(),
             reaction=reaction,
         )
+        self._verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self._refusals = _Refusals()
         # Socket Mode needs no signing secret: Slack's WebSocket is authenticated by the app token.
         self.app = build_app(self.answering, signing_secret=signing_secret or "")
         self._socket: AsyncSocketModeHandler | None = None
@@ -100,7 +108,12 @@ class SlackAdapter:
         self._is_mounted = True
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """One Slack request through bolt (signature checked there: 401 when it fails)."""
+        """One Slack request through bolt. The signature is checked first, on the raw bytes:
+        a request Slack did not sign is refused (401) before anything parses or logs its body."""
+        raw = await request.read()  # at most the server's client_max_size
+        if self._verifier is not None and not _is_signed(self._verifier, raw, request.headers):
+            self._refusals.note()
+            return web.json_response({"error": "invalid request signature"}, status=401)
         response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(response)
 
@@ -113,14 +126,17 @@ class SlackAdapter:
                 timeout=aiohttp.ClientTimeout(total=self.client.timeout)
             )
             self._owns_session = True
-        identity = await self.client.auth_test()
+        with _as_platform_error(self.client.base_url):
+            identity = await self.client.auth_test()
         log.info("Slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
         if self.app_token is None:
             return
         self._socket = AsyncSocketModeHandler(self.app, self.app_token, web_client=self.client)
         # Ask for the WebSocket URL here, so a bad app token fails loudly instead of retrying.
-        self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
-        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        # Once connected, the Socket Mode client reconnects by itself (with backoff).
+        with _as_platform_error(self.client.base_url):
+            self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
         log.info("Slack: Socket Mode connected")
 
     async def drain(self) -> None:
@@ -147,6 +163,52 @@ class SlackAdapter:
         client = self._socket.client if self._socket is not None else None
         session = client.current_session if client is not None else None
         return bool(client and not client.closed and session is not None and not session.closed)
+
+
+@contextlib.contextmanager
+def _as_platform_error(base_url: str) -> Iterator[None]:
+    """Slack unreachable, or refusing a token, as one line for whoever runs factbot."""
+    try:
+        yield
+    except SlackApiError as exc:
+        raise PlatformUnavailable(
+            "Slack", f"refused the token: {exc.response.get('error')}"
+        ) from None
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        raise PlatformUnavailable(
+            "Slack", f"cannot be reached at {base_url} ({type(exc).__name__}: {exc})"
+        ) from None
+
+
+def _is_signed(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]) -> bool:
+    try:
+        return verifier.is_valid(
+            body=body,
+            timestamp=headers.get("X-Slack-Request-Timestamp"),
+            signature=headers.get("X-Slack-Signature"),
+        )
+    except ValueError:  # a timestamp that is not a number
+        return False
+
+
+class _Refusals:
+    """Counts unsigned requests and says so at most once a minute (a flood is one line)."""
+
+    def __init__(self, every: float = 60.0) -> None:
+        self.every = every
+        self._count = 0
+        self._since: float | None = None
+
+    def note(self) -> None:
+        now = time.monotonic()
+        self._count += 1
+        if self._since is None or now - self._since >= self.every:
+            log.warning(
+                "refused %d Slack request(s) without a valid signature (check "
+                "SLACK_SIGNING_SECRET if Slack's own requests are refused)",
+                self._count,
+            )
+            self._count, self._since = 0, now
 
 
 def _api_base(api_url: str | None) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.background import BackgroundTasks
+from adapters.background import BackgroundTasks, last_words
 from adapters.desk import QuestionDesk
 from adapters.slack import translate
 from adapters.slack.controls import ReportView, RetryRequest
@@ -40,7 +40,6 @@ PLATFORM = "slack"
 PLACEHOLDER_DELAY_SECONDS = 0.7  # a cached answer comes well inside this: no placeholder flash
 QUICK_ANSWER_SECONDS = 0.25  # once research starts, a placeholder shows after this at the latest
 PROGRESS_INTERVAL_SECONDS = 1.0  # Slack's chat.update is Tier 3; once a second is plenty
-CANCELLED_REPLY_SECONDS = 0.8  # how long a cancelled task may spend replacing its placeholder
 
 
 @dataclass(frozen=True)
@@ -107,10 +106,7 @@ async def answer_question(
         await _deliver(desk, reply, ask, outcome, style)
     except asyncio.CancelledError:
         research.cancel()
-        with contextlib.suppress(Exception, asyncio.CancelledError):
-            await asyncio.wait_for(
-                _fail(reply, ask, asyncio.CancelledError()), CANCELLED_REPLY_SECONDS
-            )
+        await last_words(_fail(reply, ask, asyncio.CancelledError()))
         raise
     except Exception as exc:
         await _fail(reply, ask, exc)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # every test here starts another process
+
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "How does factbot cache answers?"
 LEFT, UP = "\x1b[D", "\x1b[A"

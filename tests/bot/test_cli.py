@@ -111,6 +111,51 @@ def test_user_mistakes_exit_2_with_one_line(
     assert "Traceback" not in result.stderr
 
 
+def dead_url() -> str:
+    """A loopback URL nothing listens on: a platform that cannot be reached."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}/api/"
+
+
+DISCORD_TOKEN = "MTA" + "a" * 21 + ".Gh1xYz." + "b" * 27
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "says"),
+    [
+        (
+            ("run", "slack"),
+            {"SLACK_BOT_TOKEN": "xoxb-1-2-3", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": ""},
+            "factbot: Slack cannot be reached at http://127.0.0.1",
+        ),
+        (
+            ("run", "discord"),
+            {"DISCORD_TOKEN": DISCORD_TOKEN, "DISCORD_API_URL": ""},
+            "factbot: Discord cannot be reached at http://127.0.0.1",
+        ),
+        (
+            ("discord", "sync"),
+            {"DISCORD_TOKEN": DISCORD_TOKEN, "DISCORD_API_URL": ""},
+            "factbot: Discord cannot be reached at http://127.0.0.1",
+        ),
+    ],
+)
+def test_an_unreachable_platform_exits_1_with_one_line(
+    args: tuple[str, ...], env: dict[str, str], says: str, tmp_path: Path
+) -> None:
+    env = {k: v or dead_url() for k, v in env.items()}
+    result = factbot(
+        *args,
+        env={**env, "FACTBOT_PORT": "0", "FACTBOT_CORPUS_INDEX": str(tmp_path / "index.db")},
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(says), result.stderr
+
+
 def test_chat_asks_a_follow_up_by_its_number(corpus_env: dict[str, str]) -> None:
     result = factbot("chat", env=corpus_env, stdin="How does factbot cache answers?\n1\nquit\n")
     assert result.returncode == 0, result.stderr

@@ -156,3 +156,70 @@ def test_a_chosen_adapter_without_its_settings_is_named(
     settings = Settings(_env_file=None, **secrets)  # type: ignore[call-arg, arg-type]
     with pytest.raises(ConfigError, match=f"^{says}"):
         settings.adapters_to_run(names)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        (
+            "SLACK_BOT_TOKEN",
+            "xapp-1-A1-2-abc",
+            "this is an app-level token (xapp-…); this setting takes a bot token (xoxb-…)",
+        ),
+        ("SLACK_BOT_TOKEN", "xoxp-1-2-3", "this is a user token (xoxp-…)"),
+        ("SLACK_BOT_TOKEN", "not-a-token", "a bot token starts with xoxb-"),
+        (
+            "SLACK_APP_TOKEN",
+            "xoxb-1-2-3",
+            "this is a bot token (xoxb-…); this setting takes an app-level token (xapp-…)",
+        ),
+        ("DISCORD_TOKEN", "a.b.c", "its first part has 1 character, a bot token's has 20 or more"),
+        ("DISCORD_TOKEN", "a" * 24 + ".bcd.e", "its second part has 3 characters"),
+        ("DISCORD_TOKEN", "abc", "three parts separated by dots; this one has 1"),
+        ("DISCORD_TOKEN", DISCORD_TOKEN + ".x", "three parts separated by dots; this one has 4"),
+        ("DISCORD_TOKEN", f"Bot {DISCORD_TOKEN}", "without the word before it"),
+        ("DISCORD_TOKEN", DISCORD_TOKEN.replace("Gh1", "G'h"), "only letters, digits, - and _"),
+    ],
+)
+def test_a_malformed_token_is_told_what_is_wrong_without_showing_it(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert message.startswith(f"{name}: malformed: ")
+    assert says in message
+    assert value not in message
+
+
+@pytest.mark.parametrize("value", [DISCORD_TOKEN, f" {DISCORD_TOKEN} "])
+def test_a_well_formed_discord_token_passes(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", value)
+    assert load_settings().discord_token is not None
+
+
+def test_setting_defaults_match_the_defaults_of_what_they_configure() -> None:
+    # The parts keep defaults of their own (tests and embedders build them directly); a setting's
+    # default must not quietly differ from the part's.
+    from adapters.desk import DEFAULT_CHANNEL_PER_MINUTE
+    from answers.backends.research.fetch import DEFAULT_EXTRACT_WORKERS, FetchBudget
+    from answers.backends.research.pages import DEFAULT_PAGE_TTL
+    from answers.cache import DEFAULT_FRESHNESS, DEFAULT_RETENTION
+    from answers.channels import DEFAULT_CACHE_TTL
+    from answers.engine import DEFAULT_RESEARCH_DEADLINE
+    from answers.ratelimit import DEFAULT_PER_MINUTE
+    from answers.store import DEFAULT_NAMESPACE, DEFAULT_POOL_SIZE
+
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert defaults.freshness == DEFAULT_FRESHNESS
+    assert defaults.retention == DEFAULT_RETENTION
+    assert defaults.rate_limit_per_minute == DEFAULT_PER_MINUTE
+    assert defaults.channel_rate_limit_per_minute == DEFAULT_CHANNEL_PER_MINUTE
+    assert defaults.settings_cache_ttl.total_seconds() == DEFAULT_CACHE_TTL
+    assert defaults.namespace == DEFAULT_NAMESPACE
+    assert defaults.redis_pool_size == DEFAULT_POOL_SIZE
+    assert defaults.research_deadline.total_seconds() == DEFAULT_RESEARCH_DEADLINE
+    assert defaults.page_ttl.total_seconds() == DEFAULT_PAGE_TTL
+    assert defaults.extract_workers == DEFAULT_EXTRACT_WORKERS
+    assert defaults.extract_deadline.total_seconds() == FetchBudget().extract_timeout

@@ -50,6 +50,7 @@ def test_sync_reports_every_file_with_running_totals(folder: Path, tmp_path: Pat
     assert seen[-1].bytes_done == sum(sizes)
 
 
+@pytest.mark.slow
 def test_piped_progress_is_a_few_plain_lines(folder: Path, tmp_path: Path) -> None:
     command, env = index_command(folder, tmp_path)
     result = subprocess.run(
@@ -67,6 +68,7 @@ def test_piped_progress_is_a_few_plain_lines(folder: Path, tmp_path: Path) -> No
     assert "note-29.md" in result.stdout  # the listing stays on stdout
 
 
+@pytest.mark.slow
 def test_a_terminal_gets_a_bar_with_files_bytes_and_time(folder: Path, tmp_path: Path) -> None:
     command, env = index_command(folder, tmp_path)
     master, slave = pty.openpty()

@@ -71,3 +71,57 @@ def test_secrets_are_scrubbed_from_messages_arguments_and_tracebacks(
         assert lines[-1]["answer_id"] == "0123456789abcdef"
     else:
         assert "answer_id=0123456789abcdef" in text
+
+
+RESPONSE_URL = "https://hooks.slack.com/commands/T0001/123456789/sEcReTrEsPoNsEpArT"
+INTERACTION_TOKEN = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDpzZWNyZXQ"
+
+
+@pytest.mark.parametrize(
+    "logged",
+    [
+        # a slash command's form body, as Bolt would show it
+        "body: token=x&command=%2Ffactcheck&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands"
+        "%2FT0001%2F123456789%2FsEcReTrEsPoNsEpArT&trigger_id=1",
+        # the same URL JSON-escaped, as in a JSON payload's repr
+        '{"response_url": "https:\\/\\/hooks.slack.com\\/commands\\/T0001\\/123456789\\/'
+        'sEcReTrEsPoNsEpArT"}',
+        f"POST {RESPONSE_URL}",
+        # Discord: an interaction callback and a gateway event as discord.py logs them at DEBUG
+        f"POST https://discord.com/api/v10/interactions/1700000000000000000/{INTERACTION_TOKEN}/callback",
+        "For Shard ID None: WebSocket Event: {'t': 'INTERACTION_CREATE', 'd': {'id': '17', "
+        f"'token': '{INTERACTION_TOKEN}', 'type': 2}}}}",
+        f'{{"type": 2, "token": "{INTERACTION_TOKEN}"}}',
+    ],
+)
+def test_capability_urls_and_interaction_tokens_are_scrubbed_in_every_encoding(
+    logged: str,
+) -> None:
+    settings = load_settings(_env_file=None, log_level="DEBUG")
+    out = io.StringIO()
+    handler = configure_logging(settings, stream=out)
+    try:
+        logging.getLogger("discord.gateway").debug("%s", logged)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    text = out.getvalue()
+    assert "sEcReTrEsPoNsEpArT" not in text
+    assert INTERACTION_TOKEN not in text and "aW50ZXJhY3Rpb24" not in text
+    assert REDACTED in text
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_logged_value_cannot_forge_a_log_line(log_format: str) -> None:
+    settings = load_settings(_env_file=None, log_format=log_format)
+    out = io.StringIO()
+    handler = configure_logging(settings, stream=out)
+    forged = "is it?\n2026-01-01 00:00:00,000 ERROR   bot.run: admin password reset\r\x1b[2J"
+    try:
+        logging.getLogger("adapters.slack").warning("question %r was odd: %s", forged, forged)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    assert "\x1b" not in lines[0]
+    if log_format == "text":
+        assert "\\n2026-01-01" in lines[0] and "\\x1b[2J" in lines[0]

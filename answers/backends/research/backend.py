@@ -101,7 +101,8 @@ class ResearchBackend:
         return EngineInfo(backend=BACKEND_NAME, writer=name, version=BACKEND_VERSION)
 
     async def prepare(self) -> None:
-        """Nothing to prepare: sessions open on first use, pages are read per question."""
+        """Start the page-extraction workers (sessions open on first use)."""
+        await self.fetcher.extractor.started()
 
     async def research(
         self,

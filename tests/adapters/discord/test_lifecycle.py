@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
 
 import discord
 import pytest
 
-from adapters.base import Adapter
+from adapters.base import Adapter, PlatformUnavailable
 from adapters.desk import QuestionDesk
 from adapters.discord import DiscordAdapter, sync_commands, use_api_url
 from tests.adapters.discord.conftest import TOKEN, StartAdapter
 from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
+from tests.adapters.discord.payloads import guild_create
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
 
 READY_WAIT_SECONDS = 10.0  # discord.py waits 2 s for guilds after READY before it is ready
 
@@ -64,9 +74,42 @@ async def test_not_healthy_before_start(desk: QuestionDesk, fake_discord: FakeDi
 async def test_a_bad_token_fails_start(desk: QuestionDesk, fake_discord: FakeDiscord) -> None:
     adapter = DiscordAdapter(desk, token="bad", api_url=fake_discord.url)
     fake_discord.unauthorized_tokens.add("bad")
-    with pytest.raises(discord.LoginFailure):
+    with pytest.raises(PlatformUnavailable, match="Discord refused the bot token"):
         await adapter.start()
     assert not adapter.is_healthy()
+
+
+async def test_an_unreachable_discord_fails_start_in_one_line(
+    desk: QuestionDesk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)  # put back after
+    adapter = DiscordAdapter(desk, token="a.b.c", api_url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(PlatformUnavailable, match=r"Discord cannot be reached at http://127\.0"):
+        await adapter.start()
+
+
+async def test_the_gateway_is_connected_again_after_discord_was_unreachable(
+    desk: QuestionDesk, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.refuse(lambda c: c.path == "/gateway/bot", (400, 0, "Try later"))
+    adapter = DiscordAdapter(
+        desk, token="a.b.c", api_url=fake_discord.url, reconnect_seconds=(0.1, 0.4)
+    )
+    with caplog.at_level(logging.WARNING, logger="adapters.discord.adapter"):
+        await adapter.start()  # logged in; the gateway is what fails
+        for _ in range(100):
+            if len(caplog.records) >= 2:
+                break
+            await asyncio.sleep(0.02)
+    assert len(caplog.records) >= 2  # one warning per failed try, and it kept trying
+    assert "trying again" in caplog.records[0].getMessage()
+    assert not adapter.is_healthy()
+    fake_discord.refusals.clear()  # Discord is back
+    await fake_discord.wait_identified(1)
+    await fake_discord.dispatch("GUILD_CREATE", guild_create())
+    await until_ready(adapter)
+    assert adapter.is_healthy()
+    await adapter.aclose()
 
 
 @pytest.mark.parametrize("guild_id", [None, 1400000000000000004])

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from adapters.slack import controls
 from adapters.slack.render import render_report
@@ -426,6 +429,43 @@ async def test_unsigned_or_stale_requests_are_rejected(make_harness: BuildHarnes
         headers=signed_headers(body, "application/json", timestamp=int(time.time()) - 600),
     )
     assert stale.status == 401
+    assert h.fake.calls == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"type": "event_callback", "event": ',  # malformed JSON
+        b"token=x&command=%2Ffactcheck&text=hi%0A2026-01-01 ERROR forged&response_url="
+        b"https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F1%2FsEcReTpArT",
+        b'{"padding": "' + b"x" * 900_000 + b'"}',
+    ],
+    ids=["malformed", "form-with-newline", "large"],
+)
+async def test_an_unsigned_request_is_refused_before_anything_reads_or_logs_it(
+    make_harness: BuildHarness, caplog: pytest.LogCaptureFixture, body: bytes
+) -> None:
+    h: SlackHarness = await make_harness()
+    with caplog.at_level(logging.DEBUG):
+        statuses = []
+        for _ in range(5):
+            response = await h.http.post(
+                "/slack/events",
+                data=body,
+                headers={
+                    "content-type": "application/x-www-form-urlencoded",
+                    "x-slack-request-timestamp": str(int(time.time())),
+                    "x-slack-signature": "v0=forged",
+                },
+            )
+            statuses.append(response.status)
+            assert await response.json() == {"error": "invalid request signature"}
+    assert statuses == [401] * 5
+    logged = "\n".join(r.getMessage() + str(r.exc_info or "") for r in caplog.records)
+    assert "sEcReTpArT" not in logged and "forged" not in logged and "xxxxxxxx" not in logged
+    assert "Traceback" not in logged and len(logged) < 2000
+    refusals = [r for r in caplog.records if "without a valid signature" in r.getMessage()]
+    assert len(refusals) == 1  # five refusals, one line
     assert h.fake.calls == []
 
 
