@@ -78,21 +78,22 @@ class AnswerCache:
     async def lookup(
         self, question_hash: str, *, known: Mapping[str, Answer] | None = None
     ) -> Answer | None:
-        """The fresh answer to a question, if one is cached (one round trip). `known` holds
-        answers this process already decoded, by id: the likely one is not sent again."""
+        """The fresh answer to a question, if one is cached. `known` holds answers this process
+        already decoded, by id: when the question still points at the one it last found, a GET
+        of the pointer is all it takes; otherwise the pointer and its answer come in one round
+        trip (a second only when a known pointer changed)."""
         likely = known.get(self._last_ids.get(question_hash, "")) if known else None
-        found = await self.store.get_via(
-            question_key(question_hash),
-            prefix=ANSWER_PREFIX,
-            unless=likely.id.encode() if likely is not None else None,
-        )
-        if found is None:
-            return None
-        pointer, raw = found
-        answer_id = pointer.decode()
-        if raw is None:
-            return likely if likely is not None and likely.id == answer_id else None
-        answer = unpack_answer(raw)
+        if likely is not None:
+            pointer = await self.store.get(question_key(question_hash))
+            if pointer is None:
+                return None
+            answer_id = pointer.decode()
+            if answer_id == likely.id:
+                return likely
+            answer = await self.load(answer_id)  # researched again since: the new answer
+        else:
+            found = await self.store.get_via(question_key(question_hash), prefix=ANSWER_PREFIX)
+            answer = unpack_answer(found[1]) if found is not None and found[1] else None
         if answer is not None:
             self._note(question_hash, answer.id)
         return answer

@@ -29,13 +29,18 @@ def check_question(question: str, *, limit: int = MAX_QUESTION_CHARS) -> str:
     one (`QuestionWithoutWords`): there is nothing to search for, and its cache key would be
     everyone else's."""
     text = question.translate(_CONTROL_TABLE).strip()
-    if not "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip():
+    visible = text if text.isascii() else _without_format_characters(text)  # ASCII has none
+    if not visible.strip():
         raise EmptyQuestion()  # nothing, or only invisible format characters
     if len(text) > limit:
         raise QuestionTooLong(len(text), limit)
     if not normalise_question(text):
         raise QuestionWithoutWords()
     return text
+
+
+def _without_format_characters(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
 def normalise_question(question: str) -> str:

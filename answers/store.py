@@ -8,10 +8,10 @@ that builds its keys (`answers.cache`, `answers.dedupe`, `answers.ratelimit`,
 `RedisStore` never lets a dead Redis stall a question: connection failures
 raise `StoreUnavailable` at once, one warning is logged when Redis goes away
 and one when it is back, and while Redis is down calls fail fast for
-`retry_interval` seconds before it is tried again. Its connection pool is
-bounded and blocking: under a burst a call waits for a free connection
-(a busy Redis is not an outage), and a call that waited while Redis went
-away fails fast instead of trying it.
+`retry_interval` seconds before it is tried again. Its connections are
+bounded and calls block for them: under a burst a call waits for a free
+connection (a busy Redis is not an outage), and a call that waited while
+Redis went away fails fast instead of trying it.
 """
 
 from __future__ import annotations
@@ -71,12 +71,9 @@ class Store(Protocol):
         """`set(key, value, only_new=True)` for each key, in one round trip; True where stored."""
         ...
 
-    async def get_via(
-        self, key: str, *, prefix: str, unless: bytes | None = None
-    ) -> tuple[bytes, bytes | None] | None:
-        """The pointer at `key` and the value at `prefix + pointer`, in one round trip; None when
-        `key` is absent. When the pointer is `unless` (the caller has its value) the value is not
-        sent: (pointer, None)."""
+    async def get_via(self, key: str, *, prefix: str) -> tuple[bytes, bytes | None] | None:
+        """The pointer at `key` and the value at `prefix + pointer` (None if that is gone), in
+        one round trip; None when `key` is absent."""
         ...
 
     async def delete(self, key: str, *, if_value: bytes | None = None) -> bool: ...
@@ -101,7 +98,6 @@ class Store(Protocol):
 _GET_VIA = """
 local target = redis.call('GET', KEYS[1])
 if not target then return false end
-if target == ARGV[2] then return {target} end
 return {target, redis.call('GET', ARGV[1] .. target)}
 """
 _COMPARE_DELETE = """
@@ -122,17 +118,18 @@ return n
 def connect_redis(
     url: str, *, timeout: float = 1.0, pool_size: int = DEFAULT_POOL_SIZE
 ) -> aioredis.Redis:
-    """A client that fails fast when Redis is gone and waits its turn when Redis is busy.
+    """A client that fails fast when Redis is gone, with a pool of at most `pool_size`
+    connections. `RedisStore` makes the pool blocking: a call waits for one of `pool_size`
+    slots (a busy Redis is not an outage), so the pool itself never runs out (and needs no
+    lock of its own to wait on, which costs under a burst).
 
     Short connect and read timeouts. One retry, on a new connection, only for a connection
     error: a connection the pool kept from before a Redis restart fails once and is replaced,
-    rather than reporting an outage that is not there. The pool holds at most `pool_size`
-    connections and blocks (never raises) when they are all in use.
+    rather than reporting an outage that is not there.
     """
-    pool = aioredis.BlockingConnectionPool.from_url(
+    pool = aioredis.ConnectionPool.from_url(
         url,
         max_connections=pool_size,
-        timeout=None,  # RedisStore bounds the wait: only a real failure ends it
         socket_connect_timeout=timeout,
         socket_timeout=timeout * 2,
         retry=Retry(NoBackoff(), 1),
@@ -227,12 +224,8 @@ class RedisStore:
         value = await self._call(lambda: self.client.get(self._k(key)))
         return cast("bytes | None", value)
 
-    async def get_via(
-        self, key: str, *, prefix: str, unless: bytes | None = None
-    ) -> tuple[bytes, bytes | None] | None:
-        found = await self._call(
-            lambda: self._get_via(keys=[self._k(key)], args=[self._k(prefix), unless or b""])
-        )
+    async def get_via(self, key: str, *, prefix: str) -> tuple[bytes, bytes | None] | None:
+        found = await self._call(lambda: self._get_via(keys=[self._k(key)], args=[self._k(prefix)]))
         if not found:
             return None
         pointer, *value = cast("list[bytes | None]", found)
@@ -336,13 +329,11 @@ class MemoryStore:
         value = self._live(key)
         return value if isinstance(value, bytes) else None
 
-    async def get_via(
-        self, key: str, *, prefix: str, unless: bytes | None = None
-    ) -> tuple[bytes, bytes | None] | None:
+    async def get_via(self, key: str, *, prefix: str) -> tuple[bytes, bytes | None] | None:
         target = await self.get(key)
         if not target:
             return None
-        return target, None if target == unless else await self.get(prefix + target.decode())
+        return target, await self.get(prefix + target.decode())
 
     async def set(self, key: str, value: bytes, *, ttl: float, only_new: bool = False) -> bool:
         if only_new and self._live(key) is not None:

@@ -22,7 +22,7 @@ from answers import (
 from answers.cache import question_key
 from answers.question import normalise_question, question_hash
 from tests.answers.engine_worker import research_runs, spawn_worker
-from tests.answers.fake_backend import ScriptedBackend
+from tests.answers.fake_backend import ScriptedBackend, draft_for
 from tests.answers.redis_server import RedisServer
 
 CLOCK = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
@@ -237,3 +237,25 @@ async def test_a_waiting_process_answers_once_the_holder_passes_its_deadline(
         await first
     assert second.cache == "miss"
     assert (hanging.runs, working.runs) == (1, 1)
+
+
+# --- the cached path ----------------------------------------------------------------------
+
+
+async def test_a_process_sees_an_answer_another_process_researched_again(
+    redis_store: RedisStore,
+) -> None:
+    first_backend = ScriptedBackend()
+    reader = AnswerEngine(first_backend, redis_store, clock=lambda: CLOCK)
+    first = await reader.ask_traced("Did the answer change?")
+    again = await reader.ask_traced("Did the answer change?")  # from this process's memory
+    assert (first.cache, again.cache) == ("miss", "hit") and again.answer == first.answer
+
+    newer = ScriptedBackend(write=lambda q: draft_for(q, version="2"))
+    refreshed = await AnswerEngine(newer, redis_store, clock=lambda: CLOCK).ask_traced(
+        "Did the answer change?", refresh=True
+    )
+    assert refreshed.answer.id != first.answer.id
+    seen = await reader.ask_traced("Did the answer change?")
+    assert seen.cache == "hit"
+    assert seen.answer.id == refreshed.answer.id  # not the copy this process remembered
