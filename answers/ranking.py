@@ -30,11 +30,14 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from answers.evidence import Passage
+from answers.ingest.names import code_name
 from answers.ingest.words import (
     QUESTION_FILLER,
     QUESTION_WORDS,
     STOP_WORDS,
+    Token,
     code_term,
+    fold,
     span_terms,
     stem,
     terms,
@@ -50,11 +53,16 @@ __all__ = [
     "Query",
     "QuestionTerm",
     "analyse_question",
+    "announced_terms",
     "best_coverage",
     "combined_score",
     "content_terms",
     "corrected",
     "coverage_of",
+    "heading_focus",
+    "heading_terms",
+    "is_vague_heading",
+    "names_the_document",
     "passage_terms",
     "question_terms",
     "question_words",
@@ -70,7 +78,9 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 HEADING_WEIGHT = 2  # a heading's words count twice: it says what the paragraph is about
 CONTEXT_WEIGHT = 0.5  # an earlier question's terms count half as much as the question's own
+CODE_WEIGHT = 1.5  # a name or operator the question writes as code (`zip()`, `**`) is its topic
 PART_WEIGHT = 0.5
+ALTERNATIVE_WEIGHT = 0.6  # "directory" searched for "folder" counts this much of "folder"
 NUMBER_WEIGHT = 0.3  # "2 seconds", "'2023-01-31'": an example value, rarely the documents' words  # "join" of "os.path.join" counts half: the whole name is the better match
 MAX_QUERY_TERMS = 32
 MIN_CORRECTED_CHARS = 6  # shorter terms are never taken for misspellings
@@ -84,9 +94,62 @@ COVERAGE_WEIGHT = 0.5
 HEADING_FOCUS = 0.25  # ...plus this much for the share of the question its heading holds
 LATER_PART_FOCUS = 0.5  # ...halved past the section's opening passage
 COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest terms together
+HEADING_PRECISION = 0.5  # how much a heading's other words dilute how well it names a question
 
 # "How long", "how many": the second word asks too.
 HOW_WORDS = frozenset("long many much often far soon come".split())
+
+# Headings that name no topic of their own: what they head is about the document's title.
+VAGUE_HEADINGS = frozenset(
+    "introduction overview summary background contents details description notes note more "
+    "misc untitled main home about general other examples example usage api reference index "
+    "glossary appendix footnotes warning warnings tip tips".split()
+)
+_NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.):]?\s+)+")
+
+# Words people and documents use for the same thing in software (one group per line).
+SYNONYM_GROUPS = (
+    "folder directory",
+    "delete remove erase",
+    "pick choose choice",
+    "item element",
+    "pause sleep suspend",
+    "env environment",
+    "run execute",
+    "start begin",
+    "stop terminate",
+    "error exception",
+    "args arguments",
+    "param parameter",
+    "dict dictionary",
+    "str string",
+    "int integer",
+    "func function",
+    "var variable",
+    "config configuration",
+    "combine join concatenate",
+    "repo repository",
+    "docs documentation",
+    "app application",
+    "db database",
+    "num number",
+    "max maximum largest",
+    "min minimum smallest",
+)
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for group in SYNONYM_GROUPS:
+        stems = list(dict.fromkeys(stem(fold(w)) for w in group.split()))
+        for one in stems:
+            found.setdefault(one, []).extend(s for s in stems if s != one)
+    return {term: tuple(dict.fromkeys(others)) for term, others in found.items()}
+
+
+SYNONYMS = _synonyms()
+
+_CALLED = re.compile(r"\b([A-Za-z_]\w*)\(\)")  # "zip()", "range()": a name written as a call
 
 _QUOTED = re.compile(
     r"`([^`]{1,40})`|\"([^\"]{1,40})\"|“([^”]{1,40})”|(?<!\w)['‘]([^'’]{1,40})['’](?!\w)"
@@ -104,12 +167,18 @@ class QuestionTerm:
     is_code: bool = False  # a name or operator (`os.path.join`, `==`)
     is_part: bool = False  # a plain part of a code term ("join" of "os.path.join")
     is_context: bool = False  # from an earlier question, not this one
+    alternatives: tuple[str, ...] = ()  # other words for the same thing ("folder": directory)
+
+    def is_in(self, found: Collection[str]) -> bool:
+        """Whether `found` holds the term or one of its other words."""
+        return self.term in found or any(a in found for a in self.alternatives)
 
     @property
     def factor(self) -> float:
         """How much the term counts beside the question's own whole terms."""
         return (
-            (PART_WEIGHT if self.is_part else 1.0)
+            (CODE_WEIGHT if self.is_code and not self.is_part else 1.0)
+            * (PART_WEIGHT if self.is_part else 1.0)
             * (CONTEXT_WEIGHT if self.is_context else 1.0)
             * (NUMBER_WEIGHT if self.term.replace(".", "").isdigit() else 1.0)
         )
@@ -122,7 +191,19 @@ class Query:
 
     @property
     def search_terms(self) -> list[str]:
-        return [t.term for t in self.terms][:MAX_QUERY_TERMS]
+        """The terms searched for: the question's, then their other words."""
+        own = [t.term for t in self.terms]
+        others = [a for t in self.terms for a in t.alternatives if a not in own]
+        return list(dict.fromkeys([*own, *others]))[:MAX_QUERY_TERMS]
+
+    def factors(self) -> dict[str, float]:
+        """How much each searched term counts (`QuestionTerm.factor`; other words less)."""
+        found: dict[str, float] = {}
+        for t in self.terms:
+            for other in t.alternatives:
+                found.setdefault(other, t.factor * ALTERNATIVE_WEIGHT)
+        found.update({t.term: t.factor for t in self.terms})
+        return found
 
     @property
     def judged(self) -> tuple[QuestionTerm, ...]:
@@ -151,7 +232,11 @@ def _set_apart(question: str) -> set[str]:
 def _question_terms(question: str, *, is_context: bool = False) -> list[QuestionTerm]:
     """The question's terms in the order asked, each once (see the module docstring)."""
     named = _set_apart(question)
-    found = list(tokens(question))
+    called = {m.group(1).casefold() for m in _CALLED.finditer(question)}
+    found = [
+        Token(t.word, t.term, is_code=True) if t.word in called and not t.part_of else t
+        for t in tokens(question)
+    ]
 
     def keep(token_word: str, is_code: bool) -> bool:
         if is_code or token_word in named:
@@ -181,6 +266,7 @@ def _question_terms(question: str, *, is_context: bool = False) -> list[Question
                 is_code=token.is_code or as_code,
                 is_part=bool(token.part_of),
                 is_context=is_context,
+                alternatives=() if token.is_code or as_code else SYNONYMS.get(term, ()),
             ),
         )
     # A part that the question also names on its own is a whole term after all.
@@ -244,7 +330,8 @@ def corrected(
     fixed: list[QuestionTerm] = []
     have = {t.term for t in query.terms}
     for term in query.terms:
-        limit = 0 if term.is_code or present(term.term) else spelling_limit(term.term)
+        known = present(term.term) or any(present(a) for a in term.alternatives)
+        limit = 0 if term.is_code or known else spelling_limit(term.term)
         if not limit:
             fixed.append(term)
             continue
@@ -339,10 +426,68 @@ def passage_terms(passage: Passage) -> list[str]:
     ]
 
 
+def is_vague_heading(heading: str) -> bool:
+    """A heading such as "1. Introduction" or "Overview": it names no topic of its own."""
+    return _NUMBERING.sub("", heading).strip(" :.").casefold() in VAGUE_HEADINGS
+
+
+def names_the_document(passage: Passage) -> bool:
+    """A passage whose heading is the document's own (none, the title, or a vague one such as
+    "Introduction"): what it is about is what the title says."""
+    heading = passage.heading.strip().casefold()
+    title = passage.source.title.strip().casefold()
+    return not heading or heading == title or is_vague_heading(passage.heading)
+
+
+def announced_terms(passage: Passage) -> list[str]:
+    """What a passage is announced as being about (see `heading_terms`)."""
+    return heading_terms(passage.heading, passage.source.title)
+
+
+def heading_terms(heading: str, title: str) -> list[str]:
+    """The terms of what a heading announces: an API signature's name only
+    ("os.path.join(path, *paths)" announces os.path.join), the document's title for a heading
+    that names nothing of its own (none, or "Introduction")."""
+    if not heading.strip() or is_vague_heading(heading):
+        return terms(title)
+    named = code_name(heading)
+    return terms(named[0]) if named is not None else terms(heading)
+
+
+def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterable[str]) -> float:
+    """How squarely a heading (its terms `announced`) names the question: the share of the
+    question it holds, discounted when the question is a small part of a long heading
+    ("decorator" names "What is a decorator?" better than "typing.no_type_check_decorator"
+    does)."""
+    held = [t for t in announced if t not in STOP_WORDS]
+    if not held:
+        return 0.0
+    asked = {t.term for t in query.judged}
+    total = sum(weights.get(t, 0.0) for t in asked)
+    if total <= 0:
+        return 0.0
+    heard = set(held)
+    found = {t.term for t in query.judged if t.is_in(heard)}
+    share = sum(weights.get(t, 0.0) for t in found) / total
+    spoken = asked | {a for t in query.judged for a in t.alternatives}
+    precision = sum(1 for t in held if t in spoken) / len(held)
+    return share * (1 - HEADING_PRECISION + HEADING_PRECISION * precision)
+
+
 def idf_of(document_frequency: int, documents: int) -> float:
     """BM25's inverse document frequency; a term no document has weighs as one only one has."""
     df = max(document_frequency, 1)
     return math.log(1 + (max(documents, 1) - df + 0.5) / (df + 0.5))
+
+
+def commonest_spelling(query: Query, bm25: Bm25) -> Callable[[str], str]:
+    """For each query term, the spelling (itself or one of its other words) most passages use."""
+    others = {t.term: t.alternatives for t in query.terms}
+
+    def spelling(term: str) -> str:
+        return max((term, *others.get(term, ())), key=bm25.document_frequency)
+
+    return spelling
 
 
 def term_weights(
@@ -402,7 +547,7 @@ def coverage_of(
     total = sum(weights.get(t.term, 0.0) for t in judged)
     if not judged or total <= 0:
         return NO_COVERAGE
-    matched = frozenset(t.term for t in judged if t.term in found)
+    matched = frozenset(t.term for t in judged if t.is_in(found))
     share = sum(weights.get(t, 0.0) for t in matched) / total
     # One word of a question of several is a coincidence, however rare the word.
     own = {t.term for t in judged if not t.is_context}
@@ -414,7 +559,10 @@ def best_coverage(
 ) -> tuple[Coverage, int]:
     """The passage covering the question best, and its coverage ((NO_COVERAGE, -1) for none)."""
     held = [frozenset(passage_terms(p)) for p in passages]
-    rarest = rarest_terms(query, weights, present=frozenset().union(*held))
+    everything = frozenset().union(*held)
+    rarest = rarest_terms(
+        query, weights, present={t.term for t in query.terms if t.is_in(everything)}
+    )
     best, at = NO_COVERAGE, -1
     for i, terms_held in enumerate(held):
         found = coverage_of(query, weights, terms_held, rarest)
@@ -456,23 +604,23 @@ def rank_passages(
     bm25 = Bm25(held)
     if weights is None:
         unseen = math.log(1 + (len(passages) - 0.5) / 1.5)
+        spelling = commonest_spelling(query, bm25)
         weights = term_weights(
             query,
-            lambda t: bm25.idf(t) or unseen,
-            present=lambda t: bm25.document_frequency(t) > 0,
+            lambda t: bm25.idf(spelling(t)) or unseen,
+            present=lambda t: bm25.document_frequency(spelling(t)) > 0,
         )
-    factors = {t.term: t.factor for t in query.terms}
-    raw = bm25.scores(query.search_terms, factors)
+    raw = bm25.scores(query.search_terms, query.factors())
     top = max(raw, default=0.0) or 1.0
-    present = frozenset(t.term for t in query.terms if bm25.document_frequency(t.term))
+    spelt = commonest_spelling(query, bm25)
+    present = frozenset(t.term for t in query.terms if bm25.document_frequency(spelt(t.term)))
     rarest = rarest_terms(query, weights, present)
     scored: list[tuple[float, int]] = []
     for i, score in enumerate(raw):
         if score <= 0:
             continue
         coverage = coverage_of(query, weights, frozenset(held[i]), rarest)
-        heading = frozenset(terms(passages[i].heading))
-        focus = coverage_of(query, weights, heading, rarest).share
+        focus = heading_focus(query, weights, announced_terms(passages[i]))
         scored.append((combined_score(score / top, coverage, focus, passages[i].part), i))
     scored.sort(key=lambda item: (-item[0], item[1]))
     if limit is not None:

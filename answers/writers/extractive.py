@@ -53,14 +53,11 @@ MAX_CLAIMS_PER_SECTION = 3
 SUMMARY_DIVERSITY = 0.3  # MMR: how much a sentence's likeness to those already picked counts
 SAME_PASSAGE_LIKENESS = 0.3  # two sentences of one passage count as this alike, at least
 SUMMARY_CUTOFF = 0.5  # past the minimum, stop when a candidate scores under this share of the best
-LEAD_FOCUS = 0.75  # a passage whose heading holds this much of the question: its opening leads
-LEAD_SENTENCES = 2
-LEAD_STRENGTH = 0.75  # ...and whose best sentence scores this share of the best sentence overall
 SECTION_SPREAD = 0.35  # a section's best sentence scores within this of the best group's
 SOURCE_FLOOR = 0.85  # sections come from sources whose best group scores this share of the best
 SUMMARY_RUN_CHARS = 400  # a summary claim quotes up to this much of one paragraph
 MAX_SUMMARY_CHARS = 1000  # past the first claim, the summary stops growing here
-WINDOW_ASPECT = 0.3  # a stretch's score gains this for the question's aspects its others add
+WINDOW_GAIN = 0.3  # a stretch's score gains this for the question's words its others add
 WINDOW_LENGTH_COST = 0.03
 SUMMARY_SHARE_OF_EVIDENCE = 0.5  # the summary quotes at most about half the distinct sentences
 CLAIM_SPREAD = 0.25  # a section quotes sentences within this score of its best one
@@ -205,12 +202,12 @@ def _windows(reading: Reading) -> list[list[Sentence]]:
 
 
 def _window_score(window: Sequence[Sentence]) -> float:
-    """The best sentence's score, plus what the others add to the question's open aspects,
+    """The best sentence's score, plus the question's words the others add,
     less a little for each extra sentence (shorter says it better)."""
     best = max(s.score for s in window)
-    alone = max(s.aspect for s in window)
-    together = min(1.0, sum(s.aspect for s in window))
-    return best + WINDOW_ASPECT * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
+    alone = max(s.own for s in window)
+    together = min(1.0, sum(s.own for s in window))
+    return best + WINDOW_GAIN * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
 
 
 def _window_likeness(a: Sequence[Sentence], b: Sequence[Sentence]) -> float:
@@ -406,7 +403,7 @@ def _topic(group: _Group, reading: Reading) -> str:
     """The question's words this group mentions (rarest first), else its most frequent words."""
     mentioned = frozenset().union(*(s.terms for s in group.sentences))
     asked = sorted(
-        (t for t in reading.matched if t.term in mentioned),
+        (t for t in reading.matched if t.is_in(mentioned)),
         key=lambda t: (-reading.weights[t.term], reading.terms.index(t)),
     )
     if asked:
@@ -418,17 +415,16 @@ def _topic(group: _Group, reading: Reading) -> str:
 
 
 def _section_heading(group: _Group, reading: Reading) -> str:
-    """The document's own heading for the group (an API signature as its name); for its
-    opening, its title; else the title and what the group says about the question."""
+    """The document's own heading for the group (an API signature as its name); under no
+    heading or a vague one ("Introduction"), the document's title; with neither, the
+    question's words the group mentions."""
     source = reading.passages[group.passages[0]].source
     title = _shorten(" ".join(source.title.split()), MAX_TITLE_IN_HEADING)
     heading = display_heading(group.heading)
     if heading and not is_vague(heading):
         return _shorten(heading, MAX_HEADING_CHARS)
-    topic = _topic(group, reading) if heading else ""  # a page's opening is what its title says
-    named = f"{title}: {topic}" if title and topic else title
     # A source with a blank title must not leave a blank heading (the report would not validate).
-    return _shorten(named or _topic(group, reading) or FALLBACK_HEADING, MAX_HEADING_CHARS)
+    return _shorten(title or _topic(group, reading) or FALLBACK_HEADING, MAX_HEADING_CHARS)
 
 
 def _unique(heading: str, taken: list[str], title: str) -> str:

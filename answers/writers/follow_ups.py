@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from answers.ingest.names import code_name
-from answers.ranking import content_terms
+from answers.ranking import VAGUE_HEADINGS, content_terms
 
 __all__ = [
     "MAX_FOLLOW_UP_CHARS",
@@ -51,12 +51,6 @@ IMPERATIVES = frozenset(
     reply turn switch limit tune back restore rotate use define call open close convert format
     handle avoid customize customise extend import install iterate parse print sort
     """.split()
-)
-# Headings that say nothing about their section's content.
-VAGUE_HEADINGS = frozenset(
-    "introduction overview summary background contents details notes note more misc untitled "
-    "main home about general other examples example usage api reference index glossary "
-    "appendix footnotes warning warnings tip tips".split()
 )
 # Headings that make no question worth asking next.
 NAVIGATION_HEADINGS = VAGUE_HEADINGS | {

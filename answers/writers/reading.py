@@ -32,7 +32,10 @@ from answers.ranking import (
     Query,
     QuestionTerm,
     analyse_question,
+    announced_terms,
     best_coverage,
+    commonest_spelling,
+    heading_focus,
     passage_terms,
     rarest_terms,
     span_terms,
@@ -53,7 +56,7 @@ CONTEXT_SCORE = -1.0  # below every sentence of a relevant passage
 CONTEXT_ORDER = 0.001
 CONTEXT_RELEVANCE = 1e-6
 OVERLAP_WEIGHT = 0.4  # a sentence's score: the share of the question it (with its headings) holds
-ASPECT_WEIGHT = 0.4  # ...the share of what its headings leave open that it answers
+OWN_WEIGHT = 0.2  # ...the share it holds in its own words
 RELEVANCE_WEIGHT = 0.4  # ...and how relevant its passage is
 POSITION_PENALTY = 0.03  # later sentences of a paragraph say its point less often
 LINE_PENALTY = 0.02  # ...and so do later paragraphs of a passage
@@ -105,7 +108,7 @@ class Sentence:
     text: str
     terms: frozenset[str]
     overlap: float  # share of the question's (weighted) terms it and its headings mention, 0..1
-    aspect: float  # share of the question's terms its headings do not hold that it mentions
+    own: float  # share of the question's terms the sentence itself mentions, 0..1
     score: float
     is_dependent: bool  # points back at what came before (see `leans_on_context`)
     code: str | None = None  # the code block this sentence introduces, verbatim
@@ -181,33 +184,15 @@ def is_signature(text: str) -> bool:
     return symbols > 0.25 * max(letters, 1) and not stripped.endswith((".", "!", "?"))
 
 
-def is_lead(passage: Passage) -> bool:
-    """The opening of a document: text before any heading, or under the document's title."""
-    heading = passage.heading.strip().casefold()
-    return not heading or heading == passage.source.title.strip().casefold()
-
-
-def _focus_terms(passage: Passage) -> frozenset[str]:
-    """What a passage is announced as being about: its heading, and at an opening the title."""
-    if is_lead(passage):
-        return frozenset(terms(passage.source.title))
-    return frozenset(terms(passage.heading))
-
-
 def _defines(text: str, asked: frozenset[str]) -> bool:
-    """ "X is...", "The X returns...", "os.path.join() joins...": an asked term is the subject
-    of a defining verb within the sentence's first words."""
+    """ "X is...", "The X returns...", "os.path.join() joins...": the sentence opens (after a
+    determiner at most) with an asked term, and a defining verb follows within a few words."""
     found = terms(text)[:8]
     plain = words(text)[:8]
-    for i, term in enumerate(found[:5]):
-        if term in asked and any(w in DEFINING_VERBS for w in plain[i : i + 4]):
-            return True
-    return (
-        bool(plain)
-        and plain[0] in _DETERMINERS
-        and bool(set(found[1:3]) & asked)
-        and any(w in DEFINING_VERBS for w in plain[1:6])
-    )
+    start = 1 if plain and plain[0] in _DETERMINERS else 0
+    if start >= len(found) or found[start] not in asked:
+        return False
+    return any(w in DEFINING_VERBS for w in plain[start + 1 : start + 5])
 
 
 def _code_after(passage: Passage, line: int) -> CodeBlock | None:
@@ -238,14 +223,14 @@ def read_passages(
         # A term no passage has weighs as much as one that only a single passage has, capped
         # at the rarest present term's weight (see `term_weights`).
         unseen = math.log(1 + (max(len(passages), 1) - 0.5) / 1.5)
+        spelling = commonest_spelling(query, bm25)
         weights = term_weights(
             query,
-            lambda t: bm25.idf(t) or unseen,
-            present=lambda t: bm25.document_frequency(t) > 0,
+            lambda t: bm25.idf(spelling(t)) or unseen,
+            present=lambda t: bm25.document_frequency(spelling(t)) > 0,
         )
     weights = dict(weights)
-    factors = {t.term: t.factor for t in query.terms}
-    raw = bm25.scores(query.search_terms, factors) if passages else []
+    raw = bm25.scores(query.search_terms, query.factors()) if passages else []
     top = max(raw, default=0.0) or 1.0
     relevance = tuple(
         ((1 - ARRIVAL_WEIGHT) * score / top + ARRIVAL_WEIGHT * ARRIVAL_DECAY / (ARRIVAL_DECAY + i))
@@ -258,23 +243,18 @@ def read_passages(
     for i in relevant:
         seen.update(searched[i])
     asked = query.judged
-    matched = tuple(t for t in asked if t.term in seen)
-    missing = tuple(t for t in asked if t.term not in seen)
+    matched = tuple(t for t in asked if t.is_in(seen))
+    missing = tuple(t for t in asked if not t.is_in(seen))
     coverage, _ = best_coverage(query, weights, [passages[i] for i in relevant])
-    judged_weight = sum(weights.get(t.term, 0.0) for t in asked) or 1.0
-    focus = tuple(
-        sum(weights.get(t.term, 0.0) for t in asked if t.term in _focus_terms(p)) / judged_weight
-        for p in passages
-    )
-    rarest = rarest_terms(query, weights, present=seen)
+    focus = tuple(heading_focus(query, weights, announced_terms(p)) for p in passages)
+    rarest = rarest_terms(query, weights, present={t.term for t in query.terms if t.is_in(seen)})
     asked_terms = frozenset(t.term for t in query.terms)
     sentences: list[Sentence] = []
     for i in relevant:
         for sentence in _quotable(i, passages[i], query, weights):
-            # What a sentence adds to its headings counts as much as its headings match.
             score = (
                 OVERLAP_WEIGHT * sentence.overlap
-                + ASPECT_WEIGHT * sentence.aspect * focus[i]
+                + OWN_WEIGHT * sentence.own
                 + RELEVANCE_WEIGHT * relevance[i]
                 + sentence.score
             )
@@ -284,7 +264,7 @@ def read_passages(
                 and not passages[i].part
             ):
                 score += FOCUS_BONUS * focus[i]
-            if sentence.terms & rarest:
+            if any(t.term in rarest and t.is_in(sentence.terms) for t in asked):
                 score += RAREST_BONUS
             if _defines(sentence.text, asked_terms):
                 score += DEFINITION_BONUS
@@ -319,12 +299,10 @@ def _quotable(
     text = passage.text
     judged = query.judged
     judged_weight = sum(weights.get(t.term, 0.0) for t in judged) or 1.0
-    # What the passage's headings already say it is about; a sentence under them adds the rest.
+    # What the passage's headings already say it is about: each sentence under them says it too.
     headed = frozenset(terms(" ".join((passage.heading, *passage.parents))))
     # Words the passage writes as code (`is`) count as code in the sentences that use them.
     as_code = {term[1:-1]: term for term in span_terms(passage.spans)}
-    aspects = [t for t in judged if t.term not in headed]
-    aspect_weight = sum(weights.get(t.term, 0.0) for t in aspects)
     spans = sentence_spans(text)
     last_of_line = {span.line: n for n, span in enumerate(spans)}
     found_sentences: list[Sentence] = []
@@ -343,14 +321,12 @@ def _quotable(
             found |= {as_code[w] for w in words(quote) if w in as_code}
         with_headings = found | headed
         overlap = (
-            sum(weights.get(t.term, 0.0) for t in judged if t.term in with_headings) / judged_weight
+            sum(weights.get(t.term, 0.0) for t in judged if t.is_in(with_headings)) / judged_weight
         )
-        aspect = (
-            sum(weights.get(t.term, 0.0) for t in aspects if t.term in found) / aspect_weight
-            if aspect_weight
-            else 0.0
-        )
-        is_dependent = leans_on_context(quote)
+        own = sum(weights.get(t.term, 0.0) for t in judged if t.is_in(found)) / judged_weight
+        # "This function..." opening an entry points at its heading, not at a sentence before.
+        opens_entry = not passage.part and span.line == 0 and position == 0 and passage.heading
+        is_dependent = leans_on_context(quote) and not opens_entry
         penalty = (
             POSITION_PENALTY * min(position, 5)
             + LINE_PENALTY * min(span.line, 5)
@@ -368,7 +344,7 @@ def _quotable(
                 text=quote,
                 terms=found,
                 overlap=overlap,
-                aspect=aspect,
+                own=own,
                 score=-penalty,
                 is_dependent=is_dependent,
                 code=code.text if code is not None and travels else None,

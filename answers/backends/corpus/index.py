@@ -51,6 +51,8 @@ from answers.ranking import (
     combined_score,
     corrected,
     coverage_of,
+    heading_focus,
+    heading_terms,
     idf_of,
     passage_terms,
     rank_passages,
@@ -650,12 +652,19 @@ class CorpusIndex:
                     lambda term: frequency.get(index_token(term), 0) > 0,
                     lambda term: self._spellings(conn, term),
                 )
-            spelt = {index_token(t.term): t.term for t in query.terms}
+            spelt = {index_token(term): term for term in query.search_terms}
             frequency = self._frequencies(conn, list(spelt))
+            # A term with other words is as rare as its commonest spelling.
+            others = {t.term: t.alternatives for t in query.terms}
+
+            def passages_with(term: str) -> int:
+                spellings = (term, *others.get(term, ()))
+                return max(frequency.get(index_token(s), 0) for s in spellings)
+
             weights = term_weights(
                 query,
-                lambda term: idf_of(frequency.get(index_token(term), 0), documents),
-                present=lambda term: frequency.get(index_token(term), 0) > 0,
+                lambda term: idf_of(passages_with(term), documents),
+                present=lambda term: passages_with(term) > 0,
             )
             match = " OR ".join(f'"{token}"' for token in list(spelt)[:MAX_QUERY_TERMS])
             fts_weights = ", ".join(str(w) for w in FTS_WEIGHTS)
@@ -691,7 +700,11 @@ class CorpusIndex:
         """Candidates scored by BM25 (scaled to the best) and the share of the question each
         holds, with its heading; ties keep the index's order."""
         top = max((float(str(row[12])) for row in rows), default=0.0) or 1.0
-        present = frozenset(t for t in spelt.values() if frequency.get(index_token(t), 0))
+        present = frozenset(
+            t.term
+            for t in query.terms
+            if any(frequency.get(index_token(s), 0) for s in (t.term, *t.alternatives))
+        )
         rarest = rarest_terms(query, weights, present)
         scored: list[tuple[float, int, tuple[object, ...]]] = []
         for n, row in enumerate(rows):
@@ -703,8 +716,8 @@ class CorpusIndex:
                 if token in spelt
             )
             coverage = coverage_of(query, weights, found, rarest)
-            headed = frozenset(spelt[t] for t in heading.split() if t in spelt)
-            focus = coverage_of(query, weights, headed, rarest).share
+            # What the heading announces: a signature's name, else the heading, else the title.
+            focus = heading_focus(query, weights, heading_terms(str(row[2]), str(row[6])))
             score = combined_score(
                 float(str(row[12])) / top, coverage, focus, part=int(str(row[10]))
             )
