@@ -447,11 +447,23 @@ def announced_terms(passage: Passage) -> list[str]:
 def heading_terms(heading: str, title: str) -> list[str]:
     """The terms of what a heading announces: an API signature's name only
     ("os.path.join(path, *paths)" announces os.path.join), the document's title for a heading
-    that names nothing of its own (none, or "Introduction")."""
+    that names nothing of its own (none, or "Introduction"); a section number says nothing."""
     if not heading.strip() or is_vague_heading(heading):
         return terms(title)
     named = code_name(heading)
-    return terms(named[0]) if named is not None else terms(heading)
+    return terms(named[0]) if named is not None else terms(_NUMBERING.sub("", heading))
+
+
+def _whole_terms(held: Sequence[str]) -> list[str]:
+    """`held` less the plain parts of its names ("os" and "join" of "os.path.join")."""
+    parts = {p for t in held if not t.isalnum() for p in terms(t)[1:]}
+    return [t for t in held if t not in parts]
+
+
+def _names(term: str, spoken: Collection[str]) -> bool:
+    """Whether a heading's term names what was asked: it is, or it is a name qualified by
+    its owner whose last part is ("object.__init__" names `__init__`)."""
+    return term in spoken or ("." in term and term.rsplit(".", 1)[1] in spoken)
 
 
 def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterable[str]) -> float:
@@ -467,10 +479,15 @@ def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterabl
     if total <= 0:
         return 0.0
     heard = set(held)
-    found = {t.term for t in query.judged if t.is_in(heard)}
+    wholes = _whole_terms(held)
+    found = {
+        t.term
+        for t in query.judged
+        if t.is_in(heard) or any(_names(h, {t.term}) for h in wholes if "." in h)
+    }
     share = sum(weights.get(t, 0.0) for t in found) / total
     spoken = asked | {a for t in query.judged for a in t.alternatives}
-    precision = sum(1 for t in held if t in spoken) / len(held)
+    precision = sum(1 for t in wholes if _names(t, spoken)) / len(wholes)
     return share * (1 - HEADING_PRECISION + HEADING_PRECISION * precision)
 
 

@@ -9,7 +9,9 @@ limitations from what the passages do and do not cover, and follow-up
 questions from the headings near the evidence in its documents.
 
 A report is as long as its evidence: one clear fact makes a one-claim summary
-and one section, never padding. When no single passage covers the question
+and one section, never padding. The summary leads with the stretch that
+answers; past it, a stretch must hold at least half as much of the question
+(a passage sharing a word with it does not pad the summary). When no single passage covers the question
 (its rarest terms together, see `answers.ranking`) it returns the honest
 "not covered" report: no sources, no sections, and uncited claims saying so. Any backend can call it: the
 corpus backend with passages from local documents, the web research backend
@@ -43,7 +45,7 @@ from answers.writers.follow_ups import (
     is_vague,
     pick_follow_ups,
 )
-from answers.writers.reading import Reading, Sentence, read_passages
+from answers.writers.reading import MIN_CLAIM_WORDS, Reading, Sentence, read_passages
 
 __all__ = ["write_extractive"]
 
@@ -52,8 +54,9 @@ MAX_SUMMARY_CLAIMS = 4
 MAX_CLAIMS_PER_SECTION = 3
 SUMMARY_DIVERSITY = 0.3  # MMR: how much a sentence's likeness to those already picked counts
 SAME_PASSAGE_LIKENESS = 0.3  # two sentences of one passage count as this alike, at least
+SUMMARY_OVERLAP_SHARE = 0.5  # past the first, a stretch holds this share of the question it held
 SUMMARY_CUTOFF = 0.5  # past the minimum, stop when a candidate scores under this share of the best
-SECTION_SPREAD = 0.35  # a section's best sentence scores within this of the best group's
+SECTION_SPREAD = 0.45  # a section's best sentence scores within this of the best group's
 SOURCE_FLOOR = 0.85  # sections come from sources whose best group scores this share of the best
 SUMMARY_RUN_CHARS = 400  # a summary claim quotes up to this much of one paragraph
 MAX_SUMMARY_CHARS = 1000  # past the first claim, the summary stops growing here
@@ -82,6 +85,12 @@ class _Group:
     @property
     def score(self) -> float:
         return max((s.score for s in self.sentences), default=0.0)
+
+    @property
+    def strength(self) -> float:
+        """Its best sentence's score for what it says, not where it stands (see
+        `Sentence.standing`): how much it has to say, for choosing sections."""
+        return max((s.score - s.standing for s in self.sentences), default=0.0)
 
 
 def write_extractive(
@@ -140,7 +149,10 @@ def write_extractive(
         code = run[-1].code if with_code else None
         return DraftClaim(text=passage.text[run[0].start : run[-1].end], cites=(index,), code=code)
 
-    summary_claims = tuple(claim(run, with_code=False) for run in summary_runs)
+    # A stretch that reads on into the next paragraph is quoted paragraph by paragraph.
+    summary_claims = tuple(
+        claim(part, with_code=False) for run in summary_runs for part in _by_line(run)
+    )
     draft_sections = tuple(
         DraftSection(heading=heading, claims=tuple(claim(run, with_code=True) for run in runs))
         for heading, runs in section_claims
@@ -174,31 +186,62 @@ def _likeness(a: Sentence, b: Sentence) -> float:
 
 
 def _windows(reading: Reading) -> list[list[Sentence]]:
-    """Every stretch of consecutive sentences of one paragraph, up to SUMMARY_RUN_CHARS, that a
-    summary could quote: never starting with a sentence that leans on the one before, never
-    holding a lead-in to code."""
-    by_line: dict[tuple[int, int], list[Sentence]] = {}
-    for sentence in reading.sentences:
-        if not sentence.is_lead_in:
-            by_line.setdefault((sentence.passage, sentence.line), []).append(sentence)
+    """Every stretch of consecutive sentences of one passage, up to SUMMARY_RUN_CHARS, that a
+    summary could quote: within one paragraph, or on into the next when a paragraph ends by
+    introducing it ("...three approaches to this:" and the first of them); never starting with
+    a sentence that leans on the one before, never holding a lead-in to code, never ending
+    with a sentence that cannot be quoted alone."""
+    by_passage: dict[int, list[Sentence]] = {}
+    for sentence in (*reading.sentences, *reading.fragments):
+        if not (sentence.is_lead_in and sentence.code_follows):
+            by_passage.setdefault(sentence.passage, []).append(sentence)
     found: list[list[Sentence]] = []
-    for line in by_line.values():
-        line.sort(key=lambda s: s.position)
-        for k, first in enumerate(line):
-            if first.is_dependent and k > 0 and line[k - 1].position == first.position - 1:
+    for passage in by_passage.values():
+        passage.sort(key=lambda s: s.position)
+        for k, first in enumerate(passage):
+            before = passage[k - 1] if k > 0 else None
+            if first.is_dependent and before is not None and _continues(before, first):
                 continue  # quoted with the sentence it leans on, in the window before
+            if first.is_fragment and not (first.is_lead_in and _says_enough(first)):
+                continue
             window = [first]
             size = len(first.text)
-            found.append(list(window))
-            for after in line[k + 1 :]:
-                if after.position != window[-1].position + 1:
+            if not first.is_fragment:
+                found.append(list(window))
+            for after in passage[k + 1 :]:
+                if not _continues(window[-1], after):
                     break
                 size += len(after.text) + 1
                 if size > SUMMARY_RUN_CHARS:
                     break
                 window.append(after)
-                found.append(list(window))
+                if not after.is_fragment:
+                    found.append(list(window))
     return found
+
+
+def _by_line(run: list[Sentence]) -> list[list[Sentence]]:
+    parts: list[list[Sentence]] = []
+    for sentence in run:
+        if parts and parts[-1][-1].line == sentence.line:
+            parts[-1].append(sentence)
+        else:
+            parts.append([sentence])
+    return parts
+
+
+def _continues(last: Sentence, after: Sentence) -> bool:
+    """Whether `after` reads on from `last`: the next sentence of its paragraph, or the first
+    of the next paragraph when `last` ends its own by introducing it (a colon, no code)."""
+    if after.position != last.position + 1:
+        return False
+    return after.line == last.line or (
+        after.line == last.line + 1 and last.ends_line and last.is_lead_in and not last.code_follows
+    )
+
+
+def _says_enough(sentence: Sentence) -> bool:
+    return len(sentence.text.split()) >= MIN_CLAIM_WORDS
 
 
 def _window_score(window: Sequence[Sentence]) -> float:
@@ -208,6 +251,10 @@ def _window_score(window: Sequence[Sentence]) -> float:
     alone = max(s.own for s in window)
     together = min(1.0, sum(s.own for s in window))
     return best + WINDOW_GAIN * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
+
+
+def _window_overlap(window: Sequence[Sentence]) -> float:
+    return max(s.overlap for s in window)
 
 
 def _window_likeness(a: Sequence[Sentence], b: Sequence[Sentence]) -> float:
@@ -232,8 +279,13 @@ def _pick_summary(reading: Reading) -> list[list[Sentence]]:
     taken: set[str] = set()
     size = 0
     top = scored[0][0] if scored else 0.0
+    bar = 0.0
     while len(picked) < limit and scored:
-        fresh = [item for item in scored if not any(s.text in taken for s in item[2])]
+        fresh = [
+            item
+            for item in scored
+            if not any(s.text in taken for s in item[2]) and _window_overlap(item[2]) >= bar
+        ]
         if not fresh:
             break
         value, _, best = max(
@@ -251,6 +303,9 @@ def _pick_summary(reading: Reading) -> list[list[Sentence]]:
         picked.append(best)
         taken |= {s.text for s in best}
         size += length
+        # Past the answer, a stretch says as much of the question, nearly: never padding
+        # from a passage that shares a word or two with it.
+        bar = max(bar, SUMMARY_OVERLAP_SHARE * _window_overlap(best))
     # Stretches of one passage in their own order, passages in the order first picked; two
     # that meet in one paragraph read as one claim.
     first_pick: dict[int, int] = {}
@@ -275,9 +330,13 @@ def _pick_summary(reading: Reading) -> list[list[Sentence]]:
 def _leave_for_sections(
     summary: list[list[Sentence]], groups: list[_Group]
 ) -> list[list[Sentence]]:
-    """The summary less its last stretches from the best group while that group would have
-    nothing left to say in its section (a short answer reads once, not twice)."""
+    """When no group that may make a section has anything left to say, the summary less its
+    later stretches from the best group (a short answer reads once, not twice). Its first
+    stretch always stays: it is the answer."""
     if not groups:
+        return summary
+    quoted = {s.text for window in summary for s in window}
+    if any(s.text not in quoted for group in _strong_groups(groups) for s in group.sentences):
         return summary
     best = groups[0]
     kept = list(summary)
@@ -285,7 +344,7 @@ def _leave_for_sections(
         quoted = {s.text for window in kept for s in window}
         if any(s.text not in quoted for s in best.sentences):
             break
-        ours = [w for w in kept if any(s in best.sentences for s in w)]
+        ours = [w for w in kept[1:] if any(s in best.sentences for s in w)]
         if not ours:
             break
         kept.remove(ours[-1])
@@ -319,24 +378,23 @@ def _groups(reading: Reading) -> list[_Group]:
     return groups
 
 
-def _pick_sections(groups: list[_Group], used: set[str]) -> list[_Group]:
-    """The strong groups with something the summary has not quoted, best first, 1 to 8: from
-    the sources nearly as strong as the best one, and within SECTION_SPREAD of the best group. When none is left, the best group, so every
-    sourced report has its section."""
+def _strong_groups(groups: list[_Group]) -> list[_Group]:
+    """The groups that may make sections, best first: from the sources nearly as strong as the
+    best one (SOURCE_FLOOR), and within SECTION_SPREAD of the best group."""
     if not groups:
         return []
-    best = groups[0].score
+    best = max(g.strength for g in groups)
     strength: dict[str, float] = {}
     for group in groups:
-        strength.setdefault(group.url, group.score)
-    sources = [u for u, v in strength.items() if v >= SOURCE_FLOOR * best]
-    strong = [
-        g
-        for g in groups
-        if g.url in sources
-        and g.score >= best - SECTION_SPREAD
-        and any(s.text not in used for s in g.sentences)
-    ]
+        strength[group.url] = max(strength.get(group.url, 0.0), group.strength)
+    sources = {u for u, v in strength.items() if v >= SOURCE_FLOOR * best}
+    return [g for g in groups if g.url in sources and g.strength >= best - SECTION_SPREAD]
+
+
+def _pick_sections(groups: list[_Group], used: set[str]) -> list[_Group]:
+    """The strong groups (`_strong_groups`) with something the summary has not quoted, 1 to 8.
+    When none is left, the best group, so every sourced report has its section."""
+    strong = [g for g in _strong_groups(groups) if any(s.text not in used for s in g.sentences)]
     return strong[:MAX_SECTIONS] or groups[:1]
 
 

@@ -1,20 +1,26 @@
 """What the extractive writer learns from the passages before it writes anything.
 
 Which passages bear on the question (BM25 on their words, headings and
-title, blended with the order they arrived in), how much of the question the
-best one covers (`answers.ranking.best_coverage`: the rarest terms together
-in one passage, not scattered), and every quotable sentence with its offsets
-and a score for how well it answers:
+title, blended with the caller's ranking, which counts most), how much of the
+question the best one covers (`answers.ranking.best_coverage`: the rarest
+terms together in one passage, not scattered), and every quotable sentence
+with its offsets and a score for how well it answers:
 
 - the opening sentences under a heading that names what was asked (a
-  document's own first words on a topic sum it up best);
+  document's own first words on a topic sum it up best); the first sentence
+  of an entry speaks of what its heading names ("decorator" — "A function
+  returning another function…"), and is its definition when the heading is
+  just what was asked;
 - definitional sentences ("X is…", "X returns…") about an asked term;
-- sentences holding the question's rarest term, and much of the question;
+- sentences holding the question's rarest term, much of the question, or all
+  of it together;
 - demoted: signature lines and bare code, sentences leaning on the one
   before ("It does so too."), and later sentences of a paragraph.
 
 A sentence ending in a colon is quoted only when a code block follows it in
-its passage: the code travels with it (`Sentence.code`).
+its passage (the code travels with it, `Sentence.code`), or inside a stretch
+that goes on into the list it introduces; such sentences, and those too
+short to quote alone ("Single-thread."), are `Reading.fragments`.
 """
 
 from __future__ import annotations
@@ -50,21 +56,23 @@ MIN_CLAIM_WORDS = 4
 MAX_CLAIM_CHARS = 600
 MAX_CODE_CHARS = 1500  # a longer code block stays in its source: a report is not a listing
 MAX_CODE_LINES = 30
-ARRIVAL_WEIGHT = 0.4  # how much the caller's order counts against our own BM25
-ARRIVAL_DECAY = 5.0  # the passage at this position gets half the arrival credit of the first
+ARRIVAL_WEIGHT = 0.7  # how much the caller's order (its ranking) counts against our own BM25
+ARRIVAL_DECAY = 2.0  # the passage at this position gets half the arrival credit of the first
 CONTEXT_SCORE = -1.0  # below every sentence of a relevant passage
 CONTEXT_ORDER = 0.001
 CONTEXT_RELEVANCE = 1e-6
-OVERLAP_WEIGHT = 0.4  # a sentence's score: the share of the question it (with its headings) holds
-OWN_WEIGHT = 0.2  # ...the share it holds in its own words
-RELEVANCE_WEIGHT = 0.4  # ...and how relevant its passage is
+OVERLAP_WEIGHT = 0.2  # a sentence's score: the share of the question it (with its headings) holds
+OWN_WEIGHT = 0.4  # ...the share it holds in its own words
+RELEVANCE_WEIGHT = 0.8  # ...and how relevant its passage is
 POSITION_PENALTY = 0.03  # later sentences of a paragraph say its point less often
 LINE_PENALTY = 0.02  # ...and so do later paragraphs of a passage
 FOCUS_BONUS = (
     0.35  # the opening of a passage whose heading (or, at an opening, title) is the question
 )
 OPENING_SENTENCES = 2  # how many sentences under a heading count as its opening
-DEFINITION_BONUS = 0.2  # "X is...", "X returns..." about an asked term
+DEFINITION_BONUS = 0.2  # "X is...", "X returns..." about an asked term (or under X's heading)
+SQUARE_FOCUS = 0.95  # a heading this focused names just what was asked ("decorator", "zip()")
+WHOLE_QUESTION_BONUS = 0.1  # holds every term of a question of several
 RAREST_BONUS = 0.15  # holds the question's rarest term
 DEPENDENT_PENALTY = 0.15  # "It does so too." means little once quoted on its own
 SIGNATURE_PENALTY = 0.6  # "class collections.defaultdict(default_factory=None, /[, ...])"
@@ -88,7 +96,9 @@ DEFINING_VERBS = frozenset(
     """.split()
 )
 _DETERMINERS = frozenset("the a an this that each every".split())
-_SIGNATURE = re.compile(r"^[\w.\s]*[\w.]+\s*\(.*\)\s*(?:->\s*\S+)?\s*$")
+# A name, after a keyword or two at most ("class", "coroutine"), then its parameters.
+_SIGNATURE = re.compile(r"^(?:[\w.]+\s+){0,2}[\w.]+\s*\(.*\)\s*(?:->\s*\S+)?\s*$")
+_SENTENCE_END = (".", "!", "?", ".)", "!)", "?)")
 _CODE_CHARS = re.compile(r"[()\[\]{}=<>*/\\|_:;,.'\"`~^%$#@!+-]")
 _VERSION_NOTE = re.compile(
     r"^(?:new in version|changed in version|deprecated since version|added in version)\b",
@@ -113,6 +123,12 @@ class Sentence:
     is_dependent: bool  # points back at what came before (see `leans_on_context`)
     code: str | None = None  # the code block this sentence introduces, verbatim
     is_lead_in: bool = False  # ends in a colon: quotable only with its code
+    # What `score` owes to where the sentence stands (an opening under a heading that names
+    # the question) rather than to what it says.
+    standing: float = 0.0
+    is_fragment: bool = False  # not quotable alone ("Single-thread.", a lead-in to a list)
+    ends_line: bool = False  # the last sentence of its paragraph
+    code_follows: bool = False  # a code block follows its paragraph (quoted or not)
 
 
 @dataclass(frozen=True)
@@ -128,6 +144,9 @@ class Reading:
     coverage: Coverage  # the best single passage's
     sentences: tuple[Sentence, ...]  # quotable sentences of the relevant passages
     context: tuple[Sentence, ...] = ()  # quotable sentences of the same sources' other passages
+    # The rest of the relevant passages' sentences: quoted only inside a stretch of sentences
+    # that are (a lead-in to a list, "Single-thread.").
+    fragments: tuple[Sentence, ...] = ()
 
     @property
     def terms(self) -> tuple[QuestionTerm, ...]:
@@ -177,11 +196,13 @@ def is_signature(text: str) -> bool:
     """A line that reads as code, not prose: a call signature (`name(a, b=None)`) or a line
     where symbols outnumber what few words there are."""
     stripped = text.strip()
-    if _SIGNATURE.match(stripped) and not stripped.endswith("."):
+    if stripped.endswith(_SENTENCE_END):
+        return False
+    if _SIGNATURE.match(stripped):
         return True
     letters = sum(ch.isalpha() for ch in stripped)
     symbols = len(_CODE_CHARS.findall(stripped))
-    return symbols > 0.25 * max(letters, 1) and not stripped.endswith((".", "!", "?"))
+    return symbols > 0.25 * max(letters, 1)
 
 
 def _defines(text: str, asked: frozenset[str]) -> bool:
@@ -232,10 +253,11 @@ def read_passages(
     weights = dict(weights)
     raw = bm25.scores(query.search_terms, query.factors()) if passages else []
     top = max(raw, default=0.0) or 1.0
+    # The caller's ranking: passages it scored alike share a place.
+    places = [sum(1 for q in passages if q.score > p.score) for p in passages]
+    arrival = tuple(ARRIVAL_WEIGHT * ARRIVAL_DECAY / (ARRIVAL_DECAY + n) for n in places)
     relevance = tuple(
-        ((1 - ARRIVAL_WEIGHT) * score / top + ARRIVAL_WEIGHT * ARRIVAL_DECAY / (ARRIVAL_DECAY + i))
-        if score > 0
-        else 0.0
+        (1 - ARRIVAL_WEIGHT) * score / top + arrival[i] if score > 0 else 0.0
         for i, score in enumerate(raw)
     )
     relevant = [i for i, r in enumerate(relevance) if r > 0]
@@ -250,25 +272,46 @@ def read_passages(
     rarest = rarest_terms(query, weights, present={t.term for t in query.terms if t.is_in(seen)})
     asked_terms = frozenset(t.term for t in query.terms)
     sentences: list[Sentence] = []
+    fragments: list[Sentence] = []
+    judged_weight = sum(weights.get(t.term, 0.0) for t in asked) or 1.0
     for i in relevant:
-        for sentence in _quotable(i, passages[i], query, weights):
+        announced = frozenset(announced_terms(passages[i]))
+        for sentence in _quotable(i, passages[i], query, weights, fragments=True):
+            opening = sentence.line == 0 and not passages[i].part
+            # An entry's first sentence speaks of what its heading names ("decorator: A function
+            # returning another function..."), as far as the heading names the question.
+            speaks = sentence.terms | announced if opening and sentence.position == 0 else None
+            own = sentence.own
+            if speaks is not None:
+                said = sum(weights.get(t.term, 0.0) for t in asked if t.is_in(speaks))
+                own += focus[i] * max(said / judged_weight - sentence.own, 0.0)
             score = (
                 OVERLAP_WEIGHT * sentence.overlap
                 + OWN_WEIGHT * sentence.own
                 + RELEVANCE_WEIGHT * relevance[i]
                 + sentence.score
             )
-            if (
-                sentence.position < OPENING_SENTENCES
-                and sentence.line == 0
-                and not passages[i].part
-            ):
-                score += FOCUS_BONUS * focus[i]
-            if any(t.term in rarest and t.is_in(sentence.terms) for t in asked):
+            if len(asked) > 1 and all(t.is_in(sentence.terms) for t in asked):
+                score += WHOLE_QUESTION_BONUS  # every word of the question, in one sentence
+            holds_rarest = any(t.term in rarest and t.is_in(sentence.terms) for t in asked)
+            if holds_rarest:
                 score += RAREST_BONUS
             if _defines(sentence.text, asked_terms):
                 score += DEFINITION_BONUS
-            sentences.append(replace(sentence, score=round(score, 9)))
+            # Kept apart: sections are chosen for what their sentences say, not for where
+            # they stand.
+            standing = OWN_WEIGHT * (own - sentence.own)
+            if opening and sentence.position < OPENING_SENTENCES:
+                standing += FOCUS_BONUS * focus[i]
+            if speaks is not None and focus[i] >= SQUARE_FOCUS:
+                if not holds_rarest and any(t.term in rarest and t.is_in(speaks) for t in asked):
+                    standing += RAREST_BONUS
+                if not _defines(sentence.text, asked_terms):
+                    standing += DEFINITION_BONUS
+            score += standing
+            sentence = replace(sentence, standing=round(standing, 9))
+            found = fragments if sentence.is_fragment else sentences
+            found.append(replace(sentence, score=round(score, 9)))
     # Other passages of the same sources: quoted only when the relevant ones are too few.
     sources = {passages[i].source.url for i in relevant}
     context: list[Sentence] = []
@@ -289,13 +332,20 @@ def read_passages(
         coverage=coverage,
         sentences=tuple(sentences),
         context=tuple(context),
+        fragments=tuple(fragments),
     )
 
 
 def _quotable(
-    index: int, passage: Passage, query: Query, weights: Mapping[str, float]
+    index: int,
+    passage: Passage,
+    query: Query,
+    weights: Mapping[str, float],
+    *,
+    fragments: bool = False,
 ) -> list[Sentence]:
-    """The passage's quotable sentences; `score` holds only their own penalties so far."""
+    """The passage's quotable sentences (with `fragments`, its other sentences too, marked
+    `is_fragment`); `score` holds only their own penalties so far."""
     text = passage.text
     judged = query.judged
     judged_weight = sum(weights.get(t.term, 0.0) for t in judged) or 1.0
@@ -311,11 +361,14 @@ def _quotable(
         code = _code_after(passage, span.line) if last_of_line[span.line] == position else None
         travels = code is not None and _is_short_code(code)
         is_lead_in = quote.endswith(":")
+        is_fragment = False
         if is_lead_in and travels:
             if len(quote.split()) < 2 or len(quote) > MAX_CLAIM_CHARS:
                 continue
         elif not is_quotable(quote):
-            continue
+            if not fragments or len(quote) > MAX_CLAIM_CHARS:
+                continue
+            is_fragment = True
         found = frozenset(terms(quote))
         if as_code:
             found |= {as_code[w] for w in words(quote) if w in as_code}
@@ -349,6 +402,9 @@ def _quotable(
                 is_dependent=is_dependent,
                 code=code.text if code is not None and travels else None,
                 is_lead_in=is_lead_in,
+                is_fragment=is_fragment,
+                ends_line=last_of_line[span.line] == position,
+                code_follows=last_of_line[span.line] == position and code is not None,
             )
         )
     return found_sentences

@@ -1,0 +1,206 @@
+"""What the extractive summary quotes: the stretch that answers, on small documents of our own.
+
+A stretch reads on into the list its paragraph introduces, an entry whose heading names just
+what was asked leads with its opening, the answer never leaves the summary to make room for a
+section, and a passage sharing a word or two with the question does not pad it.
+"""
+
+from __future__ import annotations
+
+from answers.evidence import Passage
+from answers.model import Draft, DraftSource, EngineInfo
+from answers.ranking import analyse_question, heading_focus, heading_terms, rank_passages
+from answers.writers import write_extractive
+from answers.writers.reading import is_signature
+
+ENGINE = EngineInfo(backend="test", writer="extractive", version="1")
+
+KETTLES = DraftSource(title="Kettle reference", url="https://kettles.example/reference")
+GLOSSARY = DraftSource(title="Glossary", url="https://kettles.example/glossary")
+COOKBOOK = DraftSource(title="Tea cookbook", url="https://tea.example/cookbook")
+NEWS = DraftSource(title="Kitchen news", url="https://news.example/kitchen")
+
+
+def passage(source: DraftSource, heading: str, text: str, **fields: object) -> Passage:
+    return Passage(evidence_id="", text=text, source=source, score=0.0, heading=heading, **fields)  # type: ignore[arg-type]
+
+
+def ranked(question: str, given: list[Passage]) -> list[Passage]:
+    found = rank_passages(question, given)
+    return [
+        Passage(f"E{n}", p.text, p.source, p.score, p.heading, p.parents)
+        for n, p in enumerate(found, 1)
+    ]
+
+
+def write(question: str, given: list[Passage]) -> Draft:
+    return write_extractive(question, ranked(question, given), engine=ENGINE, documents_searched=4)
+
+
+def quoted(draft: Draft) -> list[str]:
+    return [c.text for c in draft.summary]
+
+
+def assert_verbatim(draft: Draft, given: list[Passage]) -> None:
+    """Every claim is a slice of one paragraph of a passage of the source it cites."""
+    paragraphs: dict[str, list[str]] = {}
+    for p in given:
+        paragraphs.setdefault(p.source.url, []).extend(p.text.split("\n"))
+    for claim in (*draft.summary, *(c for s in draft.sections for c in s.claims)):
+        url = draft.sources[claim.cites[0]].url
+        assert any(claim.text in line for line in paragraphs[url]), claim.text
+
+
+FILL = passage(
+    KETTLES,
+    "kettle.fill(amount)",
+    "Pour water into the kettle up to amount litres.\n"
+    "One thing to consider is that the amount asked for could be more water than the kettle "
+    "holds; the kettle offers two behaviours for this:\n"
+    "By default, fill() stops pouring when the kettle is full.\n"
+    "With strict=True it raises an OverflowError instead.",
+)
+BOIL = passage(
+    KETTLES,
+    "kettle.boil(temperature)",
+    "Heat the water to the temperature given. The kettle switches itself off once it boils.",
+)
+
+
+def test_a_stretch_reads_on_into_the_list_its_paragraph_introduces() -> None:
+    question = "what happens if I fill() the kettle with more water than it holds?"
+    given = [FILL, BOIL]
+    draft = write(question, given)
+    summary = quoted(draft)
+    lead_in = next(n for n, text in enumerate(summary) if text.endswith("for this:"))
+    # The lead-in and the first item it introduces, each quoted from its own paragraph.
+    assert summary[lead_in + 1] == "By default, fill() stops pouring when the kettle is full."
+    assert_verbatim(draft, given)
+
+
+def test_a_lead_in_alone_never_ends_a_claim() -> None:
+    question = "what behaviours does the kettle offer when the amount is more than it holds?"
+    draft = write(question, [FILL, BOIL])
+    texts = [c.text for c in draft.summary] + [c.text for s in draft.sections for c in s.claims]
+    for n, text in enumerate(texts):
+        if text.endswith(":") and not any(
+            c.code for s in draft.sections for c in s.claims if c.text == text
+        ):
+            assert n + 1 < len(texts), text  # something it introduces follows it
+
+
+DESCALE_GLOSSARY = passage(
+    GLOSSARY,
+    "descaler",
+    "A mild acid that dissolves the chalk left by hard water, usually citric acid. "
+    "Kettles in hard-water areas need it every few weeks.",
+)
+DESCALE_MENTIONS = [
+    passage(
+        KETTLES,
+        "kettle.descaler_warning()",
+        "Show the descaler reminder on the kettle's display.",
+    ),
+    passage(
+        COOKBOOK,
+        "Tea tastes flat",
+        "A descaler is worth trying when tea tastes flat. Rinse twice after any descaler.",
+    ),
+    passage(NEWS, "New kettles", "The new kettles remind you to buy descaler."),
+]
+
+
+def test_an_entry_whose_heading_names_just_the_question_leads_with_its_opening() -> None:
+    question = "what is a descaler?"
+    given = [*DESCALE_MENTIONS, DESCALE_GLOSSARY]
+    draft = write(question, given)
+    assert quoted(draft)[0].startswith("A mild acid that dissolves the chalk")
+    assert draft.sources[draft.summary[0].cites[0]].url == GLOSSARY.url
+    assert_verbatim(draft, given)
+
+
+def write_weighted(question: str, given: list[Passage], weights: dict[str, float]) -> Draft:
+    """As a corpus backend writes: term weights from the whole collection, not these few."""
+    return write_extractive(
+        question, ranked(question, given), engine=ENGINE, documents_searched=40, weights=weights
+    )
+
+
+def test_the_answer_stays_in_the_summary_when_its_section_would_be_empty() -> None:
+    question = "can I drop a column with alter table?"
+    answer = (
+        "The drop column syntax removes an existing column from a table. The drop column "
+        "command rewrites the table to purge the column's data. The drop column command fails "
+        "when an index uses the column."
+    )
+    given = [
+        passage(KETTLES, "Alter table drop column", answer),
+        passage(
+            COOKBOOK,
+            "Alter table",
+            "The alter table command can rename a table, rename a column, add a column or drop "
+            "a column. Other changes need a new table.",
+        ),
+        passage(
+            NEWS,
+            "Schema changes",
+            "This section describes how the create table, alter table and drop table commands "
+            "change a column. Each rewrites the schema.",
+        ),
+    ]
+    weights = {"drop": 3.0, "column": 2.5, "alter": 3.0, "tabl": 1.0}
+    draft = write_weighted(question, given, weights)
+    assert quoted(draft)[0].startswith("The drop column syntax removes an existing column")
+    assert_verbatim(draft, given)
+
+
+def test_the_passage_that_answers_leads_and_passages_sharing_a_word_do_not_pad() -> None:
+    question = "how long does the kettle take to boil a litre of water?"
+    given = [
+        passage(
+            KETTLES,
+            "Boiling time",
+            "The kettle boils a litre of water in about three minutes. Half a litre takes under "
+            "two minutes. A full kettle of 1.7 litres takes four minutes.",
+        ),
+        passage(
+            NEWS,
+            "Kettle sales",
+            "Kettle sales rose by a tenth this year. Shops sold more kettles than toasters. "
+            "Kettles are now the most sold kitchen appliance.",
+        ),
+        passage(
+            COOKBOOK,
+            "Green tea",
+            "Green tea wants water well below the boil. Let the kettle cool for a few minutes.",
+        ),
+    ]
+    weights = {"kettl": 2.0, "take": 1.0, "boil": 3.0, "litr": 4.0, "water": 1.5}
+    draft = write_weighted(question, given, weights)
+    assert quoted(draft)[0] == "The kettle boils a litre of water in about three minutes."
+    assert {draft.sources[c.cites[0]].url for c in draft.summary} == {KETTLES.url}
+
+
+def test_prose_ending_in_an_aside_is_not_a_signature() -> None:
+    assert is_signature("class kettle.Kettle(volume=1.0, /[, lid])")
+    assert is_signature("coroutine kettle.boil(temperature)")
+    assert is_signature("kettle.fill(amount)")
+    assert not is_signature(
+        "__slots__ reserve space for the declared attributes (unless a parent class "
+        "declares __dict__.)"
+    )
+    assert not is_signature("The lid is removable (see the cleaning guide)")
+
+
+def test_a_heading_names_the_question_whatever_qualifies_or_numbers_it() -> None:
+    weights = {"__init__": 3.0, "init": 1.0, "kettle.fill": 3.0, "fill": 1.0, "kettl": 1.0}
+
+    def focus(question: str, heading: str) -> float:
+        query = analyse_question(question)
+        return heading_focus(query, weights, heading_terms(heading, "Reference"))
+
+    assert focus("what is __init__ for", "object.__init__(self[, ...])") == 1.0
+    assert focus("what is __init__ for", "3.3.1. __init__") == 1.0
+    assert focus("what does kettle.fill do", "kettle.fill(amount)") == 1.0
+    assert focus("what is __init__ for", "kettle.__init_subclass__()") < 1.0
+    assert focus("what is __init__ for", "Notes on using __init__") < 1.0
