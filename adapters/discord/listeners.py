@@ -9,7 +9,7 @@ the desk, clicks that show something privately at once. Before deferring, an
 interaction reads the channel's settings (whether factbot answers there, and
 privately or not), bounded to `ADMISSION_SECONDS` so the 3-second deadline
 holds whatever Redis does. Whether a channel takes questions, and how, is the
-desk's rule (`QuestionDesk.admission`); who may change settings (Manage
+desk's rule (`ChannelRules.admission`); who may change settings (Manage
 Server) is checked here.
 """
 
@@ -22,7 +22,8 @@ from typing import Any
 
 import discord
 
-from adapters.desk import Admission, QuestionDesk, Trigger
+from adapters.channels import Admission, Trigger
+from adapters.desk import QuestionDesk
 from adapters.discord import answering
 from adapters.discord.answering import PLATFORM, Asking, guarded
 from adapters.discord.markdown import escape
@@ -167,7 +168,7 @@ class Listeners:
             return
         reply = MessageReply(message)
         try:
-            admission = await self.desk.admission(message_scope(message), Trigger.MENTION)
+            admission = await self.desk.channels.admission(message_scope(message), Trigger.MENTION)
             if not admission.is_admitted:
                 if admission.notice:
                     await reply.text(admission.notice)
@@ -193,7 +194,7 @@ class Listeners:
         if question is None or scope is None or not self.desk.accepting:
             return
         key = f"{message.channel.id}:{message.id}"
-        admission = await self.desk.every_question(scope, key, question)
+        admission = await self.desk.channels.every_question(scope, key, question)
         if admission.is_admitted:
             asking = Asking(backend=admission.backend)
             self.desk.tasks.spawn(
@@ -222,10 +223,12 @@ class Listeners:
         scope = None
         if event.guild_id is not None:
             scope = ChannelScope(PLATFORM, str(event.guild_id), str(event.channel_id))
-        admission = await self.desk.admission(scope, Trigger.REACTION)
+        admission = await self.desk.channels.admission(scope, Trigger.REACTION)
         if not admission.is_admitted or not self.desk.accepting:
             return
-        if not await self.desk.claim_message(PLATFORM, f"{event.channel_id}:{event.message_id}"):
+        if not await self.desk.channels.claim_message(
+            PLATFORM, f"{event.channel_id}:{event.message_id}"
+        ):
             return
         try:
             channel = client.get_channel(event.channel_id) or await client.fetch_channel(
@@ -274,7 +277,9 @@ class Listeners:
         where factbot is turned off. Bounded in time: the defer must come within 3 seconds."""
         try:
             async with asyncio.timeout(ADMISSION_SECONDS):
-                admission = await self.desk.admission(interaction_scope(interaction), trigger)
+                admission = await self.desk.channels.admission(
+                    interaction_scope(interaction), trigger
+                )
         except TimeoutError:
             log.warning("channel settings were slow to read; answering with the defaults")
             return Admission(True)
@@ -308,9 +313,9 @@ class Listeners:
             scope = scope.workspace_scope
         try:
             if changes:
-                current = await self.desk.change_settings(scope, changes)
+                current = await self.desk.channels.change_settings(scope, changes)
             else:
-                current = await self.desk.settings(scope)
+                current = await self.desk.channels.settings(scope)
         except (ValueError, StoreUnavailable) as exc:
             text = str(exc) if isinstance(exc, ValueError) else describe_error(exc)
             await guarded(interaction.followup.send(escape(text), ephemeral=True))
@@ -318,8 +323,8 @@ class Listeners:
         lines = describe_settings(
             current,
             where="this server" if server_wide else "this channel",
-            backends=self.desk.backend_names,
-            default_backend=self.desk.default_backend,
+            backends=self.desk.channels.backend_names,
+            default_backend=self.desk.channels.default_backend,
         )
         await guarded(interaction.followup.send(escape("\n".join(lines)), ephemeral=True))
 

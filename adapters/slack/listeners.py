@@ -11,7 +11,7 @@ App Home tab, for workspace admins). A retried event is dropped by a
 middleware here. A click's work (finding the stored answer, researching,
 updating the message) runs in the background, and a failure is told only to
 the person who clicked. Whether a channel takes questions, and how, is the
-desk's rule (`QuestionDesk.admission`).
+desk's rule (`ChannelRules.admission`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 
-from adapters.desk import QuestionDesk, Trigger
+from adapters.channels import Trigger
+from adapters.desk import QuestionDesk
 from adapters.slack import controls, settings, translate
 from adapters.slack.answering import PLATFORM, Ask, SlackAnswering
 from adapters.slack.controls import FollowUpRef, ReportView, RetryRequest
@@ -140,7 +141,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
         reply = answering.reply(
             channel=channel, user=event["user"], thread_ts=translate.reply_thread(event)
         )
-        admission = await answering.desk.admission(_scope(context, channel), Trigger.MENTION)
+        admission = await answering.desk.channels.admission(
+            _scope(context, channel), Trigger.MENTION
+        )
         if not admission.is_admitted:
             if admission.notice:
                 await reply.tell_asker(render_notice(admission.notice))
@@ -179,7 +182,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
             return
         await ack()  # the channel's settings are read after: the ack never waits on Redis
         channel = command["channel_id"]
-        admission = await answering.desk.admission(_scope(context, channel), Trigger.COMMAND)
+        admission = await answering.desk.channels.admission(
+            _scope(context, channel), Trigger.COMMAND
+        )
         if not admission.is_admitted:
             await respond(text=admission.notice or "", response_type="ephemeral")
             return
@@ -206,7 +211,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
             return
         user = shortcut["user"]["id"]
         channel = shortcut["channel"]["id"]
-        admission = await answering.desk.admission(_scope(context, channel), Trigger.COMMAND)
+        admission = await answering.desk.channels.admission(
+            _scope(context, channel), Trigger.COMMAND
+        )
         if not admission.is_admitted:
             await respond(text=admission.notice or "", response_type="ephemeral")
             return
@@ -241,7 +248,7 @@ async def _every_question(
         return
     question = translate.question_from_mention(str(event.get("text") or ""), None)
     message = f"{event['channel']}:{event['ts']}"
-    admission = await answering.desk.every_question(scope, message, question)
+    admission = await answering.desk.channels.every_question(scope, message, question)
     if not admission.is_admitted:
         return
     reply = answering.reply(channel=event["channel"], user=event["user"], thread_ts=event["ts"])
@@ -261,7 +268,7 @@ def _register_reactions(app: AsyncApp, answering: SlackAnswering) -> None:
         if not user or user == context.bot_user_id:
             return
         scope = _scope(context, channel)
-        admission = await answering.desk.admission(scope, Trigger.REACTION)
+        admission = await answering.desk.channels.admission(scope, Trigger.REACTION)
         if not admission.is_admitted:
             return
         reply = answering.reply(channel=channel, user=str(user), thread_ts=ts)
@@ -269,7 +276,7 @@ def _register_reactions(app: AsyncApp, answering: SlackAnswering) -> None:
             await reply.tell_asker(render_notice(describe_error(ShuttingDown())))
             return
         # One answer per message, however many people react.
-        if not await answering.desk.claim_message(PLATFORM, f"{channel}:{ts}"):
+        if not await answering.desk.channels.claim_message(PLATFORM, f"{channel}:{ts}"):
             return
         await _fact_check_reacted(answering, reply, context, ts, admission.backend)
 
@@ -382,7 +389,7 @@ async def _click_admission(answering: SlackAnswering, body: Payload) -> str | No
     scope = None
     if team and not translate.is_direct_channel(channel):
         scope = ChannelScope(PLATFORM, str(team), channel)
-    admission = await answering.desk.admission(scope, Trigger.CLICK)
+    admission = await answering.desk.channels.admission(scope, Trigger.CLICK)
     admission.require()
     return admission.backend
 
@@ -530,17 +537,17 @@ async def _settings_command(
     scope = ChannelScope(PLATFORM, workspace, None if is_workspace else channel)
     try:
         if request.changes:
-            current = await desk.change_settings(scope, request.changes)
+            current = await desk.channels.change_settings(scope, request.changes)
         else:
-            current = await desk.settings(scope)
+            current = await desk.channels.settings(scope)
     except ValueError as exc:  # a backend that is not configured here
         await respond(text=render_notice(str(exc))["text"], response_type="ephemeral")
         return
     text = settings.describe(
         current,
         where="this workspace" if is_workspace else "this channel",
-        backends=desk.backend_names,
-        default_backend=desk.default_backend,
+        backends=desk.channels.backend_names,
+        default_backend=desk.channels.default_backend,
         with_usage=not request.changes,
     )
     await respond(text=render_notice(text)["text"], response_type="ephemeral")
@@ -557,7 +564,7 @@ async def _change_from_home(
     workspace = context.team_id or context.enterprise_id or ""
     if await settings.admin_refusal(answering.client, user) is None:
         try:
-            await answering.desk.change_settings(
+            await answering.desk.channels.change_settings(
                 ChannelScope(PLATFORM, workspace, channel), changes
             )
         except ValueError:
@@ -577,12 +584,12 @@ async def _publish_home(
     else:
         channel_scope = ChannelScope(PLATFORM, workspace, channel) if channel else None
         state = settings.HomeState(
-            workspace=await desk.settings(ChannelScope(PLATFORM, workspace)),
+            workspace=await desk.channels.settings(ChannelScope(PLATFORM, workspace)),
             channel=channel,
-            channel_settings=await desk.settings(channel_scope) if channel_scope else None,
+            channel_settings=await desk.channels.settings(channel_scope) if channel_scope else None,
             channel_values=await desk.channels.values(channel_scope) if channel_scope else {},
-            backends=desk.backend_names,
-            default_backend=desk.default_backend,
+            backends=desk.channels.backend_names,
+            default_backend=desk.channels.default_backend,
         )
         view = settings.render_home(state)
     await answering.client.views_publish(user_id=user, view=view)

@@ -3,7 +3,7 @@
 Only workspace admins and owners (`users.info`: `is_admin`, `is_owner`,
 `is_primary_owner`; the `users:read` scope) may see or change them; everyone
 else gets a clear refusal. What the settings mean and where they are kept is
-the desk's (`QuestionDesk.admission`, `answers.channels`).
+the desk's (`adapters.channels.ChannelRules`, `answers.channels`).
 
     /factcheck-settings                      this channel's settings, and how to change them
     /factcheck-settings off                  factbot stops answering here (on: again)
