@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from adapters.slack.listeners import CANNOT_READ, OWN_MESSAGE
+from adapters.slack.reactions import CANNOT_READ, OWN_MESSAGE
 from adapters.wording import NO_TEXT_TO_CHECK
 from answers.backends.corpus import CorpusBackend
 from tests.adapters.slack.conftest import BuildHarness, SlackHarness
