@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from adapters.wording import describe_error
+from adapters.wording import describe_error, describe_settings
 from answers import AnswerEngine, EventDedupe, RateLimiter
 from answers.channels import ChannelScope, ChannelSettings, ChannelSettingsStore, SettingName
 from answers.errors import ChannelDisabled, QuestionError, RateLimited
@@ -99,6 +99,22 @@ class ChannelRules:
             offered = ", ".join(self.backend_names) or "only one backend is configured"
             raise ValueError(f"no backend named {backend!r} here ({offered})")
         return await self.store.change(scope, changes)
+
+    async def show_or_change(
+        self, scope: ChannelScope, changes: Mapping[SettingName, bool | str | None]
+    ) -> ChannelSettings:
+        """The settings that apply in `scope` once `changes` are made (none: as they are);
+        raises as `change_settings` does."""
+        if changes:
+            return await self.change_settings(scope, changes)
+        return await self.settings(scope)
+
+    def describe(self, settings: ChannelSettings, *, where: str) -> list[str]:
+        """`settings` as lines of plain text (`wording.describe_settings`), naming the backends
+        a channel may choose here."""
+        return describe_settings(
+            settings, where=where, backends=self.backend_names, default_backend=self.default_backend
+        )
 
     async def admission(self, scope: ChannelScope | None, trigger: Trigger) -> Admission:
         """Whether a question that reached factbot this way is answered in `scope` (None: a DM,

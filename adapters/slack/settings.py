@@ -19,7 +19,7 @@ The App Home tab shows the same settings with buttons (`adapters.slack.home`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +33,7 @@ from adapters.slack import translate
 from adapters.slack.answering import SlackAnswering, guarded
 from adapters.slack.render import render_notice
 from adapters.slack.translate import PLATFORM
-from adapters.wording import describe_settings
-from answers.channels import SETTING_NAMES, ChannelScope, ChannelSettings, SettingName
+from answers.channels import SETTING_NAMES, ChannelScope, SettingName
 
 __all__ = [
     "ADMINS_ONLY",
@@ -135,21 +134,6 @@ def _value(name: SettingName, word: str) -> bool | str | None:
     raise ValueError(f"“{name.replace('_', '-')}” is on, off or default. {USAGE}")
 
 
-def describe(
-    settings: ChannelSettings,
-    *,
-    where: str,
-    backends: Sequence[str],
-    default_backend: str | None,
-    with_usage: bool,
-) -> str:
-    """The settings as plain text, for a notice (which escapes it)."""
-    lines = describe_settings(
-        settings, where=where, backends=backends, default_backend=default_backend
-    )
-    return "\n".join([*lines, USAGE] if with_usage else lines)
-
-
 # --- the listener -------------------------------------------------------------------------
 
 
@@ -180,18 +164,12 @@ async def _settings_command(
     is_workspace = request.is_workspace or translate.is_direct_channel(channel)
     scope = ChannelScope(PLATFORM, workspace, None if is_workspace else channel)
     try:
-        if request.changes:
-            current = await desk.channels.change_settings(scope, request.changes)
-        else:
-            current = await desk.channels.settings(scope)
+        current = await desk.channels.show_or_change(scope, request.changes)
     except ValueError as exc:  # a backend that is not configured here
         await respond(text=render_notice(str(exc))["text"], response_type="ephemeral")
         return
-    text = describe(
-        current,
-        where="this workspace" if is_workspace else "this channel",
-        backends=desk.channels.backend_names,
-        default_backend=desk.channels.default_backend,
-        with_usage=not request.changes,
+    lines = desk.channels.describe(
+        current, where="this workspace" if is_workspace else "this channel"
     )
+    text = "\n".join(lines if request.changes else [*lines, USAGE])
     await respond(text=render_notice(text)["text"], response_type="ephemeral")

@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from adapters.desk import QuestionDesk
-from adapters.discord.listeners import MANAGE_SERVER_ONLY
+from adapters.discord.settings import MANAGE_SERVER_ONLY
 from answers.channels import ChannelScope
 from tests.adapters.discord.conftest import StartAdapter
 from tests.adapters.discord.fake_discord import BOT_ID, BOT_USER, EPHEMERAL, Call, FakeDiscord
