@@ -9,9 +9,8 @@ from typing import Any
 
 from adapters.slack.settings import ADMINS_ONLY, SETTINGS_COMMAND, parse_settings_command
 from answers.channels import ChannelScope
-from tests.adapters.slack.conftest import BuildHarness, SlackHarness
+from tests.adapters.slack.conftest import BuildHarness, SlackHarness, header
 from tests.adapters.slack.fake_slack import BOT_USER, TEAM
-from tests.adapters.slack.test_app import header
 from tests.answers.fake_backend import ScriptedBackend
 
 ADMIN = "UADMIN"
