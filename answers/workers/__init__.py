@@ -11,8 +11,8 @@ The function and its arguments cross a pipe, so the function must be defined
 at the top level of a module and its arguments and result must pickle.
 
 - `pool.py`: `WorkerPool`, the calls, their deadlines and the replacing;
-- `forks.py`: the fork server (`python -m answers.workers.forks`) that forks
-  the workers from a clean, preloaded process, and one worker's life;
+- `forks.py`: the fork server (`python -m answers.workers`, `__main__.py`)
+  that forks the workers from a clean, preloaded process, and one worker's life;
 - `errors.py`: `WorkerError` ← `WorkerTimedOut`, `WorkerCrashed`.
 """
 

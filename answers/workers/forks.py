@@ -1,6 +1,6 @@
 """The processes behind `WorkerPool`: a fork server, and the workers it forks.
 
-Workers are forked by a small "fork server" (`python -m answers.workers.forks`):
+Workers are forked by a small "fork server" (`python -m answers.workers`):
 a clean, single-threaded process that imported the `preload` modules once, so
 a replacement starts in milliseconds and never inherits the bot's threads or
 locks. (multiprocessing's own `forkserver` would do, but in Python 3.11 it
@@ -60,7 +60,7 @@ def _serve(conn: Connection, memory_limit: int | None) -> None:
 
 
 def serve_forks(sock: socket.socket, modules: Sequence[str]) -> None:
-    """`python -m answers.workers.forks FD MODULE...`: import the modules (and call
+    """`python -m answers.workers FD MODULE...`: import the modules (and call
     `module:function` entries, to warm up what they set up lazily), then fork one worker per
     request. A request carries the worker's end of its pipe and its memory limit."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the bot, which stops us
@@ -99,7 +99,7 @@ class ForkServer:
             [
                 sys.executable,
                 "-m",
-                "answers.workers.forks",
+                "answers.workers",
                 str(theirs.fileno()),
                 *sorted(self.modules),
             ],
@@ -200,10 +200,3 @@ class WorkerProcess:
             time.sleep(0.01)
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
-
-
-if __name__ == "__main__":
-    # Through the module's own name: what workers pickle must name its module, not __main__.
-    from answers.workers.forks import serve_forks as serve
-
-    serve(socket.socket(fileno=int(sys.argv[1])), sys.argv[2:])
