@@ -14,25 +14,21 @@ every platform keeps alike:
   questions with the same words (`refusal`, or `ShuttingDown` from `ask`);
   answers under way go on.
 
-So do the rules that do not depend on the platform: whether a channel takes
-questions and how (`admission`, from the per-channel settings), which
-messages "answer every question" mode answers (`every_question`), one answer
-per message however many people react (`claim_message`), and a thread's
-earlier questions (`ask(thread=...)`, `continue_thread`). Who may change
-settings is the platform's question; the adapters ask it before
-`change_settings`.
+So do a thread's earlier questions (`ask(thread=...)`, `continue_thread`),
+and, through `channels` (`adapters.channels.ChannelRules`), whether a channel
+takes questions and how.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from enum import StrEnum
 
 from adapters.background import BackgroundTasks
+from adapters.channels import ChannelRules
 from adapters.text import ELLIPSIS
 from adapters.wording import describe_error, usage
 from answers import (
@@ -50,14 +46,7 @@ from answers import (
     Vote,
 )
 from answers.cache import DEFAULT_RETENTION
-from answers.channels import (
-    DEFAULT_CACHE_TTL,
-    ChannelScope,
-    ChannelSettings,
-    ChannelSettingsStore,
-    SettingName,
-)
-from answers.errors import ChannelDisabled, QuestionError, RateLimited
+from answers.channels import DEFAULT_CACHE_TTL, ChannelSettingsStore
 from answers.question import check_question
 from answers.ratelimit import DEFAULT_PER_MINUTE
 from answers.store import StoreUnavailable
@@ -71,49 +60,14 @@ ErrorObserver = Callable[[str, BaseException], None]
 DEFAULT_CHANNEL_PER_MINUTE = 6  # "answer every question" answers per channel per minute
 
 
-class Trigger(StrEnum):
-    """How a question reached factbot; a disabled channel answers the explicit ones with a notice
-    and the passive ones (a reaction, a `?` message) with silence."""
-
-    COMMAND = "command"  # a slash command, shortcut or context menu
-    MENTION = "mention"  # a mention, or a reply that continues a report
-    CLICK = "click"  # a button on a report
-    REACTION = "reaction"
-    EVERY_QUESTION = "every_question"
-
-
-_PASSIVE = frozenset({Trigger.REACTION, Trigger.EVERY_QUESTION})
-
-
-@dataclass(frozen=True)
-class Admission:
-    """Whether to answer here, and how (`private` default, `backend`); `notice` tells an explicit
-    asker why not (None: say nothing)."""
-
-    is_admitted: bool
-    notice: str | None = None
-    private: bool = False
-    backend: str | None = None
-
-    def require(self) -> None:
-        """Raise `ChannelDisabled` unless admitted (for paths that report errors by raising)."""
-        if not self.is_admitted:
-            raise ChannelDisabled()
-
-
-REFUSED = Admission(False)
-
-
 @dataclass
 class QuestionDesk:
     engine: AnswerEngine
     limiter: RateLimiter
     dedupe: EventDedupe
     feedback: FeedbackStore
-    channels: ChannelSettingsStore
     threads: ThreadMemory
-    channel_limiter: RateLimiter  # "answer every question" answers, per channel
-    messages: EventDedupe  # one answer per message (reactions, `?` messages), kept as answers are
+    channels: ChannelRules
     tasks: BackgroundTasks = field(
         default_factory=BackgroundTasks
     )  # answers under way, all adapters
@@ -138,10 +92,13 @@ class QuestionDesk:
             limiter=RateLimiter(store, per_window=per_minute),
             dedupe=EventDedupe(store),
             feedback=FeedbackStore(store, retention=retention),
-            channels=ChannelSettingsStore(store, cache_ttl=settings_cache_ttl),
             threads=ThreadMemory(store, retention=retention),
-            channel_limiter=RateLimiter(store, per_window=channel_per_minute),
-            messages=EventDedupe(store, ttl=retention.total_seconds()),
+            channels=ChannelRules(
+                engine,
+                ChannelSettingsStore(store, cache_ttl=settings_cache_ttl),
+                limiter=RateLimiter(store, per_window=channel_per_minute),
+                messages=EventDedupe(store, ttl=retention.total_seconds()),
+            ),
         )
 
     # --- taking questions ------------------------------------------------------------
@@ -312,75 +269,3 @@ class QuestionDesk:
             await self.threads.remember(platform, thread, outcome.thread_turns)
         except StoreUnavailable:
             log.warning("could not remember the thread's questions: the store is unreachable")
-
-    # --- channels -------------------------------------------------------------------
-
-    @property
-    def backend_names(self) -> tuple[str, ...]:
-        """The backends a channel may choose (empty when only one is configured)."""
-        return self.engine.backend_names
-
-    @property
-    def default_backend(self) -> str | None:
-        """The name of the backend a channel gets unless it chooses (None: only one)."""
-        for name, backend in self.engine.backends.items():
-            if backend is self.engine.backend:
-                return name
-        return None
-
-    async def settings(self, scope: ChannelScope) -> ChannelSettings:
-        """The settings that apply in a channel (or, with no channel, its workspace)."""
-        return await self.channels.effective(scope)
-
-    async def change_settings(
-        self, scope: ChannelScope, changes: Mapping[SettingName, bool | str | None]
-    ) -> ChannelSettings:
-        """Change settings (None: inherit again); the adapter checked that the person may.
-        Raises `ValueError` for a backend that is not configured, `StoreUnavailable`."""
-        backend = changes.get("backend")
-        if backend is not None and backend not in self.backend_names:
-            offered = ", ".join(self.backend_names) or "only one backend is configured"
-            raise ValueError(f"no backend named {backend!r} here ({offered})")
-        return await self.channels.change(scope, changes)
-
-    async def admission(self, scope: ChannelScope | None, trigger: Trigger) -> Admission:
-        """Whether a question that reached factbot this way is answered in `scope` (None: a DM,
-        always answered), privately or not by default, and with which backend."""
-        if scope is None:
-            return Admission(True)
-        settings = await self.channels.effective(scope)
-        if not settings.enabled:
-            notice = None if trigger in _PASSIVE else describe_error(ChannelDisabled())
-            return Admission(False, notice=notice)
-        if trigger is Trigger.EVERY_QUESTION and not settings.every_question:
-            return REFUSED
-        backend = settings.backend if settings.backend in self.backend_names else None
-        return Admission(True, private=settings.private, backend=backend)
-
-    async def every_question(self, scope: ChannelScope, message: str, text: str) -> Admission:
-        """Whether "answer every question" answers this message: the channel has the mode on,
-        the text ends with `?`, nobody had it answered yet (`message` is its platform id), and
-        the channel is within its rate limit. Anything else is ignored without a word."""
-        if not text.rstrip().endswith("?"):
-            return REFUSED
-        admission = await self.admission(scope, Trigger.EVERY_QUESTION)
-        if not admission.is_admitted:
-            return REFUSED
-        try:
-            self.check(text)
-        except QuestionError:
-            return REFUSED
-        if not await self.claim_message(scope.platform, message):
-            return REFUSED
-        try:
-            await self.channel_limiter.check(
-                scope.platform, f"channel:{scope.workspace}:{scope.channel}"
-            )
-        except RateLimited:
-            log.info("a channel's every-question answers are over their rate limit")
-            return REFUSED
-        return admission
-
-    async def claim_message(self, platform: str, message: str) -> bool:
-        """True once per message (its platform id): one answer however many people react."""
-        return await self.messages.first_time(platform, f"message-answer:{message}")

@@ -17,6 +17,7 @@ from answers.errors import (
     classify,
 )
 from answers.feedback import FeedbackStore, FeedbackTally, Vote
+from answers.memory_store import MemoryStore
 from answers.model import (
     Answer,
     Claim,
@@ -31,7 +32,7 @@ from answers.model import (
 )
 from answers.progress import Progress, ProgressCallback, Stage
 from answers.ratelimit import RateLimiter
-from answers.store import MemoryStore, RedisStore, Store, connect_redis
+from answers.store import RedisStore, Store, connect_redis
 
 __all__ = [
     "DEFAULT_DISCLAIMER",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from answers.store import MemoryStore, Store, StoreUnavailable
+from answers.memory_store import MemoryStore
+from answers.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 

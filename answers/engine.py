@@ -5,6 +5,10 @@ process, then across processes through a Redis lock; the cache is read again
 once the lock is held) → research, within `research_deadline` → stamp →
 store. Redis trouble never stops an answer: the engine goes on without the
 cache and uses it again when it is back.
+
+One module on purpose (about 400 lines): the steps are the methods below, in
+the order a question meets them, and they hand each other the same lock,
+flight and deadline; split apart, one question's path would hop between files.
 """
 
 from __future__ import annotations

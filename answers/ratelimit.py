@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from answers.errors import RateLimited
-from answers.store import MemoryStore, Store, StoreUnavailable
+from answers.memory_store import MemoryStore
+from answers.store import Store, StoreUnavailable
 
 DEFAULT_PER_MINUTE = 10
 WINDOW_SECONDS = 60.0

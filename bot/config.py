@@ -22,24 +22,14 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ConfigError", "Settings", "load_settings"]
+from bot.tokens import check_discord_token, check_slack_token
+
+__all__ = ["ConfigError", "Settings", "load_settings", "secret_text"]
 
 # The project's docs/, shipped inside the package (bot/docs links to it in a checkout), so an
 # installed factbot answers questions about itself with no setting.
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "docs"
 
-_DISCORD_TOKEN_PART = re.compile(r"^[A-Za-z0-9_-]*$")
-# The shortest each part of a Discord bot token is: base64 of the bot's id, a timestamp, an HMAC.
-_DISCORD_TOKEN_PART_CHARS = (20, 4, 20)
-# Slack token prefixes, to say which kind of token was pasted where another belongs.
-_SLACK_TOKEN_KINDS = (
-    ("xoxb-", "a bot token"),
-    ("xapp-", "an app-level token"),
-    ("xoxp-", "a user token"),
-    ("xoxe", "a token-rotation token"),
-    ("xoxa-", "a workspace token"),
-    ("xoxr-", "a refresh token"),
-)
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -215,19 +205,19 @@ class Settings(BaseSettings):
     @field_validator("slack_bot_token")
     @classmethod
     def _slack_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
-        _check_slack_token(_secret(value), "xoxb-")
+        check_slack_token(secret_text(value), "xoxb-")
         return value
 
     @field_validator("slack_app_token")
     @classmethod
     def _slack_app_token(cls, value: SecretStr | None) -> SecretStr | None:
-        _check_slack_token(_secret(value), "xapp-")
+        check_slack_token(secret_text(value), "xapp-")
         return value
 
     @field_validator("discord_token")
     @classmethod
     def _discord_token(cls, value: SecretStr | None) -> SecretStr | None:
-        _check_discord_token(_secret(value))
+        check_discord_token(secret_text(value))
         return value
 
     @field_validator("discord_shard_ids")
@@ -259,7 +249,7 @@ class Settings(BaseSettings):
             return self
         if self.search_provider == "searxng" and not self.searxng_url:
             raise ValueError("SEARXNG_URL is not set (FACTBOT_BACKEND=research searches with it)")
-        if self.search_provider == "brave" and not _secret(self.brave_api_key):
+        if self.search_provider == "brave" and not secret_text(self.brave_api_key):
             raise ValueError("BRAVE_API_KEY is not set (SEARCH_PROVIDER=brave needs it)")
         return self
 
@@ -270,14 +260,14 @@ class Settings(BaseSettings):
         if not chosen:
             chosen = [n for n in ("slack", "discord") if self._has_token(n)] + ["api"]
         if "slack" in chosen:
-            if not _secret(self.slack_bot_token):
+            if not secret_text(self.slack_bot_token):
                 raise ConfigError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-...)")
-            if not _secret(self.slack_app_token) and not _secret(self.slack_signing_secret):
+            if not secret_text(self.slack_app_token) and not secret_text(self.slack_signing_secret):
                 raise ConfigError(
                     "SLACK_SIGNING_SECRET is not set: HTTP mode needs it "
                     "(or set SLACK_APP_TOKEN for Socket Mode)"
                 )
-        if "discord" in chosen and not _secret(self.discord_token):
+        if "discord" in chosen and not secret_text(self.discord_token):
             raise ConfigError("DISCORD_TOKEN is not set (the bot token from the Developer Portal)")
         return chosen
 
@@ -307,50 +297,10 @@ class Settings(BaseSettings):
         return [h.strip().lower() for h in self.fetch_allow_hosts.split(",") if h.strip()]
 
 
-def _check_slack_token(token: str, prefix: str) -> None:
-    """Raise saying what is wrong with `token` where a `prefix` token belongs (never its value)."""
-    if not token or token.startswith(prefix):
-        return
-    kinds = dict(_SLACK_TOKEN_KINDS)
-    wanted = kinds[prefix]
-    for other, kind in _SLACK_TOKEN_KINDS:
-        if token.startswith(other):
-            raise ValueError(
-                f"malformed: this is {kind} ({other}…); this setting takes {wanted} ({prefix}…)"
-            )
-    raise ValueError(f"malformed: {wanted} starts with {prefix}")
-
-
-def _check_discord_token(token: str) -> None:
-    """Raise saying exactly what is wrong with a Discord bot token's shape (never its value)."""
-    if not token:
-        return
-    if token.lower().startswith(("bot ", "bearer ")):
-        raise ValueError("malformed: give the token alone, without the word before it")
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise ValueError(
-            f"malformed: a bot token has three parts separated by dots; this one has {len(parts)}"
-        )
-    if not all(_DISCORD_TOKEN_PART.match(part) for part in parts):
-        raise ValueError(
-            "malformed: a bot token holds only letters, digits, - and _ between its dots "
-            "(was a space or a quote copied with it?)"
-        )
-    for ordinal, part, shortest in zip(
-        ("first", "second", "third"), parts, _DISCORD_TOKEN_PART_CHARS, strict=True
-    ):
-        if len(part) < shortest:
-            count = f"{len(part)} character" + ("" if len(part) == 1 else "s")
-            raise ValueError(
-                f"malformed: its {ordinal} part has {count}, a bot token's has "
-                f"{shortest} or more (copy it again from the Developer Portal's Bot page)"
-            )
-
-
-def _secret(value: SecretStr | None) -> str:
-    """A secret's value without surrounding spaces ("" when unset)."""
-    return value.get_secret_value().strip() if value is not None else ""
+def secret_text(value: SecretStr | None) -> str | None:
+    """A secret's value without surrounding spaces; None when unset or blank."""
+    text = value.get_secret_value().strip() if value is not None else ""
+    return text or None
 
 
 class ConfigError(Exception):

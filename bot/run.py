@@ -12,7 +12,7 @@ import asyncio
 import signal
 from collections.abc import Sequence
 
-from bot.config import Settings
+from bot.config import Settings, secret_text
 from bot.wiring import Services, build, lifespan
 
 __all__ = ["run", "run_adapters", "sync_discord_commands"]
@@ -52,7 +52,7 @@ async def sync_discord_commands(settings: Settings, *, guild_id: int | None) -> 
     settings.adapters_to_run(["discord"])  # the token is set
     from adapters.discord import sync_commands
 
-    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    token = secret_text(settings.discord_token) or ""
     names = await sync_commands(token, guild_id=guild_id, api_url=settings.discord_api_url)
     where = f"guild {guild_id}" if guild_id else "every guild (global commands)"
     print(f"synced {len(names)} commands to {where}: {', '.join(names)}")

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from pydantic import SecretStr
 
 from adapters.base import Adapter
 from adapters.desk import QuestionDesk
@@ -44,7 +43,7 @@ from answers import (
 )
 from answers.backends.base import Backend
 from answers.standalone import StandaloneWriter
-from bot.config import Settings
+from bot.config import Settings, secret_text
 from bot.metrics import FactbotMetrics
 
 if TYPE_CHECKING:
@@ -156,12 +155,6 @@ def build_backends(
     return named if len(named) > 1 else {}
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    """A secret's value, or None when unset or blank."""
-    text = value.get_secret_value().strip() if value is not None else ""
-    return text or None
-
-
 def build_llm_writer(settings: Settings) -> LLMWriter | None:
     """The LLM client, when `LLM_BASE_URL` names one."""
     if not settings.llm_base_url:
@@ -171,7 +164,7 @@ def build_llm_writer(settings: Settings) -> LLMWriter | None:
     return LLMWriter(
         settings.llm_base_url,
         model=settings.llm_model,
-        api_key=_secret(settings.llm_api_key),
+        api_key=secret_text(settings.llm_api_key),
         timeout=settings.llm_timeout.total_seconds(),
         max_retries=settings.llm_max_retries,
         max_tokens=settings.llm_max_tokens,
@@ -203,7 +196,9 @@ def build_research_backend(settings: Settings, store: Store, llm: LLMWriter | No
 
     search: SearchProvider
     if settings.search_provider == "brave":
-        search = BraveSearch(_secret(settings.brave_api_key) or "", api_url=settings.brave_api_url)
+        search = BraveSearch(
+            secret_text(settings.brave_api_key) or "", api_url=settings.brave_api_url
+        )
     else:
         search = SearxngSearch(settings.searxng_url or "")
     fetcher = PageFetcher(
@@ -232,9 +227,9 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
             adapters.append(
                 SlackAdapter(
                     services.desk,
-                    bot_token=_secret(settings.slack_bot_token) or "",
-                    app_token=_secret(settings.slack_app_token),
-                    signing_secret=_secret(settings.slack_signing_secret),
+                    bot_token=secret_text(settings.slack_bot_token) or "",
+                    app_token=secret_text(settings.slack_app_token),
+                    signing_secret=secret_text(settings.slack_signing_secret),
                     api_url=settings.slack_api_url,
                     sections=settings.slack_sections,
                     reaction=settings.slack_reaction_emoji,
@@ -246,7 +241,7 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
             adapters.append(
                 DiscordAdapter(
                     services.desk,
-                    token=_secret(settings.discord_token) or "",
+                    token=secret_text(settings.discord_token) or "",
                     api_url=settings.discord_api_url,
                     shard_ids=settings.discord_shards,
                     shard_count=settings.discord_shard_count,
@@ -260,7 +255,7 @@ def build_adapters(services: Services, names: Sequence[str]) -> list[Adapter]:
                     services.desk,
                     health=_health(services, adapters),
                     metrics=services.metrics.registry,
-                    api_token=_secret(settings.api_token),
+                    api_token=secret_text(settings.api_token),
                 )
             )
         else:

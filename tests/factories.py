@@ -107,6 +107,25 @@ def make_answer(
     )
 
 
+def small_answer(
+    *,
+    summary: tuple[DraftClaim, ...] = (DraftClaim("Claim.", (0,)),),
+    follow_ups: tuple[str, ...] = ("One?", "Two?", "Three?"),
+    source_url: str = "https://example.org/s",
+) -> Answer:
+    """A one-source answer written out by hand, three one-claim sections, for what
+    `make_answer` cannot make (a blank follow-up, a summary claim with code, a path source)."""
+    draft = Draft(
+        summary=summary,
+        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in range(3)),
+        limitations=(),
+        sources=(DraftSource(title="Source", url=source_url),),
+        follow_ups=follow_ups,
+        engine=EngineInfo(backend="test", writer="test", version="1"),
+    )
+    return draft.finalize(question="q", question_key="k", checked_on=CHECKED_ON, disclaimer="d")
+
+
 def extreme_answers() -> dict[str, Answer]:
     """The reports every renderer must fit into its platform's limits."""
     return {

@@ -27,12 +27,11 @@ from adapters.discord.reply import (
     send_page,
 )
 from adapters.discord.section_reader import render_section, render_sources
+from adapters.discord.translate import PLATFORM
 from adapters.wording import describe_error, thanks_for_vote
 from answers import FactbotError, ShuttingDown, Vote
 
 log = logging.getLogger(__name__)
-
-PLATFORM = "discord"
 
 
 # --- questions: the report replaces "factbot is thinking…", or answers a message -------

@@ -8,13 +8,17 @@ later layout gets `fb:v2:...` and both keep working side by side.
 discord.py rebuilds a `DynamicItem` from the interaction alone, so a
 component finds the code that answers through `interaction.client` rather
 than holding it: the same classes work in any process, after a restart.
+`AnswerButton` is the shape of a button that names an answer and nothing
+else (Refresh, All sources).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
+from discord import ui
 
 if TYPE_CHECKING:
     from adapters.discord.listeners import Listeners
@@ -43,3 +47,36 @@ def listeners_for(interaction: discord.Interaction[Any]) -> Listeners:
     if listeners is None:
         raise LookupError("this Discord client answers no interactions (a sync-only client?)")
     return listeners
+
+
+class AnswerButton(ui.DynamicItem[ui.Button[Any]], template=template("answer")):
+    """A button whose `custom_id` names one stored answer and nothing else. A subclass gives
+    its kind (`class RefreshButton(AnswerButton, kind="refresh")`, which makes its template),
+    its looks and its `callback`. This base is never registered, so its own template is unused.
+    """
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    emoji: ClassVar[str]
+    style: ClassVar[discord.ButtonStyle]
+
+    def __init_subclass__(cls, *, kind: str) -> None:
+        super().__init_subclass__(template=template(kind))
+        cls.kind = kind
+
+    def __init__(self, answer_id: str) -> None:
+        super().__init__(
+            ui.Button(
+                label=self.label,
+                emoji=self.emoji,
+                style=self.style,
+                custom_id=custom_id(self.kind, answer_id),
+            )
+        )
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        return cls(match["answer_id"])

@@ -9,53 +9,44 @@ the desk, clicks that show something privately at once. Before deferring, an
 interaction reads the channel's settings (whether factbot answers there, and
 privately or not), bounded to `ADMISSION_SECONDS` so the 3-second deadline
 holds whatever Redis does. Whether a channel takes questions, and how, is the
-desk's rule (`QuestionDesk.admission`); who may change settings (Manage
-Server) is checked here.
+desk's rule (`ChannelRules.admission`). `/factbot settings` is `settings`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 import discord
 
-from adapters.desk import Admission, QuestionDesk, Trigger
+from adapters.channels import Admission, Trigger
+from adapters.desk import QuestionDesk
 from adapters.discord import answering
-from adapters.discord.answering import PLATFORM, Asking, guarded
-from adapters.discord.markdown import escape
+from adapters.discord.answering import Asking, guarded
 from adapters.discord.reply import (
     PROGRESS_EDIT_SECONDS,
     InteractionReply,
     MessageReply,
+    defer_privately,
     say_privately,
 )
-from adapters.discord.translate import channel_question, read_message, target_text
-from adapters.wording import NO_TEXT_TO_CHECK, describe_error, describe_settings
-from answers import ChannelDisabled, QuestionError, ShuttingDown, StoreUnavailable, Vote
-from answers.channels import ChannelScope, SettingName
+from adapters.discord.translate import (
+    PLATFORM,
+    channel_question,
+    interaction_scope,
+    message_scope,
+    read_message,
+    target_text,
+)
+from adapters.wording import NO_TEXT_TO_CHECK, describe_error
+from answers import ChannelDisabled, QuestionError, ShuttingDown, Vote
+from answers.channels import ChannelScope
 
 log = logging.getLogger(__name__)
 
 HOW_TO_ASK = "`/factcheck question: QUESTION`, or mention me with your question"
 ADMISSION_SECONDS = 1.0  # reading a channel's settings before an interaction's 3-s deadline
-MANAGE_SERVER_ONLY = "Only members with the Manage Server permission can change factbot's settings."
-SERVERS_ONLY = "factbot's settings belong to a server: use this command in a server's channel."
-
-
-def message_scope(message: discord.Message) -> ChannelScope | None:
-    """Where a message's channel settings live; None in a DM."""
-    if message.guild is None:
-        return None
-    return ChannelScope(PLATFORM, str(message.guild.id), str(message.channel.id))
-
-
-def interaction_scope(interaction: discord.Interaction[Any]) -> ChannelScope | None:
-    if interaction.guild_id is None or interaction.channel_id is None:
-        return None
-    return ChannelScope(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))
 
 
 def _user(interaction: discord.Interaction[Any]) -> str:
@@ -167,7 +158,7 @@ class Listeners:
             return
         reply = MessageReply(message)
         try:
-            admission = await self.desk.admission(message_scope(message), Trigger.MENTION)
+            admission = await self.desk.channels.admission(message_scope(message), Trigger.MENTION)
             if not admission.is_admitted:
                 if admission.notice:
                     await reply.text(admission.notice)
@@ -193,7 +184,7 @@ class Listeners:
         if question is None or scope is None or not self.desk.accepting:
             return
         key = f"{message.channel.id}:{message.id}"
-        admission = await self.desk.every_question(scope, key, question)
+        admission = await self.desk.channels.every_question(scope, key, question)
         if admission.is_admitted:
             asking = Asking(backend=admission.backend)
             self.desk.tasks.spawn(
@@ -222,10 +213,12 @@ class Listeners:
         scope = None
         if event.guild_id is not None:
             scope = ChannelScope(PLATFORM, str(event.guild_id), str(event.channel_id))
-        admission = await self.desk.admission(scope, Trigger.REACTION)
+        admission = await self.desk.channels.admission(scope, Trigger.REACTION)
         if not admission.is_admitted or not self.desk.accepting:
             return
-        if not await self.desk.claim_message(PLATFORM, f"{event.channel_id}:{event.message_id}"):
+        if not await self.desk.channels.claim_message(
+            PLATFORM, f"{event.channel_id}:{event.message_id}"
+        ):
             return
         try:
             channel = client.get_channel(event.channel_id) or await client.fetch_channel(
@@ -254,15 +247,15 @@ class Listeners:
     async def read_section(
         self, interaction: discord.Interaction[Any], answer_id: str, index: int
     ) -> None:
-        if await self._defer_privately(interaction):
+        if await defer_privately(interaction):
             await answering.show_section(self.desk, interaction, answer_id, index)
 
     async def show_sources(self, interaction: discord.Interaction[Any], answer_id: str) -> None:
-        if await self._defer_privately(interaction):
+        if await defer_privately(interaction):
             await answering.show_sources(self.desk, interaction, answer_id)
 
     async def vote(self, interaction: discord.Interaction[Any], answer_id: str, vote: Vote) -> None:
-        if await self._defer_privately(interaction):
+        if await defer_privately(interaction):
             await answering.record_vote(self.desk, interaction, answer_id, vote)
 
     # --- acknowledging ----------------------------------------------------------------
@@ -274,7 +267,9 @@ class Listeners:
         where factbot is turned off. Bounded in time: the defer must come within 3 seconds."""
         try:
             async with asyncio.timeout(ADMISSION_SECONDS):
-                admission = await self.desk.admission(interaction_scope(interaction), trigger)
+                admission = await self.desk.channels.admission(
+                    interaction_scope(interaction), trigger
+                )
         except TimeoutError:
             log.warning("channel settings were slow to read; answering with the defaults")
             return Admission(True)
@@ -285,59 +280,12 @@ class Listeners:
         )
         return None
 
-    # --- settings, for members with Manage Server -------------------------------------
-
-    async def settings(
-        self,
-        interaction: discord.Interaction[Any],
-        *,
-        server_wide: bool,
-        changes: Mapping[SettingName, bool | str | None],
-    ) -> None:
-        """`/factbot settings ...`: show or change the channel's (or the server's) settings."""
-        scope = interaction_scope(interaction)
-        if scope is None:
-            await guarded(say_privately(interaction, SERVERS_ONLY))
-            return
-        if not interaction.permissions.manage_guild:
-            await guarded(say_privately(interaction, MANAGE_SERVER_ONLY))
-            return
-        if not await self._defer_privately(interaction):
-            return
-        if server_wide:
-            scope = scope.workspace_scope
-        try:
-            if changes:
-                current = await self.desk.change_settings(scope, changes)
-            else:
-                current = await self.desk.settings(scope)
-        except (ValueError, StoreUnavailable) as exc:
-            text = str(exc) if isinstance(exc, ValueError) else describe_error(exc)
-            await guarded(interaction.followup.send(escape(text), ephemeral=True))
-            return
-        lines = describe_settings(
-            current,
-            where="this server" if server_wide else "this channel",
-            backends=self.desk.backend_names,
-            default_backend=self.desk.default_backend,
-        )
-        await guarded(interaction.followup.send(escape("\n".join(lines)), ephemeral=True))
-
     async def _admitted(self, interaction: discord.Interaction[Any]) -> bool:
         """False, having said so privately, once the desk stopped accepting questions."""
         if self.desk.accepting:
             return True
         await guarded(say_privately(interaction, describe_error(ShuttingDown())))
         return False
-
-    @staticmethod
-    async def _defer_privately(interaction: discord.Interaction[Any]) -> bool:
-        try:
-            await interaction.response.defer(thinking=True, ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not defer interaction %s", interaction.id, exc_info=True)
-            return False
-        return True
 
     async def _deferred(
         self, interaction: discord.Interaction[Any], *, private: bool

@@ -166,6 +166,16 @@ async def say_privately(interaction: discord.Interaction[Any], text: str) -> Non
         await interaction.response.send_message(text, ephemeral=True)
 
 
+async def defer_privately(interaction: discord.Interaction[Any]) -> bool:
+    """ "factbot is thinking…" that only the clicker sees; False (logged) when Discord refused."""
+    try:
+        await interaction.response.defer(thinking=True, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not defer interaction %s", interaction.id, exc_info=True)
+        return False
+    return True
+
+
 class MessageReply:
     """Answers a mention or a DM with a reply to the message, under a typing indicator."""
 

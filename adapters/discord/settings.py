@@ -7,22 +7,39 @@
 
 The group is registered for servers only, with Manage Server as its default
 permission, so Discord shows it to those members alone (a server can change
-that under Integrations); the listener checks the permission again on every
-use, and everyone else gets a clear refusal.
+that under Integrations); `show_or_change` checks the permission again on
+every use, and everyone else gets a clear refusal. What the settings mean is
+the desk's (`adapters.channels.ChannelRules`, `answers.channels`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from adapters.desk import QuestionDesk
+from adapters.discord.answering import guarded
 from adapters.discord.components import listeners_for
+from adapters.discord.markdown import escape
+from adapters.discord.reply import defer_privately, say_privately
+from adapters.discord.translate import interaction_scope
+from adapters.wording import describe_error
+from answers import StoreUnavailable
 from answers.channels import SETTING_NAMES, SettingName
 
-__all__ = ["GROUP_NAME", "SETTINGS_NAME", "settings_commands"]
+__all__ = [
+    "GROUP_NAME",
+    "MANAGE_SERVER_ONLY",
+    "SETTINGS_NAME",
+    "settings_commands",
+    "show_or_change",
+]
 
+MANAGE_SERVER_ONLY = "Only members with the Manage Server permission can change factbot's settings."
+SERVERS_ONLY = "factbot's settings belong to a server: use this command in a server's channel."
 GROUP_NAME = "factbot"
 SETTINGS_NAME = "settings"
 BACKEND_CHOICES = [
@@ -56,39 +73,70 @@ def _changes(
     return changes
 
 
+async def show_or_change(
+    desk: QuestionDesk,
+    interaction: discord.Interaction[Any],
+    *,
+    server_wide: bool,
+    changes: Mapping[SettingName, bool | str | None],
+) -> None:
+    """`/factbot settings ...`: show or change the channel's (or the server's) settings."""
+    scope = interaction_scope(interaction)
+    if scope is None:
+        await guarded(say_privately(interaction, SERVERS_ONLY))
+        return
+    if not interaction.permissions.manage_guild:
+        await guarded(say_privately(interaction, MANAGE_SERVER_ONLY))
+        return
+    if not await defer_privately(interaction):
+        return
+    if server_wide:
+        scope = scope.workspace_scope
+    try:
+        current = await desk.channels.show_or_change(scope, changes)
+    except (ValueError, StoreUnavailable) as exc:
+        text = str(exc) if isinstance(exc, ValueError) else describe_error(exc)
+        await guarded(interaction.followup.send(escape(text), ephemeral=True))
+        return
+    lines = desk.channels.describe(current, where="this server" if server_wide else "this channel")
+    await guarded(interaction.followup.send(escape("\n".join(lines)), ephemeral=True))
+
+
+async def _show_or_change(
+    interaction: discord.Interaction[Any],
+    *,
+    server_wide: bool,
+    changes: Mapping[SettingName, bool | str | None],
+) -> None:
+    desk = listeners_for(interaction).desk
+    await show_or_change(desk, interaction, server_wide=server_wide, changes=changes)
+
+
 async def show(interaction: discord.Interaction[Any]) -> None:
-    await listeners_for(interaction).settings(interaction, server_wide=False, changes={})
+    await _show_or_change(interaction, server_wide=False, changes={})
 
 
-@app_commands.describe(**_DESCRIBE)
-@app_commands.choices(backend=BACKEND_CHOICES)
-async def channel(
-    interaction: discord.Interaction[Any],
-    answers: bool | None = None,
-    every_question: bool | None = None,
-    private: bool | None = None,
-    backend: app_commands.Choice[str] | None = None,
-) -> None:
-    changes = _changes(answers, every_question, private, backend)
-    await listeners_for(interaction).settings(interaction, server_wide=False, changes=changes)
+def _change(*, server_wide: bool) -> Callable[..., Coroutine[Any, Any, None]]:
+    """The `channel` (or, `server_wide`, the `server`) subcommand: the same options either way."""
 
+    @app_commands.describe(**_DESCRIBE)
+    @app_commands.choices(backend=BACKEND_CHOICES)
+    async def change(
+        interaction: discord.Interaction[Any],
+        answers: bool | None = None,
+        every_question: bool | None = None,
+        private: bool | None = None,
+        backend: app_commands.Choice[str] | None = None,
+    ) -> None:
+        changes = _changes(answers, every_question, private, backend)
+        await _show_or_change(interaction, server_wide=server_wide, changes=changes)
 
-@app_commands.describe(**_DESCRIBE)
-@app_commands.choices(backend=BACKEND_CHOICES)
-async def server(
-    interaction: discord.Interaction[Any],
-    answers: bool | None = None,
-    every_question: bool | None = None,
-    private: bool | None = None,
-    backend: app_commands.Choice[str] | None = None,
-) -> None:
-    changes = _changes(answers, every_question, private, backend)
-    await listeners_for(interaction).settings(interaction, server_wide=True, changes=changes)
+    return change
 
 
 async def reset(interaction: discord.Interaction[Any]) -> None:
     changes: dict[SettingName, bool | str | None] = dict.fromkeys(SETTING_NAMES)
-    await listeners_for(interaction).settings(interaction, server_wide=False, changes=changes)
+    await _show_or_change(interaction, server_wide=False, changes=changes)
 
 
 def settings_commands() -> app_commands.Group:
@@ -111,8 +159,8 @@ def settings_commands() -> app_commands.Group:
     )
     commands = (
         ("show", "Show this channel's settings", show),
-        ("channel", "Change this channel's settings", channel),
-        ("server", "Change the whole server's settings", server),
+        ("channel", "Change this channel's settings", _change(server_wide=False)),
+        ("server", "Change the whole server's settings", _change(server_wide=True)),
         ("reset", "Make this channel follow the server's settings again", reset),
     )
     for name, description, callback in commands:

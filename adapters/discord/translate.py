@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
 from adapters.discord.markdown import one_line
+from answers.channels import ChannelScope
 
+PLATFORM = "discord"  # the platform part of factbot's keys (dedupe, rate limits, settings)
 CHAT_MESSAGE_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 _USER_MENTION = re.compile(r"<@!?([0-9]{15,20})>")
 _ROLE_MENTION = re.compile(r"<@&([0-9]{15,20})>")
@@ -128,3 +131,17 @@ def channel_question(message: discord.Message) -> str | None:
     if message.guild is None or is_direct_message(message):
         return None
     return one_line(message.content) or None
+
+
+def message_scope(message: discord.Message) -> ChannelScope | None:
+    """Where a message's channel settings live; None in a DM."""
+    if message.guild is None:
+        return None
+    return ChannelScope(PLATFORM, str(message.guild.id), str(message.channel.id))
+
+
+def interaction_scope(interaction: discord.Interaction[Any]) -> ChannelScope | None:
+    """Where an interaction's channel settings live; None in a DM."""
+    if interaction.guild_id is None or interaction.channel_id is None:
+        return None
+    return ChannelScope(PLATFORM, str(interaction.guild_id), str(interaction.channel_id))

@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.background import BackgroundTasks, last_words
@@ -31,12 +32,13 @@ from adapters.slack.render import (
     render_working,
 )
 from adapters.slack.reply import AssistantStatus, SlackReply
+from adapters.slack.translate import PLATFORM
 from adapters.wording import RESTARTING, describe_error
 from answers import AskOutcome, Progress, QuestionError, RateLimited, ResearchFailed, Stage
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
+HOW_TO_MENTION = "@factbot QUESTION"
 PLACEHOLDER_DELAY_SECONDS = 0.7  # a cached answer comes well inside this: no placeholder flash
 QUICK_ANSWER_SECONDS = 0.25  # once research starts, a placeholder shows after this at the latest
 PROGRESS_INTERVAL_SECONDS = 1.0  # Slack's chat.update is Tier 3; once a second is plenty
@@ -258,3 +260,12 @@ class SlackAnswering:
             await self.notice(reply, refusal)
         else:
             self.ask(reply, ask)
+
+
+async def guarded(respond: AsyncRespond, work: Awaitable[None]) -> None:
+    """A click's (or a settings command's) work; a failure is told to that person only."""
+    try:
+        await work
+    except Exception as exc:
+        log.warning("a Slack button failed: %s", exc, exc_info=True)
+        await respond(text=describe_error(exc), response_type="ephemeral", replace_original=False)

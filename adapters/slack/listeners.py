@@ -1,23 +1,23 @@
-"""The bolt `AsyncApp` and every listener: acknowledge first, then answer in the background.
+"""The bolt `AsyncApp`, its middleware and the ways to ask: acknowledge first, then answer in
+the background.
 
 Ways to ask: @mention (answered in its thread; inside a thread, a follow-up
 that remembers the thread's earlier questions), a direct message (in a DM
 thread, a follow-up too), `/factcheck QUESTION`, the "Fact-check this
-message" shortcut, a 🔍 reaction on any message factbot can read, and, in a
-channel with "answer every question" on, any message that ends with `?`;
-then the clicks on factbot's buttons (follow-ups, Show/Hide details,
-Refresh, Try again, feedback) and the settings (`/factcheck-settings` and the
-App Home tab, for workspace admins). A retried event is dropped by a
-middleware here. A click's work (finding the stored answer, researching,
-updating the message) runs in the background, and a failure is told only to
-the person who clicked. Whether a channel takes questions, and how, is the
-desk's rule (`QuestionDesk.admission`).
+message" shortcut, and, in a channel with "answer every question" on, any
+message that ends with `?`. A retried event is dropped by a middleware here.
+Whether a channel takes questions, and how, is the desk's rule
+(`ChannelRules.admission`).
+
+The other listeners live beside these, one module each, and `build_app`
+registers them all: a reaction on a message (`reactions`), the clicks on
+factbot's buttons (`clicks`), `/factcheck-settings` (`settings`) and the App
+Home tab (`home`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,28 +27,27 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.logger import get_bolt_logger
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError
 
-from adapters.desk import QuestionDesk, Trigger
-from adapters.slack import controls, settings, translate
-from adapters.slack.answering import PLATFORM, Ask, SlackAnswering
-from adapters.slack.controls import FollowUpRef, ReportView, RetryRequest
-from adapters.slack.render import render_notice, render_report
-from adapters.slack.reply import SlackReply
-from adapters.wording import NO_TEXT_TO_CHECK, describe_error, thanks_for_vote
-from answers import ShuttingDown
+from adapters.channels import Trigger
+from adapters.desk import QuestionDesk
+from adapters.slack import translate
+from adapters.slack.answering import HOW_TO_MENTION, Ask, SlackAnswering
+from adapters.slack.clicks import register_clicks
+from adapters.slack.home import register_home
+from adapters.slack.reactions import register_reactions
+from adapters.slack.render import render_notice
+from adapters.slack.settings import register_settings_command
+from adapters.slack.translate import PLATFORM
+from adapters.wording import NO_TEXT_TO_CHECK
 from answers.channels import ChannelScope
+
+__all__ = ["COMMAND", "SHORTCUT_CALLBACK_ID", "build_app"]
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/factcheck"
 SHORTCUT_CALLBACK_ID = "factcheck_message"
-HOW_TO_MENTION = "@factbot QUESTION"
 HOW_TO_COMMAND = f"{COMMAND} QUESTION"
-OWN_MESSAGE = "That's one of my own messages. React to the message you want fact-checked."
-CANNOT_READ = (
-    "I can't read that message. Invite me to the channel (/invite @factbot) and react again."
-)
 
 Payload = dict[str, Any]
 
@@ -64,9 +63,10 @@ def build_app(answering: SlackAnswering, *, signing_secret: str) -> AsyncApp:
     )
     app.middleware(_drop_repeats(answering.desk))
     _register_questions(app, answering)
-    _register_reactions(app, answering)
-    _register_clicks(app, answering)
-    _register_settings(app, answering)
+    register_reactions(app, answering)
+    register_clicks(app, answering)
+    register_settings_command(app, answering)
+    register_home(app, answering)
 
     @app.error
     async def on_error(error: Exception, body: Payload) -> None:
@@ -140,7 +140,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
         reply = answering.reply(
             channel=channel, user=event["user"], thread_ts=translate.reply_thread(event)
         )
-        admission = await answering.desk.admission(_scope(context, channel), Trigger.MENTION)
+        admission = await answering.desk.channels.admission(
+            _scope(context, channel), Trigger.MENTION
+        )
         if not admission.is_admitted:
             if admission.notice:
                 await reply.tell_asker(render_notice(admission.notice))
@@ -179,7 +181,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
             return
         await ack()  # the channel's settings are read after: the ack never waits on Redis
         channel = command["channel_id"]
-        admission = await answering.desk.admission(_scope(context, channel), Trigger.COMMAND)
+        admission = await answering.desk.channels.admission(
+            _scope(context, channel), Trigger.COMMAND
+        )
         if not admission.is_admitted:
             await respond(text=admission.notice or "", response_type="ephemeral")
             return
@@ -206,7 +210,9 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
             return
         user = shortcut["user"]["id"]
         channel = shortcut["channel"]["id"]
-        admission = await answering.desk.admission(_scope(context, channel), Trigger.COMMAND)
+        admission = await answering.desk.channels.admission(
+            _scope(context, channel), Trigger.COMMAND
+        )
         if not admission.is_admitted:
             await respond(text=admission.notice or "", response_type="ephemeral")
             return
@@ -222,13 +228,7 @@ def _register_questions(app: AsyncApp, answering: SlackAnswering) -> None:
 
 def _scope(context: AsyncBoltContext, channel: str) -> ChannelScope | None:
     """Where a channel's settings live; None in a DM, which always answers."""
-    workspace = context.team_id or context.enterprise_id
-    if translate.is_direct_channel(channel) or not workspace:
-        return None
-    try:
-        return ChannelScope(PLATFORM, workspace, channel)
-    except ValueError:  # not an id Slack makes: no settings to apply
-        return None
+    return translate.channel_scope(context.team_id or context.enterprise_id, channel)
 
 
 async def _every_question(
@@ -241,348 +241,8 @@ async def _every_question(
         return
     question = translate.question_from_mention(str(event.get("text") or ""), None)
     message = f"{event['channel']}:{event['ts']}"
-    admission = await answering.desk.every_question(scope, message, question)
+    admission = await answering.desk.channels.every_question(scope, message, question)
     if not admission.is_admitted:
         return
     reply = answering.reply(channel=event["channel"], user=event["user"], thread_ts=event["ts"])
     answering.ask(reply, Ask(question, event["user"], backend=admission.backend))
-
-
-# --- fact-checking a message by reacting to it ---------------------------------------------
-
-
-def _register_reactions(app: AsyncApp, answering: SlackAnswering) -> None:
-    @app.event("reaction_added")
-    async def on_reaction(event: Payload, context: AsyncBoltContext) -> None:
-        item = event.get("item") or {}
-        if event.get("reaction") != answering.reaction or item.get("type") != "message":
-            return
-        channel, ts, user = str(item.get("channel")), str(item.get("ts")), event.get("user")
-        if not user or user == context.bot_user_id:
-            return
-        scope = _scope(context, channel)
-        admission = await answering.desk.admission(scope, Trigger.REACTION)
-        if not admission.is_admitted:
-            return
-        reply = answering.reply(channel=channel, user=str(user), thread_ts=ts)
-        if not answering.desk.accepting:
-            await reply.tell_asker(render_notice(describe_error(ShuttingDown())))
-            return
-        # One answer per message, however many people react.
-        if not await answering.desk.claim_message(PLATFORM, f"{channel}:{ts}"):
-            return
-        await _fact_check_reacted(answering, reply, context, ts, admission.backend)
-
-
-async def _read_message(answering: SlackAnswering, channel: str, ts: str) -> Payload | None:
-    """The message at `ts`: from the channel's history, else (a reply in a thread) from the
-    thread; None when Slack has no such message. Raises `SlackApiError`."""
-    history = await answering.client.conversations_history(
-        channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
-    )
-    for message in history.get("messages") or []:
-        if message.get("ts") == ts:
-            return dict(message)
-    replies = await answering.client.conversations_replies(
-        channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
-    )
-    for message in replies.get("messages") or []:
-        if message.get("ts") == ts:
-            return dict(message)
-    return None
-
-
-async def _fact_check_reacted(
-    answering: SlackAnswering,
-    reply: SlackReply,
-    context: AsyncBoltContext,
-    ts: str,
-    backend: str | None,
-) -> None:
-    """Read the message reacted to and fact-check its text, answered in its thread."""
-    try:
-        message = await _read_message(answering, reply.channel, ts)
-    except SlackApiError as exc:
-        log.warning("could not read a reacted message: %s", exc.response.get("error"))
-        message = None
-    if message is None:
-        await reply.tell_asker(render_notice(CANNOT_READ))
-        return
-    if translate.is_own_message(message, bot_user_id=context.bot_user_id, bot_id=context.bot_id):
-        await reply.tell_asker(render_notice(OWN_MESSAGE))
-        return
-    question = translate.message_text(message)
-    if not question:
-        await reply.tell_asker(render_notice(NO_TEXT_TO_CHECK))
-        return
-    reply.thread_ts = translate.reply_thread(message)
-    answering.ask(reply, Ask(question, reply.user, asked_by=reply.user, backend=backend))
-
-
-# --- clicks on factbot's buttons ---------------------------------------------------
-
-
-def _register_clicks(app: AsyncApp, answering: SlackAnswering) -> None:
-    """The listeners for factbot's buttons; each acknowledges, then works in the background."""
-
-    background: tuple[tuple[str | re.Pattern[str], ClickWork], ...] = (
-        (controls.FOLLOW_UP_PATTERN, _follow_up),
-        (controls.SECTION_PATTERN, _toggle_section),
-        (controls.REFRESH, _refresh),
-        (controls.TRY_AGAIN, _try_again),
-    )
-    for action, work in background:
-        app.action(action)(_in_background(answering, work))
-
-    @app.action(controls.FEEDBACK)
-    async def on_feedback(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
-        await ack()
-        await _guarded(respond, _vote(answering, body, respond))
-
-
-ClickWork = Callable[[SlackAnswering, Payload], Awaitable[None]]
-
-
-def _in_background(answering: SlackAnswering, work: ClickWork) -> Callable[..., Awaitable[None]]:
-    """A listener that acknowledges the click, then does `work` in the background."""
-
-    async def listener(ack: AsyncAck, body: Payload, respond: AsyncRespond) -> None:
-        await ack()
-        answering.later(_guarded(respond, work(answering, body)))
-
-    listener.__name__ = f"on_{work.__name__.lstrip('_')}"  # bolt logs listeners by name
-    return listener
-
-
-async def _guarded(respond: AsyncRespond, work: Awaitable[None]) -> None:
-    """A click's work; a failure is told to the person who clicked (only them)."""
-    try:
-        await work
-    except Exception as exc:
-        log.warning("a Slack button failed: %s", exc, exc_info=True)
-        await respond(text=describe_error(exc), response_type="ephemeral", replace_original=False)
-
-
-def _reply_in_place(answering: SlackAnswering, body: Payload) -> SlackReply:
-    """A reply that replaces the clicked message."""
-    container = body.get("container") or {}
-    message = body.get("message") or {}
-    return answering.reply(
-        channel=str(container.get("channel_id") or body["channel"]["id"]),
-        user=body["user"]["id"],
-        thread_ts=message.get("thread_ts"),
-        ts=str(container.get("message_ts") or message["ts"]),
-    )
-
-
-async def _click_admission(answering: SlackAnswering, body: Payload) -> str | None:
-    """The backend for a click's question; raises `ChannelDisabled` where factbot is off."""
-    channel = str(body["channel"]["id"])
-    team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
-    scope = None
-    if team and not translate.is_direct_channel(channel):
-        scope = ChannelScope(PLATFORM, str(team), channel)
-    admission = await answering.desk.admission(scope, Trigger.CLICK)
-    admission.require()
-    return admission.backend
-
-
-async def _follow_up(answering: SlackAnswering, body: Payload) -> None:
-    ref = FollowUpRef.decode(translate.action_value(body))
-    label = translate.action_label(body)
-    backend = await _click_admission(answering, body)
-    question = await answering.desk.follow_up(ref.answer_id, ref.index, label=label)
-    user = body["user"]["id"]
-    channel = body["channel"]["id"]
-    message = body.get("message") or {}
-    reply = answering.reply(
-        channel=channel, user=user, thread_ts=translate.followup_thread(channel, message)
-    )
-    # A clicked follow-up is a turn of the thread the report is in.
-    thread_ts = message.get("thread_ts") or message.get("ts")
-    ask = Ask(
-        question,
-        user,
-        asked_by=user,
-        thread=translate.conversation(channel, str(thread_ts)) if thread_ts else None,
-        is_standalone=True,
-        backend=backend,
-    )
-    await answering.ask_or_explain(reply, ask, HOW_TO_MENTION)
-
-
-async def _toggle_section(answering: SlackAnswering, body: Payload) -> None:
-    view = ReportView.decode(translate.action_value(body))
-    answer = await answering.desk.answer(view.answer_id)
-    message = render_report(
-        answer, sections="buttons", view=view, is_stale=answering.desk.is_stale(answer)
-    )
-    await _reply_in_place(answering, body).send(message)
-
-
-async def _refresh(answering: SlackAnswering, body: Payload) -> None:
-    view = ReportView.decode(translate.action_value(body))
-    await _click_admission(answering, body)
-    answer = await answering.desk.answer(view.answer_id)
-    reply = _reply_in_place(answering, body)
-    ask = Ask(
-        answer.question,
-        body["user"]["id"],
-        refresh=True,
-        asked_by=view.asked_by,
-        renews=answer.id,  # researched as it was understood, by the backend that wrote it
-    )
-    await answering.ask_or_explain(reply, ask, HOW_TO_MENTION)
-
-
-async def _try_again(answering: SlackAnswering, body: Payload) -> None:
-    retry = RetryRequest.decode(translate.action_value(body))
-    backend = await _click_admission(answering, body)
-    reply = _reply_in_place(answering, body)
-    ask = Ask(
-        retry.question,
-        body["user"]["id"],
-        retry.refresh,
-        retry.asked_by,
-        thread=retry.thread,  # asked again as it was: a follow-up keeps its thread
-        backend=backend,
-        renews=retry.renews,
-    )
-    await answering.ask_or_explain(reply, ask, HOW_TO_MENTION)
-
-
-async def _vote(answering: SlackAnswering, body: Payload, respond: AsyncRespond) -> None:
-    vote, answer_id = controls.decode_vote(translate.action_value(body))
-    tally = await answering.desk.vote(answer_id, body["user"]["id"], vote)
-    await respond(
-        text=thanks_for_vote(vote, tally), response_type="ephemeral", replace_original=False
-    )
-
-
-# --- settings, for workspace admins -------------------------------------------------------
-
-
-def _register_settings(app: AsyncApp, answering: SlackAnswering) -> None:
-    @app.command(settings.SETTINGS_COMMAND)
-    async def on_settings_command(
-        ack: AsyncAck, command: Payload, respond: AsyncRespond, context: AsyncBoltContext
-    ) -> None:
-        await ack()  # who may, and the settings, are looked up after: never in the 3 seconds
-        await _guarded(respond, _settings_command(answering, command, respond, context))
-
-    @app.event("app_home_opened")
-    async def on_home_opened(event: Payload, context: AsyncBoltContext) -> None:
-        if event.get("tab") != "home" or not event.get("user"):
-            return
-        await _publish_home(answering, str(event["user"]), context.team_id, channel=None)
-
-    @app.action(settings.SET_PATTERN)
-    async def on_settings_set(ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
-        await ack()
-        channel, name, value = settings.decode_choice(translate.action_value(body))
-        await _change_from_home(answering, body, context, channel, {name: value})
-
-    @app.action(settings.BACKEND_ACTION)
-    async def on_settings_backend(
-        ack: AsyncAck, body: Payload, action: Payload, context: AsyncBoltContext
-    ) -> None:
-        await ack()
-        selected = str((action.get("selected_option") or {}).get("value") or "")
-        channel, name, value = settings.decode_choice(selected)
-        await _change_from_home(answering, body, context, channel, {name: value})
-
-    @app.action(settings.RESET_ACTION)
-    async def on_settings_reset(ack: AsyncAck, body: Payload, context: AsyncBoltContext) -> None:
-        await ack()
-        channel = settings.decode_channel(translate.action_value(body))
-        changes: settings.Changes = dict.fromkeys(
-            ("enabled", "every_question", "private", "backend")
-        )
-        await _change_from_home(answering, body, context, channel, changes)
-
-    @app.action(settings.CHANNEL_ACTION)
-    async def on_settings_channel(
-        ack: AsyncAck, body: Payload, action: Payload, context: AsyncBoltContext
-    ) -> None:
-        await ack()
-        channel = action.get("selected_conversation")
-        await _publish_home(
-            answering, str(body["user"]["id"]), context.team_id, channel=channel or None
-        )
-
-
-async def _settings_command(
-    answering: SlackAnswering, command: Payload, respond: AsyncRespond, context: AsyncBoltContext
-) -> None:
-    desk = answering.desk
-    try:
-        request = settings.parse_settings_command(str(command.get("text") or ""))
-    except ValueError as exc:
-        await respond(text=render_notice(str(exc))["text"], response_type="ephemeral")
-        return
-    refusal = await settings.admin_refusal(answering.client, str(command["user_id"]))
-    if refusal is not None:
-        await respond(text=refusal, response_type="ephemeral")
-        return
-    workspace = context.team_id or context.enterprise_id or ""
-    channel = str(command.get("channel_id") or "")
-    is_workspace = request.is_workspace or translate.is_direct_channel(channel)
-    scope = ChannelScope(PLATFORM, workspace, None if is_workspace else channel)
-    try:
-        if request.changes:
-            current = await desk.change_settings(scope, request.changes)
-        else:
-            current = await desk.settings(scope)
-    except ValueError as exc:  # a backend that is not configured here
-        await respond(text=render_notice(str(exc))["text"], response_type="ephemeral")
-        return
-    text = settings.describe(
-        current,
-        where="this workspace" if is_workspace else "this channel",
-        backends=desk.backend_names,
-        default_backend=desk.default_backend,
-        with_usage=not request.changes,
-    )
-    await respond(text=render_notice(text)["text"], response_type="ephemeral")
-
-
-async def _change_from_home(
-    answering: SlackAnswering,
-    body: Payload,
-    context: AsyncBoltContext,
-    channel: str | None,
-    changes: settings.Changes,
-) -> None:
-    user = str(body["user"]["id"])
-    workspace = context.team_id or context.enterprise_id or ""
-    if await settings.admin_refusal(answering.client, user) is None:
-        try:
-            await answering.desk.change_settings(
-                ChannelScope(PLATFORM, workspace, channel), changes
-            )
-        except ValueError:
-            log.warning("refused a settings change from the App Home", exc_info=True)
-    shown = str((body.get("view") or {}).get("private_metadata") or "") or channel
-    await _publish_home(answering, user, workspace, channel=shown)
-
-
-async def _publish_home(
-    answering: SlackAnswering, user: str, workspace: str | None, *, channel: str | None
-) -> None:
-    """The App Home tab for `user`: the settings with buttons for an admin, a refusal for anyone
-    else."""
-    desk = answering.desk
-    if not workspace or await settings.admin_refusal(answering.client, user) is not None:
-        view = settings.render_home_refusal(reaction=answering.reaction)
-    else:
-        channel_scope = ChannelScope(PLATFORM, workspace, channel) if channel else None
-        state = settings.HomeState(
-            workspace=await desk.settings(ChannelScope(PLATFORM, workspace)),
-            channel=channel,
-            channel_settings=await desk.settings(channel_scope) if channel_scope else None,
-            channel_values=await desk.channels.values(channel_scope) if channel_scope else {},
-            backends=desk.backend_names,
-            default_backend=desk.default_backend,
-        )
-        view = settings.render_home(state)
-    await answering.client.views_publish(user_id=user, view=view)

@@ -11,9 +11,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from answers.channels import ChannelScope
+
 __all__ = [
+    "PLATFORM",
     "action_label",
     "action_value",
+    "channel_scope",
     "event_id",
     "followup_thread",
     "is_direct_channel",
@@ -25,6 +29,8 @@ __all__ = [
     "question_from_mention",
     "reply_thread",
 ]
+
+PLATFORM = "slack"  # the platform part of factbot's keys (dedupe, rate limits, settings)
 
 Payload = Mapping[str, Any]
 
@@ -159,6 +165,16 @@ def reply_thread(event: Payload) -> str:
 
 def is_direct_channel(channel_id: str) -> bool:
     return channel_id.startswith("D")
+
+
+def channel_scope(workspace: str | None, channel: str) -> ChannelScope | None:
+    """Where a channel's settings live; None in a DM, which always answers."""
+    if is_direct_channel(channel) or not workspace:
+        return None
+    try:
+        return ChannelScope(PLATFORM, workspace, channel)
+    except ValueError:  # not an id Slack makes: no settings to apply
+        return None
 
 
 def followup_thread(channel_id: str, message: Payload) -> str | None:

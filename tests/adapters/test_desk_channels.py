@@ -8,7 +8,8 @@ import asyncio
 import pytest
 import redis.asyncio as aioredis
 
-from adapters.desk import QuestionDesk, Trigger
+from adapters.channels import Trigger
+from adapters.desk import QuestionDesk
 from adapters.wording import describe_error
 from answers import AnswerEngine, ChannelDisabled, RedisStore
 from answers.channels import ChannelScope
@@ -24,7 +25,7 @@ def desk_on(store: RedisStore, **backends: ScriptedBackend) -> QuestionDesk:
 
 
 async def test_a_dm_is_always_admitted(redis_store: RedisStore) -> None:
-    admission = await desk_on(redis_store).admission(None, Trigger.REACTION)
+    admission = await desk_on(redis_store).channels.admission(None, Trigger.REACTION)
     assert admission.is_admitted and not admission.private
 
 
@@ -32,28 +33,28 @@ async def test_a_disabled_channel_tells_explicit_askers_and_ignores_the_rest(
     redis_store: RedisStore,
 ) -> None:
     desk = desk_on(redis_store)
-    await desk.change_settings(SCOPE, {"enabled": False})
+    await desk.channels.change_settings(SCOPE, {"enabled": False})
     for trigger in (Trigger.COMMAND, Trigger.MENTION, Trigger.CLICK):
-        admission = await desk.admission(SCOPE, trigger)
+        admission = await desk.channels.admission(SCOPE, trigger)
         assert not admission.is_admitted and admission.notice == describe_error(ChannelDisabled())
     for trigger in (Trigger.REACTION, Trigger.EVERY_QUESTION):
-        admission = await desk.admission(SCOPE, trigger)
+        admission = await desk.channels.admission(SCOPE, trigger)
         assert not admission.is_admitted and admission.notice is None
-    other = await desk.admission(ChannelScope("slack", "T1", "C2"), Trigger.MENTION)
+    other = await desk.channels.admission(ChannelScope("slack", "T1", "C2"), Trigger.MENTION)
     assert other.is_admitted
 
 
 async def test_private_and_backend_come_from_the_settings(redis_store: RedisStore) -> None:
     research = ScriptedBackend(cache_namespace="research")
     desk = desk_on(redis_store, research=research)
-    assert desk.backend_names == ("corpus", "research")
-    await desk.change_settings(SCOPE, {"private": True, "backend": "research"})
-    admission = await desk.admission(SCOPE, Trigger.COMMAND)
+    assert desk.channels.backend_names == ("corpus", "research")
+    await desk.channels.change_settings(SCOPE, {"private": True, "backend": "research"})
+    admission = await desk.channels.admission(SCOPE, Trigger.COMMAND)
     assert admission.private and admission.backend == "research"
     await desk.ask("slack", "U1", "What is BM25?", backend=admission.backend)
     assert research.questions == ["What is BM25?"]
     with pytest.raises(ValueError, match="no backend named 'web'"):
-        await desk.change_settings(SCOPE, {"backend": "web"})
+        await desk.channels.change_settings(SCOPE, {"backend": "web"})
 
 
 async def test_every_question_answers_a_question_once_and_ignores_the_rest(
@@ -61,25 +62,29 @@ async def test_every_question_answers_a_question_once_and_ignores_the_rest(
 ) -> None:
     desk = desk_on(redis_store)
     assert not (
-        await desk.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function?")
+        await desk.channels.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function?")
     ).is_admitted
-    await desk.change_settings(SCOPE, {"every_question": True})
-    assert (await desk.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function? ")).is_admitted
+    await desk.channels.change_settings(SCOPE, {"every_question": True})
+    assert (
+        await desk.channels.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function? ")
+    ).is_admitted
     assert not (
-        await desk.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function?")
+        await desk.channels.every_question(SCOPE, "C1:1.1", "Is BM25 a ranking function?")
     ).is_admitted
     assert not (
-        await desk.every_question(SCOPE, "C1:1.2", "BM25 is a ranking function.")
+        await desk.channels.every_question(SCOPE, "C1:1.2", "BM25 is a ranking function.")
     ).is_admitted
-    assert not (await desk.every_question(SCOPE, "C1:1.3", "???")).is_admitted
+    assert not (await desk.channels.every_question(SCOPE, "C1:1.3", "???")).is_admitted
     # the channel's rate limit (2 a minute here): the third question is left alone
-    assert (await desk.every_question(SCOPE, "C1:1.4", "What is a stemmer?")).is_admitted
-    assert not (await desk.every_question(SCOPE, "C1:1.5", "What is a token?")).is_admitted
+    assert (await desk.channels.every_question(SCOPE, "C1:1.4", "What is a stemmer?")).is_admitted
+    assert not (await desk.channels.every_question(SCOPE, "C1:1.5", "What is a token?")).is_admitted
 
 
 async def test_one_claim_per_message_however_many_react(redis_store: RedisStore) -> None:
     desk = desk_on(redis_store)
-    claims = await asyncio.gather(*(desk.claim_message("slack", "C1:9.9") for _ in range(5)))
+    claims = await asyncio.gather(
+        *(desk.channels.claim_message("slack", "C1:9.9") for _ in range(5))
+    )
     assert sorted(claims) == [False, False, False, False, True]
 
 

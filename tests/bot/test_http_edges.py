@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -16,12 +15,7 @@ from answers import MemoryStore
 from bot.config import Settings
 from bot.wiring import build, lifespan
 from tests.answers.fake_backend import ScriptedBackend
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.answers.redis_server import free_port
 
 
 @pytest.fixture

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import aiohttp
-import discord
-import pytest
-import yarl
-from discord.gateway import DiscordWebSocket
 from pydantic import SecretStr
 
 from adapters.wording import RESTARTING
@@ -26,38 +20,28 @@ from tests.adapters.discord.fake_discord import BOT_ID, BOT_USER, FakeDiscord
 from tests.adapters.discord.payloads import CHANNEL_ID, guild_create, message, slash_command
 from tests.adapters.discord.reports import followup_path, original_path
 from tests.answers.fake_backend import ScriptedBackend
+from tests.answers.redis_server import free_port
 
 TOKEN = "MTA" + "a" * 21 + ".Gh1xYz." + "b" * 27  # shaped like a bot token
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    fake = FakeDiscord()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
-    yield fake
-    await fake.stop()
+def settings_on(port: int, grace: float, **more: object) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        host="127.0.0.1",
+        port=port,
+        shutdown_grace=timedelta(seconds=grace),
+        rate_limit_per_minute=0,
+        **more,  # type: ignore[arg-type]
+    )
 
 
 async def test_sigterm_mid_answer_tells_every_asker(
     fake_discord: FakeDiscord, redis_store: RedisStore
 ) -> None:
     port = free_port()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        host="127.0.0.1",
-        port=port,
-        shutdown_grace=timedelta(seconds=1),
-        discord_token=SecretStr(TOKEN),
-        discord_api_url=fake_discord.url,
-        rate_limit_per_minute=0,
+    settings = settings_on(
+        port, 1, discord_token=SecretStr(TOKEN), discord_api_url=fake_discord.url
     )
     backend = ScriptedBackend(gate=asyncio.Event())  # research that will not end by itself
     services = build(settings, adapters=["discord", "api"], store=redis_store, backend=backend)
@@ -106,16 +90,10 @@ async def test_sigterm_mid_answer_tells_every_asker(
 
 
 async def test_answers_that_finish_within_the_grace_are_delivered(
-    fake_discord: FakeDiscord, redis_store: RedisStore
+    redis_store: RedisStore,
 ) -> None:
     port = free_port()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        host="127.0.0.1",
-        port=port,
-        shutdown_grace=timedelta(seconds=5),
-        rate_limit_per_minute=0,
-    )
+    settings = settings_on(port, 5)
     backend = ScriptedBackend(delay=0.5)
     services = build(settings, adapters=["api"], store=redis_store, backend=backend)
     stop = asyncio.Event()

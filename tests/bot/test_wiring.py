@@ -48,7 +48,7 @@ async def test_both_backends_are_offered_when_both_are_configured(
 ) -> None:
     services = build(load_settings(**overrides), store=MemoryStore())
     try:
-        assert services.desk.backend_names == names
+        assert services.desk.channels.backend_names == names
         if names:
             assert services.engine.backends[services.settings.backend] is services.engine.backend
     finally:

@@ -22,7 +22,7 @@ from answers import (
     MemoryStore,
 )
 from tests.answers.fake_backend import ScriptedBackend
-from tests.factories import extreme_answers
+from tests.factories import extreme_answers, small_answer
 
 EXTREME = extreme_answers()
 CLEAR_SCREEN = "\x1b[2J"
@@ -106,16 +106,8 @@ def test_chat_echoes_a_picked_follow_up_without_its_escape_codes() -> None:
 
 def test_a_claims_code_is_printed_as_code_whatever_it_holds() -> None:
     code = "[bold red]not bold[/]\n```\n@everyone \\"
-    draft = Draft(
-        summary=(DraftClaim("Run this:", (0,), code=code),),
-        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in "abc"),
-        limitations=(),
-        sources=(DraftSource(title="Source", url="docs/guide.md"),),
-        follow_ups=("One?", "Two?", "Three?"),
-        engine=EngineInfo(backend="test", writer="test", version="1"),
-    )
-    answer = draft.finalize(
-        question="q", question_key="k", checked_on=datetime(2026, 1, 1, tzinfo=UTC), disclaimer="d"
+    answer = small_answer(
+        summary=(DraftClaim("Run this:", (0,), code=code),), source_url="docs/guide.md"
     )
     out = io.StringIO()
     Console(file=out, width=120, color_system=None).print(render_answer(answer))

@@ -21,7 +21,13 @@ from adapters.discord.section_reader import render_section, render_sources
 from answers import Answer, Draft, DraftClaim, DraftSection, DraftSource, EngineInfo
 from tests.adapters.discord.fake_discord import COMPONENTS_V2, walk
 from tests.adapters.discord.limits import problems as discord_problems
-from tests.factories import CHECKED_ON, extreme_answers, make_answer, make_uncovered_answer
+from tests.factories import (
+    CHECKED_ON,
+    extreme_answers,
+    make_answer,
+    make_uncovered_answer,
+    small_answer,
+)
 
 ANSWERS = {**extreme_answers(), "uncovered": make_uncovered_answer()}
 CUSTOM_ID = re.compile(
@@ -194,15 +200,7 @@ def test_control_characters_from_documents_never_reach_discord() -> None:
 
 
 def test_a_blank_follow_up_gets_no_button_discord_would_refuse() -> None:
-    draft = Draft(
-        summary=(DraftClaim("Claim.", (0,)),),
-        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in range(3)),
-        limitations=(),
-        sources=(DraftSource(title="Source", url="https://example.org/s"),),
-        follow_ups=(" \n", "Two?", "\x00"),
-        engine=EngineInfo(backend="test", writer="test", version="1"),
-    )
-    answer = draft.finalize(question="q", question_key="k", checked_on=CHECKED_ON, disclaimer="d")
+    answer = small_answer(follow_ups=(" \n", "Two?", "\x00"))
     view = render_answer(answer)
     assert discord_problems(view) == []
     every = walk(view.to_components())

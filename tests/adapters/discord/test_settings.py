@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 from adapters.desk import QuestionDesk
-from adapters.discord.listeners import MANAGE_SERVER_ONLY
+from adapters.discord.settings import MANAGE_SERVER_ONLY
 from answers.channels import ChannelScope
 from tests.adapters.discord.conftest import StartAdapter
 from tests.adapters.discord.fake_discord import BOT_ID, BOT_USER, EPHEMERAL, Call, FakeDiscord
@@ -51,17 +51,17 @@ async def test_manage_server_changes_settings_and_everyone_else_is_refused(
         fake_discord, settings_command("channel", every_question=True, private=True)
     )
     assert "ends with “?”: on" in changed and "private by default" in changed
-    assert (await desk.settings(CHANNEL)).every_question is True
+    assert (await desk.channels.settings(CHANNEL)).every_question is True
 
     refused = await settings_reply(
         fake_discord, settings_command("channel", answers=False, permissions=0)
     )
     assert refused == MANAGE_SERVER_ONLY
-    assert (await desk.settings(CHANNEL)).enabled is True
+    assert (await desk.channels.settings(CHANNEL)).enabled is True
 
     await settings_reply(fake_discord, settings_command("server", private=False))
     await settings_reply(fake_discord, settings_command("reset"))
-    assert (await desk.settings(CHANNEL)).private is False
+    assert (await desk.channels.settings(CHANNEL)).private is False
     other = await settings_reply(fake_discord, settings_command("channel", backend="research"))
     assert "no backend named 'research'" in other
 
@@ -97,7 +97,7 @@ async def test_without_the_intent_every_question_reads_nothing(
     backend: ScriptedBackend,
 ) -> None:
     await start_adapter()
-    await desk.change_settings(CHANNEL, {"every_question": True})
+    await desk.channels.change_settings(CHANNEL, {"every_question": True})
     await fake_discord.dispatch("MESSAGE_CREATE", message("Is tea a fruit?"))
     await asyncio.sleep(0.2)
     assert backend.questions == []

@@ -3,6 +3,7 @@ server, a fake Slack Web API, and a real AnswerEngine over Redis with a small in
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,12 +19,41 @@ from answers import AnswerEngine, RedisStore
 from tests.adapters.slack.fake_slack import (
     SIGNING_SECRET,
     FakeSlack,
+    block_actions,
     command_body,
     event_body,
     interaction_body,
     signed_headers,
 )
+from tests.adapters.slack.limits import walk_blocks
 from tests.answers.fake_backend import ScriptedBackend
+
+MENTION_TS = "1700000000.000100"  # the harness's mentions are sent at this ts
+FIRST_TS = "1800000000.000001"  # the ts the fake gives the first posted message
+
+
+def texts(message: dict[str, Any]) -> str:
+    return json.dumps(message.get("blocks") or []) + message.get("text", "")
+
+
+def header(message: dict[str, Any]) -> str:
+    return next(b["text"]["text"] for b in message["blocks"] if b["type"] == "header")
+
+
+def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    for block in walk_blocks(message["blocks"]):
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if element.get("action_id") == action_id:
+                return {k: element[k] for k in ("type", "action_id", "value") if k in element}
+    raise AssertionError(f"no button {action_id}")
+
+
+def as_message(posted: dict[str, Any], ts: str, thread_ts: str | None = None) -> dict[str, Any]:
+    """A posted message as Slack puts it in a block_actions payload."""
+    message = {"type": "message", "ts": ts, "text": posted["text"], "blocks": posted["blocks"]}
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    return message
 
 
 @dataclass
@@ -81,7 +111,7 @@ class SlackHarness:
         *,
         user: str = "U1",
         channel: str = "C1",
-        ts: str = "1700000000.000100",
+        ts: str = MENTION_TS,
         **extra: Any,
     ) -> tuple[int, str]:
         return await self.event(
@@ -148,6 +178,27 @@ class SlackHarness:
 
     async def interact(self, payload: dict[str, Any]) -> tuple[int, str]:
         return await self.send(interaction_body(payload), "application/x-www-form-urlencoded")
+
+    async def click(
+        self,
+        report: dict[str, Any],
+        action: dict[str, Any],
+        *,
+        user: str,
+        name: str = "click",
+        ts: str = FIRST_TS,
+    ) -> tuple[int, str]:
+        """`user` clicks `action` on `report`, posted at `ts` in the thread of a mention in C1;
+        what factbot says back to the click goes to the fake's response URL `name`."""
+        return await self.interact(
+            block_actions(
+                user=user,
+                channel="C1",
+                message=as_message(report, ts, MENTION_TS),
+                action=action,
+                response_url=self.fake.response_url(name),
+            )
+        )
 
     async def report_post(self, count: int = 1) -> dict[str, Any]:
         """The `count`-th message (post or update) carrying a report (it has a header block)."""

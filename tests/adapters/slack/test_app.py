@@ -16,38 +16,20 @@ from adapters.slack import controls
 from adapters.slack.render import render_report
 from adapters.wording import describe_error
 from answers import AnswerNotFound, FeedbackStore
-from tests.adapters.slack.conftest import BuildHarness, SlackHarness
+from tests.adapters.slack.conftest import (
+    FIRST_TS,
+    MENTION_TS,
+    BuildHarness,
+    SlackHarness,
+    as_message,
+    button,
+    header,
+    texts,
+)
 from tests.adapters.slack.fake_slack import BOT_USER, block_actions, signed_headers
 from tests.adapters.slack.limits import problems, walk_blocks
 from tests.answers.fake_backend import ScriptedBackend
 from tests.factories import make_answer
-
-MENTION_TS = "1700000000.000100"
-FIRST_TS = "1800000000.000001"  # the ts the fake gives the first posted message
-
-
-def texts(message: dict[str, Any]) -> str:
-    return json.dumps(message.get("blocks") or []) + message.get("text", "")
-
-
-def header(message: dict[str, Any]) -> str:
-    return next(b["text"]["text"] for b in message["blocks"] if b["type"] == "header")
-
-
-def button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
-    for block in walk_blocks(message["blocks"]):
-        for element in [*block.get("elements", []), block.get("accessory") or {}]:
-            if element.get("action_id") == action_id:
-                return {k: element[k] for k in ("type", "action_id", "value") if k in element}
-    raise AssertionError(f"no button {action_id}")
-
-
-def as_message(posted: dict[str, Any], ts: str, thread_ts: str | None = None) -> dict[str, Any]:
-    """A posted message as Slack puts it in a block_actions payload."""
-    message = {"type": "message", "ts": ts, "text": posted["text"], "blocks": posted["blocks"]}
-    if thread_ts:
-        message["thread_ts"] = thread_ts
-    return message
 
 
 async def test_mention_shows_a_placeholder_then_the_report_in_its_thread(
@@ -232,14 +214,7 @@ async def test_a_follow_up_click_answers_in_the_same_thread_naming_who_asked(
     await h.mention(f"<@{BOT_USER}> is tea healthy?")
     first = await h.report_post()
 
-    click = block_actions(
-        user="U2",
-        channel="C1",
-        message=as_message(first, FIRST_TS, MENTION_TS),
-        action=button(first, "followup-1"),
-        response_url=h.fake.response_url("click"),
-    )
-    status, _ = await h.interact(click)
+    status, _ = await h.click(first, button(first, "followup-1"), user="U2")
     assert status == 200
 
     follow_up = await h.report_post(2)
@@ -305,15 +280,7 @@ async def test_clicks_on_an_answer_no_longer_stored_follow_the_desks_rules(
     gone = render_report(make_answer(question="Never stored?"))
 
     # A follow-up whose label shows the whole question asks that question.
-    await h.interact(
-        block_actions(
-            user="U2",
-            channel="C1",
-            message=as_message(gone, FIRST_TS, MENTION_TS),
-            action=follow_up_button(gone, 0),
-            response_url=h.fake.response_url("follow-up"),
-        )
-    )
+    await h.click(gone, follow_up_button(gone, 0), user="U2", name="follow-up")
     assert header(await h.report_post()) == "Follow-up question number 1?"
 
     # A cut label is not the question, and a vote on it records nothing: both say "expired".
@@ -327,15 +294,7 @@ async def test_clicks_on_an_answer_no_longer_stored_follow_the_desks_rules(
         "value": feedback["positive_button"]["value"],
     }
     for n, action in enumerate((follow_up_button(cut, 0), vote), start=1):
-        await h.interact(
-            block_actions(
-                user="U3",
-                channel="C1",
-                message=as_message(cut, FIRST_TS, MENTION_TS),
-                action=action,
-                response_url=h.fake.response_url(f"gone-{n}"),
-            )
-        )
+        await h.click(cut, action, user="U3", name=f"gone-{n}")
         said = await h.fake.wait_for(lambda n=n: h.fake.responses()[n - 1 :], what="the refusal")
         assert said[0]["response_type"] == "ephemeral"
         assert said[0]["text"] == describe_error(AnswerNotFound("x"))
@@ -351,30 +310,14 @@ async def test_the_buttons_fallback_shows_and_hides_a_section(make_harness: Buil
     assert not any(b["type"] == "container" for b in report["blocks"])
     assert "Point 1." not in texts(report)
 
-    await h.interact(
-        block_actions(
-            user="U5",
-            channel="C1",
-            message=as_message(report, FIRST_TS, MENTION_TS),
-            action=button(report, "section-1"),
-            response_url=h.fake.response_url("show"),
-        )
-    )
+    await h.click(report, button(report, "section-1"), user="U5", name="show")
     opened = await h.report_post(2)
     assert opened["ts"] == FIRST_TS
     assert "Point 1." in texts(opened) and "Point 2." not in texts(opened)
     assert "Hide details" in texts(opened)
     assert problems(opened) == []
 
-    await h.interact(
-        block_actions(
-            user="U5",
-            channel="C1",
-            message=as_message(opened, FIRST_TS, MENTION_TS),
-            action=button(opened, "section-1"),
-            response_url=h.fake.response_url("hide"),
-        )
-    )
+    await h.click(opened, button(opened, "section-1"), user="U5", name="hide")
     closed = await h.report_post(3)
     assert closed["ts"] == FIRST_TS
     assert "Point 1." not in texts(closed) and "Hide details" not in texts(closed)
@@ -504,15 +447,7 @@ async def test_an_engine_failure_becomes_an_error_with_try_again(
     )
 
     retry = button(failed[0], controls.TRY_AGAIN)
-    await h.interact(
-        block_actions(
-            user="U1",
-            channel="C1",
-            message=as_message(failed[0], FIRST_TS, MENTION_TS),
-            action=retry,
-            response_url=h.fake.response_url("retry"),
-        )
-    )
+    await h.click(failed[0], retry, user="U1", name="retry")
     report = await h.report_post()
     assert report["ts"] == FIRST_TS
     assert h.backend.runs == 2
@@ -565,15 +500,7 @@ async def test_a_stale_answer_offers_refresh_which_researches_again(
     await h.mention(f"<@{BOT_USER}> is the bridge open")
     stale = await h.report_post()
     refresh = button(stale, controls.REFRESH)
-    await h.interact(
-        block_actions(
-            user="U1",
-            channel="C1",
-            message=as_message(stale, FIRST_TS, MENTION_TS),
-            action=refresh,
-            response_url=h.fake.response_url("refresh"),
-        )
-    )
+    await h.click(stale, refresh, user="U1", name="refresh")
 
     fresh = await h.report_post(2)
     assert fresh["ts"] == FIRST_TS

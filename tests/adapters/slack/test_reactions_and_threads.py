@@ -10,12 +10,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from adapters.slack.listeners import CANNOT_READ, OWN_MESSAGE
+from adapters.slack.reactions import CANNOT_READ, OWN_MESSAGE
 from adapters.wording import NO_TEXT_TO_CHECK
 from answers.backends.corpus import CorpusBackend
-from tests.adapters.slack.conftest import BuildHarness, SlackHarness
-from tests.adapters.slack.fake_slack import BOT_USER, block_actions
-from tests.adapters.slack.test_app import FIRST_TS, as_message, button, header, texts
+from tests.adapters.slack.conftest import (
+    FIRST_TS,
+    BuildHarness,
+    SlackHarness,
+    button,
+    header,
+    texts,
+)
+from tests.adapters.slack.fake_slack import BOT_USER
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 CLAIM_TS = "1700000000.000300"
@@ -182,14 +188,7 @@ async def test_a_clicked_follow_up_is_a_turn_of_the_thread(make_harness: BuildHa
     h: SlackHarness = await make_harness()
     await h.mention(f"<@{BOT_USER}> How does factbot cache answers?", ts="1700000000.000100")
     first = await h.report_post()
-    click = block_actions(
-        user="U2",
-        channel="C1",
-        message=as_message(first, FIRST_TS, "1700000000.000100"),
-        action=button(first, "followup-0"),
-        response_url=h.fake.response_url("click"),
-    )
-    await h.interact(click)
+    await h.click(first, button(first, "followup-0"), user="U2")
     await h.report_post(2)
     assert h.backend.questions[-1] == "What next?" and h.backend.extra_terms[-1] == ()
     assert await h.desk.threads.earlier("slack", "C1:1700000000.000100") == (
@@ -216,15 +215,7 @@ async def test_try_again_asks_a_follow_up_again_in_its_thread(make_harness: Buil
     )
     posted_ts = failed[0].get("ts") or "1800000000.000002"
     retry = button(failed[0], "try-again")
-    await h.interact(
-        block_actions(
-            user="U1",
-            channel="C1",
-            message=as_message(failed[0], posted_ts, "1700000000.000100"),
-            action=retry,
-            response_url=h.fake.response_url("retry"),
-        )
-    )
+    await h.click(failed[0], retry, user="U1", name="retry", ts=posted_ts)
     await h.report_post(2)
     assert h.backend.extra_terms == [
         (),

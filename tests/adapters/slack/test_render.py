@@ -26,7 +26,13 @@ from answers import (
     Stage,
 )
 from tests.adapters.slack.limits import problems, walk_blocks
-from tests.factories import MARKUP, extreme_answers, make_answer, make_uncovered_answer
+from tests.factories import (
+    MARKUP,
+    extreme_answers,
+    make_answer,
+    make_uncovered_answer,
+    small_answer,
+)
 
 EXTREMES = {**extreme_answers(), "uncovered": make_uncovered_answer()}
 RAW_PINGS = ("<!channel>", "<!here>", "<!everyone>", "<@U123>", "<#C1>")
@@ -264,17 +270,7 @@ def test_control_characters_from_documents_never_reach_slack() -> None:
 
 
 def test_a_blank_follow_up_gets_no_button_slack_would_refuse() -> None:
-    draft = Draft(
-        summary=(DraftClaim("Claim.", (0,)),),
-        sections=tuple(DraftSection(f"H{i}", (DraftClaim("Body.", (0,)),)) for i in range(3)),
-        limitations=(),
-        sources=(DraftSource(title="Source", url="https://example.org/s"),),
-        follow_ups=(" \n", "Two?", "\x00"),
-        engine=EngineInfo(backend="test", writer="test", version="1"),
-    )
-    answer = draft.finalize(
-        question="q", question_key="k", checked_on=datetime(2026, 1, 1, tzinfo=UTC), disclaimer="d"
-    )
+    answer = small_answer(follow_ups=(" \n", "Two?", "\x00"))
     message = render_report(answer)
     assert problems(message) == []
     actions = next(b for b in message["blocks"] if b["type"] == "actions")

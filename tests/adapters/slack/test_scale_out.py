@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.adapters.slack.conftest import BuildHarness, SlackHarness
-from tests.adapters.slack.fake_slack import BOT_USER, block_actions
-from tests.adapters.slack.test_app import FIRST_TS, MENTION_TS, as_message, button, header
+from tests.adapters.slack.conftest import MENTION_TS, BuildHarness, SlackHarness, button, header
+from tests.adapters.slack.fake_slack import BOT_USER
 
 
 async def test_a_follow_up_rendered_by_one_replica_is_answered_by_another(
@@ -15,14 +14,7 @@ async def test_a_follow_up_rendered_by_one_replica_is_answered_by_another(
     await first_replica.mention(f"<@{BOT_USER}> is tea healthy?")
     report = await first_replica.report_post()
 
-    click = block_actions(
-        user="U2",
-        channel="C1",
-        message=as_message(report, FIRST_TS, MENTION_TS),
-        action=button(report, "followup-1"),
-        response_url=second_replica.fake.response_url("click"),
-    )
-    status, _ = await second_replica.interact(click)
+    status, _ = await second_replica.click(report, button(report, "followup-1"), user="U2")
     assert status == 200
 
     follow_up = await second_replica.report_post(2)

@@ -9,9 +9,8 @@ from typing import Any
 
 from adapters.slack.settings import ADMINS_ONLY, SETTINGS_COMMAND, parse_settings_command
 from answers.channels import ChannelScope
-from tests.adapters.slack.conftest import BuildHarness, SlackHarness
+from tests.adapters.slack.conftest import BuildHarness, SlackHarness, header
 from tests.adapters.slack.fake_slack import BOT_USER, TEAM
-from tests.adapters.slack.test_app import header
 from tests.answers.fake_backend import ScriptedBackend
 
 ADMIN = "UADMIN"
@@ -44,13 +43,13 @@ async def test_an_admin_changes_a_channels_settings_and_others_are_refused(
 
     changed = await settings_reply(h, "every-question on private on")
     assert "every message that ends with “?”: on" in changed and "private by default" in changed
-    assert (await h.desk.settings(CHANNEL)).every_question is True
+    assert (await h.desk.channels.settings(CHANNEL)).every_question is True
 
     refused = await settings_reply(h, "off", user="U1")
     assert refused == ADMINS_ONLY
-    assert (await h.desk.settings(CHANNEL)).enabled is True
+    assert (await h.desk.channels.settings(CHANNEL)).enabled is True
     assert await settings_reply(h, "workspace private on", user="UOWNER")
-    assert (await h.desk.settings(ChannelScope("slack", TEAM, "C2"))).private is True
+    assert (await h.desk.channels.settings(ChannelScope("slack", TEAM, "C2"))).private is True
 
     assert "I don't know “loud”" in await settings_reply(h, "loud")
     assert "no backend named 'research'" in await settings_reply(h, "backend research")
@@ -107,7 +106,7 @@ async def test_a_disabled_channel_is_ignored(make_harness: BuildHarness) -> None
     assert h.fake.to("/conversations.history") == []
 
     await settings_reply(h, "reset")
-    assert (await h.desk.settings(CHANNEL)).enabled is True
+    assert (await h.desk.channels.settings(CHANNEL)).enabled is True
 
 
 async def test_private_by_default_replies_through_response_url_only(
@@ -204,7 +203,7 @@ async def test_the_app_home_lets_admins_change_settings(make_harness: BuildHarne
     turn_on = element(home, "settings-set-every_question", "C1|every_question|1")
     await h.interact(home_click(ADMIN, home, turn_on))
     home = await published(h, 3)
-    assert (await h.desk.settings(CHANNEL)).every_question is True
+    assert (await h.desk.channels.settings(CHANNEL)).every_question is True
     assert "Answers every message that ends with “?”: *on*" in json.dumps(home, ensure_ascii=False)
 
     # someone else sees a refusal, and a forged click changes nothing
@@ -214,4 +213,4 @@ async def test_the_app_home_lets_admins_change_settings(make_harness: BuildHarne
     turn_off = element(home, "settings-set-every_question", "C1|every_question|0")
     await h.interact(home_click("U1", home, turn_off))
     await published(h, 5)
-    assert (await h.desk.settings(CHANNEL)).every_question is True
+    assert (await h.desk.channels.settings(CHANNEL)).every_question is True

@@ -29,6 +29,7 @@ from tests.answers.backends.research.fakes import (
     FakeSearx,
     FakeWeb,
     FixedResolver,
+    Reply,
     chat_response,
     evidence_ids,
     evidence_texts,
@@ -146,13 +147,19 @@ def assert_sound(answer: Answer, world: World) -> None:
         assert "evil.example" not in answer.to_json()
 
 
+async def written_with(world: World, *replies: Reply) -> tuple[Answer, FakeLLM]:
+    """`world`'s answer with an LLM that gives `replies` in turn; checked sound."""
+    async with running_llm(*replies) as (llm, url):
+        answer = await world.ask(world.backend(url))
+    assert_sound(answer, world)
+    return answer, llm
+
+
 # --- the LLM cases ---------------------------------------------------------------------
 
 
 async def test_a_good_report_takes_one_llm_call(world: World) -> None:
-    async with running_llm(FakeLLM.good) as (llm, url):
-        answer = await world.ask(world.backend(url))
-    assert_sound(answer, world)
+    answer, llm = await written_with(world, FakeLLM.good)
     assert answer.engine.writer == "llm:test-model"
     assert len(llm.requests) == 1
     assert answer.summary[0].text == "Green tea contains caffeine, usually less than coffee."
@@ -167,9 +174,7 @@ async def test_a_good_report_takes_one_llm_call(world: World) -> None:
 
 
 async def test_invalid_json_then_a_good_report_is_repaired(world: World) -> None:
-    async with running_llm(FakeLLM.invalid_json, FakeLLM.good) as (llm, url):
-        answer = await world.ask(world.backend(url))
-    assert_sound(answer, world)
+    answer, llm = await written_with(world, FakeLLM.invalid_json, FakeLLM.good)
     assert answer.engine.writer == "llm:test-model"
     assert len(llm.requests) == 2
     repair = llm.requests[1]["messages"]
@@ -185,9 +190,7 @@ async def test_a_cite_naming_nothing_drops_that_sentence(world: World) -> None:
         report["summary"].append({"text": "Green tea cures every illness [9].", "cites": [9]})
         return chat_response(json.dumps(report))
 
-    async with running_llm(with_bad_cite) as (llm, url):
-        answer = await world.ask(world.backend(url))
-    assert_sound(answer, world)
+    answer, llm = await written_with(world, with_bad_cite)
     assert answer.engine.writer == "llm:test-model"
     assert len(llm.requests) == 1
     assert not any("illness" in c.text for c in answer.all_claims())
@@ -198,9 +201,7 @@ async def test_a_report_citing_nothing_real_gets_one_repair(world: World) -> Non
         report = good_report(["E9", "E10", "E11"])
         return chat_response(json.dumps(report))
 
-    async with running_llm(all_bad, FakeLLM.good) as (llm, url):
-        answer = await world.ask(world.backend(url))
-    assert_sound(answer, world)
+    answer, llm = await written_with(world, all_bad, FakeLLM.good)
     assert answer.engine.writer == "llm:test-model"
     assert len(llm.requests) == 2
     assert "E9" in llm.requests[1]["messages"][-1]["content"]
@@ -217,18 +218,14 @@ async def test_a_url_never_fetched_drops_the_sentence(world: World) -> None:
         )
         return chat_response(json.dumps(report))
 
-    async with running_llm(with_foreign_url) as (llm, url):
-        answer = await world.ask(world.backend(url))
-    assert_sound(answer, world)
+    answer, llm = await written_with(world, with_foreign_url)
     assert answer.engine.writer == "llm:test-model"
     assert len(llm.requests) == 1
     assert not any("study" in c.text for c in answer.all_claims())
 
 
 async def test_http_500s_fall_back_to_the_extractive_writer(world: World) -> None:
-    async with running_llm(FakeLLM.server_error) as (llm, url):
-        answer = await world.ask(world.backend(url))
-    assert_sound(answer, world)
+    answer, llm = await written_with(world, FakeLLM.server_error)
     assert answer.engine.writer == "extractive"
     assert len(llm.requests) == 2
 
@@ -291,9 +288,7 @@ async def test_page_text_is_handed_over_as_data_and_injected_links_never_survive
         )
         return chat_response(json.dumps(report))
 
-    async with running_llm(obeys_the_page) as (llm, url):
-        answer = await world.ask(world.backend(url))
-    assert_sound(answer, world)
+    _, llm = await written_with(world, obeys_the_page)
     messages = llm.requests[0]["messages"]
     assert [m["role"] for m in messages] == ["system", "user"]
     assert "evil.example" not in messages[0]["content"]
