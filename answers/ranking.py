@@ -15,6 +15,9 @@ a name the question sets apart (`in`, "with", the two sides of "between X
 and Y") stays, and when only stop words are left those that are not the
 words of asking are searched. Extra terms (an earlier question's, for a
 follow-up in a thread) join with `analyse_question(q, context=[earlier])`.
+A word written in capitals in a question in lower case is a keyword ("is LIKE
+case sensitive"), and a few phrasings imply the word documents use, at lower
+weight: a measure for "how big" (size), a verb for "turn ... on" (enable).
 
 Coverage is judged per passage: a passage (with its heading and title)
 covers the question when it holds the question's rarest terms together, not
@@ -98,6 +101,33 @@ HEADING_PRECISION = 0.5  # how much a heading's other words dilute how well it n
 
 # "How long", "how many": the second word asks too.
 HOW_WORDS = frozenset("long many much often far soon come".split())
+# ...and some ask for a measure the documents name: "how big" is a size.
+HOW_MEASURES = {
+    "big": "size",
+    "large": "size",
+    "small": "size",
+    "fast": "speed",
+    "slow": "speed",
+    "many": "number",
+    "old": "age",
+    "tall": "height",
+    "high": "height",
+    "wide": "width",
+    "deep": "depth",
+    "heavy": "weight",
+    "often": "frequency",
+}
+# Verbs whose particle changes their meaning ("turn them on"), and the word documents use.
+PHRASAL_VERBS = {
+    ("turn", "on"): "enable",
+    ("switch", "on"): "enable",
+    ("turn", "off"): "disable",
+    ("switch", "off"): "disable",
+    ("pull", "out"): "extract",
+    ("take", "out"): "extract",
+}
+PARTICLE_REACH = 3  # "pull a value out": words between a verb and its particle
+_SHOUTED = re.compile(r"\b[A-Z]{2,}\b")  # "is LIKE case sensitive": a keyword, not a stop word
 
 # Headings that name no topic of their own: what they head is about the document's title.
 VAGUE_HEADINGS = frozenset(
@@ -168,6 +198,7 @@ class QuestionTerm:
     is_part: bool = False  # a plain part of a code term ("join" of "os.path.join")
     is_context: bool = False  # from an earlier question, not this one
     alternatives: tuple[str, ...] = ()  # other words for the same thing ("folder": directory)
+    is_implied: bool = False  # not typed but meant: "size" for "how big", "enable" for "turn on"
 
     def is_in(self, found: Collection[str]) -> bool:
         """Whether `found` holds the term or one of its other words."""
@@ -181,6 +212,7 @@ class QuestionTerm:
             * (PART_WEIGHT if self.is_part else 1.0)
             * (CONTEXT_WEIGHT if self.is_context else 1.0)
             * (NUMBER_WEIGHT if self.term.replace(".", "").isdigit() else 1.0)
+            * (ALTERNATIVE_WEIGHT if self.is_implied else 1.0)
         )
 
 
@@ -229,9 +261,36 @@ def _set_apart(question: str) -> set[str]:
     return found
 
 
+def _shouted(question: str) -> set[str]:
+    """Words a question in lower case writes in capitals ("is LIKE case sensitive"): names of
+    keywords, kept even when they are stop words."""
+    letters = [ch for ch in question if ch.isalpha()]
+    if sum(ch.isupper() for ch in letters) * 2 > len(letters):
+        return set()  # a question in capitals shouts every word
+    return {w.casefold() for w in _SHOUTED.findall(question)} - QUESTION_WORDS
+
+
+def _implied(found: Sequence[Token]) -> list[Token]:
+    """Words a question means without typing them: the measure of "how big" (size) and the verb
+    of "turn ... on" (enable), as documents put them."""
+    implied: list[Token] = []
+    for i, token in enumerate(found):
+        after = [t.word for t in found[i + 1 : i + 2 + PARTICLE_REACH]]
+        if token.word == "how" and after and after[0] in HOW_MEASURES:
+            word = HOW_MEASURES[after[0]]
+            implied.append(Token(word, stem(word), is_code=False))
+        for particle in after:
+            word = PHRASAL_VERBS.get((token.word, particle), "")
+            if word:
+                implied.append(Token(word, stem(word), is_code=False))
+                break
+    return implied
+
+
 def _question_terms(question: str, *, is_context: bool = False) -> list[QuestionTerm]:
     """The question's terms in the order asked, each once (see the module docstring)."""
     named = _set_apart(question)
+    shouted = _shouted(question)
     called = {m.group(1).casefold() for m in _CALLED.finditer(question)}
     found = [
         Token(t.word, t.term, is_code=True) if t.word in called and not t.part_of else t
@@ -239,7 +298,7 @@ def _question_terms(question: str, *, is_context: bool = False) -> list[Question
     ]
 
     def keep(token_word: str, is_code: bool) -> bool:
-        if is_code or token_word in named:
+        if is_code or token_word in named or token_word in shouted:
             return True
         if token_word in STOP_WORDS or token_word in QUESTION_FILLER:
             return False
@@ -270,6 +329,17 @@ def _question_terms(question: str, *, is_context: bool = False) -> list[Question
             ),
         )
     # A part that the question also names on its own is a whole term after all.
+    for token in _implied(found):
+        result.setdefault(
+            token.term,
+            QuestionTerm(
+                term=token.term,
+                word=token.word,
+                is_context=is_context,
+                alternatives=SYNONYMS.get(token.term, ()),
+                is_implied=True,
+            ),
+        )
     wholes = {t.term for t in kept if not t.part_of}
     return [
         replace(t, is_part=False) if t.term in wholes and t.is_part else t for t in result.values()

@@ -116,3 +116,30 @@ def test_bm25_prefers_rare_terms_and_shorter_documents() -> None:
     assert bm25.score(["green"], 0) > bm25.score(["green"], 2) > 0
     assert bm25.score(["coffee"], 0) == 0.0
     assert bm25.document_frequency("green") == 2
+
+
+def test_a_keyword_written_in_capitals_is_searched_though_it_is_a_stop_word() -> None:
+    assert question_words("is LIKE case sensitive?") == ["like", "case", "sensitive"]
+    assert question_words("is like case sensitive?") == ["case", "sensitive"]
+    # A question in capitals shouts every word: none of them is a name for it.
+    assert question_words("IS THE KETTLE ON?") == ["kettle"]
+
+
+def test_a_question_means_the_words_documents_use_for_it() -> None:
+    implied = {t.term: t for t in question_terms("how big can a kettle get?") if t.is_implied}
+    assert set(implied) == {stem("size")}
+    assert implied[stem("size")].factor < 1.0  # not typed: it counts less than the typed words
+    turned = question_terms("my kettle alarms are ignored, how do I turn them on?")
+    assert stem("enable") in {t.term for t in turned if t.is_implied}
+    pulled = question_terms("pull a value out of a json column")
+    assert stem("extract") in {t.term for t in pulled if t.is_implied}
+    assert not any(t.is_implied for t in question_terms("how does the kettle switch work?"))
+
+
+def test_a_passage_in_the_words_documents_use_is_found_for_a_casual_question() -> None:
+    passages = [
+        passage("Alarms can be enabled with the alarm setting.", heading="Enabling alarms"),
+        passage("Alarms ring when the water boils.", heading="Alarms"),
+    ]
+    ranked = rank_passages("my kettle alarms are silent, how do I turn them on?", passages)
+    assert ranked[0].heading == "Enabling alarms"
