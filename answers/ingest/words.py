@@ -9,7 +9,7 @@ caches and caching meet), and code kept whole as well as in parts:
         'in', '__init__', 'init', 'when', 'a', '==', 'b']
 
 A dotted or underscored name (`os.path.join`, `default_factory`,
-`__init__`), a starred parameter (`**kwargs`), an operator of two or more
+`__init__`; `object.__init__` is `__init__` too), a starred parameter (`**kwargs`), an operator of two or more
 characters (`==`, `!=`, `->`, `**`) and a decimal number (`0.1`, `3.11`) are
 tokens of their own; call parentheses
 (`zip()`) are not part of a name. Stop words are indexed like any word (a
@@ -169,6 +169,10 @@ def _name_tokens(value: str) -> Iterator[Token]:
     if not parts:
         return
     yield Token(name, name, is_code=True)
+    last = name.rsplit(".", 1)[-1]
+    if last != name and (len(_PLAIN.findall(last)) > 1 or "__" in last):
+        # "object.__init__" is also `__init__`: the name its owner qualifies.
+        yield Token(last, last, is_code=True, part_of=name)
     for part in parts:
         yield Token(part, stem(part), is_code=False, part_of=name)
 

@@ -59,6 +59,8 @@ SUMMARY_CUTOFF = 0.5  # past the minimum, stop when a candidate scores under thi
 SECTION_SPREAD = 0.45  # a section's best sentence scores within this of the best group's
 SOURCE_FLOOR = 0.85  # sections come from sources whose best group scores this share of the best
 SUMMARY_RUN_CHARS = 400  # a summary claim quotes up to this much of one paragraph
+FRAGMENT_DISCOUNT = 0.1  # a lead-in's score, less this, stands for the stretch it opens
+LIST_REACH = 5  # a lead-in to a list reaches this many paragraphs on, for the item that answers
 MAX_SUMMARY_CHARS = 1000  # past the first claim, the summary stops growing here
 WINDOW_GAIN = 0.3  # a stretch's score gains this for the question's words its others add
 WINDOW_LENGTH_COST = 0.03
@@ -186,11 +188,11 @@ def _likeness(a: Sentence, b: Sentence) -> float:
 
 
 def _windows(reading: Reading) -> list[list[Sentence]]:
-    """Every stretch of consecutive sentences of one passage, up to SUMMARY_RUN_CHARS, that a
-    summary could quote: within one paragraph, or on into the next when a paragraph ends by
-    introducing it ("...three approaches to this:" and the first of them); never starting with
-    a sentence that leans on the one before, never holding a lead-in to code, never ending
-    with a sentence that cannot be quoted alone."""
+    """Every stretch of sentences of one passage, up to SUMMARY_RUN_CHARS, that a summary could
+    quote: consecutive within one paragraph, or on from a paragraph that ends by introducing a
+    list ("...provides the following mechanisms:") into one of the next LIST_REACH paragraphs
+    (the item that answers); never starting with a sentence that leans on the one before, never
+    holding a lead-in to code, never ending with a sentence that cannot be quoted alone."""
     by_passage: dict[int, list[Sentence]] = {}
     for sentence in (*reading.sentences, *reading.fragments):
         if not (sentence.is_lead_in and sentence.code_follows):
@@ -198,26 +200,49 @@ def _windows(reading: Reading) -> list[list[Sentence]]:
     found: list[list[Sentence]] = []
     for passage in by_passage.values():
         passage.sort(key=lambda s: s.position)
+        line_starts = {s.line: s for s in reversed(passage)}
         for k, first in enumerate(passage):
             before = passage[k - 1] if k > 0 else None
             if first.is_dependent and before is not None and _continues(before, first):
                 continue  # quoted with the sentence it leans on, in the window before
             if first.is_fragment and not (first.is_lead_in and _says_enough(first)):
                 continue
-            window = [first]
-            size = len(first.text)
-            if not first.is_fragment:
-                found.append(list(window))
-            for after in passage[k + 1 :]:
-                if not _continues(window[-1], after):
-                    break
-                size += len(after.text) + 1
-                if size > SUMMARY_RUN_CHARS:
-                    break
-                window.append(after)
-                if not after.is_fragment:
-                    found.append(list(window))
+            growing = [[first]]
+            while growing:
+                window = growing.pop()
+                if not window[-1].is_fragment:
+                    found.append(window)
+                size = sum(len(s.text) + 1 for s in window)
+                in_list = any(s.is_lead_in for s in window[:-1])
+                nexts = _next_in_window(window[-1], passage, line_starts, in_list=in_list)
+                for after in reversed(nexts):  # the nearest is grown first
+                    if size + len(after.text) <= SUMMARY_RUN_CHARS:
+                        growing.append([*window, after])
     return found
+
+
+def _next_in_window(
+    last: Sentence,
+    passage: list[Sentence],
+    line_starts: Mapping[int, Sentence],
+    *,
+    in_list: bool,
+) -> list[Sentence]:
+    """What may follow `last` in a stretch: the next sentence of its paragraph, or after a
+    lead-in that ends its paragraph (a colon, no code) the first sentence of any of the next
+    LIST_REACH paragraphs; inside such a list, the next item."""
+    following = [s for s in passage if s.position == last.position + 1]
+    if following and following[0].line == last.line:
+        return following
+    if not last.ends_line or last.code_follows:
+        return []
+    if last.is_lead_in:
+        lines = range(last.line + 1, last.line + 1 + LIST_REACH)
+        return [line_starts[n] for n in lines if n in line_starts]
+    # In a list a lead-in opened, the next item reads on.
+    if in_list and last.line + 1 in line_starts:
+        return [line_starts[last.line + 1]]
+    return []
 
 
 def _by_line(run: list[Sentence]) -> list[list[Sentence]]:
@@ -245,9 +270,10 @@ def _says_enough(sentence: Sentence) -> bool:
 
 
 def _window_score(window: Sequence[Sentence]) -> float:
-    """The best sentence's score, plus the question's words the others add,
-    less a little for each extra sentence (shorter says it better)."""
-    best = max(s.score for s in window)
+    """The best sentence's score (a little less for a lead-in: what it introduces counts), plus
+    the question's words the others add, less a little for each extra sentence (shorter says
+    it better)."""
+    best = max(s.score - (FRAGMENT_DISCOUNT if s.is_fragment else 0.0) for s in window)
     alone = max(s.own for s in window)
     together = min(1.0, sum(s.own for s in window))
     return best + WINDOW_GAIN * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
@@ -279,12 +305,18 @@ def _pick_summary(reading: Reading) -> list[list[Sentence]]:
     taken: set[str] = set()
     size = 0
     top = scored[0][0] if scored else 0.0
-    bar = 0.0
+    held = 0.0  # how much of the question the best stretch so far holds
+
+    def holds_enough(window: list[Sentence]) -> bool:
+        """Past the answer, a stretch says nearly as much of the question: never padding from
+        a passage sharing a word or two with it."""
+        return _window_overlap(window) >= SUMMARY_OVERLAP_SHARE * held
+
     while len(picked) < limit and scored:
         fresh = [
             item
             for item in scored
-            if not any(s.text in taken for s in item[2]) and _window_overlap(item[2]) >= bar
+            if not any(s.text in taken for s in item[2]) and holds_enough(item[2])
         ]
         if not fresh:
             break
@@ -303,9 +335,7 @@ def _pick_summary(reading: Reading) -> list[list[Sentence]]:
         picked.append(best)
         taken |= {s.text for s in best}
         size += length
-        # Past the answer, a stretch says as much of the question, nearly: never padding
-        # from a passage that shares a word or two with it.
-        bar = max(bar, SUMMARY_OVERLAP_SHARE * _window_overlap(best))
+        held = max(held, _window_overlap(best))
     # Stretches of one passage in their own order, passages in the order first picked; two
     # that meet in one paragraph read as one claim.
     first_pick: dict[int, int] = {}

@@ -78,6 +78,44 @@ def test_a_stretch_reads_on_into_the_list_its_paragraph_introduces() -> None:
     assert_verbatim(draft, given)
 
 
+MODES = passage(
+    KETTLES,
+    "kettle.heat(mode)",
+    "Heat the water in one of three modes.\n"
+    "The kettle offers the following heating modes:\n"
+    "Quick. Brings the water to the boil in two minutes.\n"
+    "Gentle. Heats the water slowly, for green tea.\n"
+    "Keep warm. Holds the water at eighty degrees for an hour.",
+)
+
+
+def test_a_lead_in_reaches_the_item_of_its_list_that_answers() -> None:
+    question = "can the kettle keep the water warm for an hour?"
+    draft = write(question, [MODES, BOIL])
+    summary = quoted(draft)
+    lead_in = summary.index("The kettle offers the following heating modes:")
+    assert summary[lead_in + 1] == "Keep warm. Holds the water at eighty degrees for an hour."
+    assert_verbatim(draft, [MODES, BOIL])
+
+
+def test_a_lead_in_to_a_difference_brings_both_sides() -> None:
+    question = "what is the difference between a shallow and a deep rinse?"
+    rinse = passage(
+        COOKBOOK,
+        "Rinsing the kettle",
+        "Rinse the kettle after descaling it.\n"
+        "The difference between a shallow and a deep rinse is how much water reaches the "
+        "element:\n"
+        "A shallow rinse swirls a cupful of water round the base.\n"
+        "A deep rinse fills the kettle and boils the water away.",
+    )
+    draft = write(question, [rinse, BOIL, DESCALE_GLOSSARY])
+    summary = quoted(draft)
+    assert "A shallow rinse swirls a cupful of water round the base." in summary
+    assert "A deep rinse fills the kettle and boils the water away." in summary
+    assert_verbatim(draft, [rinse, BOIL, DESCALE_GLOSSARY])
+
+
 def test_a_lead_in_alone_never_ends_a_claim() -> None:
     question = "what behaviours does the kettle offer when the amount is more than it holds?"
     draft = write(question, [FILL, BOIL])

@@ -14,6 +14,13 @@ def test_names_operators_and_numbers_are_tokens() -> None:
     assert "zip()" not in found  # call parentheses are not part of a name
 
 
+def test_a_qualified_name_is_also_the_name_it_qualifies() -> None:
+    assert "__init__" in terms("object.__init__(self[, ...])")
+    assert "no_type_check" in terms("typing.no_type_check")
+    # A plain last part is a part already, as a word.
+    assert terms("os.path.join") == ["os.path.join", "os", "path", "join"]
+
+
 def test_hyphens_slashes_and_single_symbols_are_not_operators() -> None:
     assert terms("a built-in and/or x - y") == ["a", "built", "in", "and", "or", "x", "y"]
 
