@@ -37,7 +37,7 @@ from answers.model import (
     DraftSource,
     EngineInfo,
 )
-from answers.ranking import Query, content_terms, words
+from answers.ranking import Query, content_terms, terms, words
 from answers.writers.follow_ups import (
     MAX_FOLLOW_UP_CHARS,
     clean_heading,
@@ -65,6 +65,7 @@ MAX_SUMMARY_CHARS = 1000  # past the first claim, the summary stops growing here
 WINDOW_GAIN = 0.3  # a stretch's score gains this for the question's words its others add
 WINDOW_LENGTH_COST = 0.03
 SUMMARY_SHARE_OF_EVIDENCE = 0.5  # the summary quotes at most about half the distinct sentences
+FOLLOW_UP_SHARE = 0.3  # a follow-up's heading shares this much of the question's weight
 CLAIM_SPREAD = 0.25  # a section quotes sentences within this score of its best one
 PARAGRAPH_CLAIM_CHARS = 450  # a paragraph this short is quoted whole once a sentence of it is  # a section quotes sentences within this score of its best one
 MAX_HEADING_CHARS = 120
@@ -164,7 +165,11 @@ def write_extractive(
         sections=draft_sections,
         limitations=_limitations(reading, draft_sources, documents_searched, notes),
         sources=tuple(draft_sources),
-        follow_ups=_follow_ups(reading, sections, asked=[g.heading for g in sections]),
+        follow_ups=_related_follow_ups(
+            reading,
+            cited=[*(run[0].passage for run in summary_runs), *(g.passages[0] for g in sections)],
+            asked=[g.heading for g in sections],
+        ),
         engine=engine,
     )
 
@@ -646,6 +651,56 @@ def _follow_ups(
         if len(picked) >= MIN_FOLLOW_UPS:
             break
         # A question of one 1000-letter word makes no follow-up anyone could read on a button.
+        if fallback not in picked and len(fallback) <= MAX_FOLLOW_UP_CHARS:
+            picked.append(fallback)
+    return tuple(picked)
+
+
+def _related_follow_ups(
+    reading: Reading, *, cited: Sequence[int], asked: Sequence[str]
+) -> tuple[str, ...]:
+    """Questions from the headings near the evidence that share the question's weightier words
+    (FOLLOW_UP_SHARE of its weight, or its rarest word), then, for the minimum, the headings
+    next to the quoted passages in their documents, then the question's own words."""
+    passages = reading.passages
+    cited = list(dict.fromkeys(cited))
+    others = [i for i in reading.relevant() if i not in cited]
+    near_cited = _interleave([passages[i].neighbours for i in cited])
+    nearby = [
+        *near_cited,
+        *(passages[i].heading for i in others),
+        *_interleave([passages[i].neighbours for i in others]),
+    ]
+    judged = [t for t in reading.query.judged if not t.is_context]
+    total = sum(reading.weights.get(t.term, 0.0) for t in judged) or 1.0
+    top = max((reading.weights.get(t.term, 0.0) for t in judged), default=0.0)
+
+    def is_related(heading: str) -> bool:
+        held = frozenset(terms(display_heading(heading)))
+        shared = [t for t in judged if t.is_in(held)]
+        weight = sum(reading.weights.get(t.term, 0.0) for t in shared)
+        return weight >= FOLLOW_UP_SHARE * total or any(
+            reading.weights.get(t.term, 0.0) >= top for t in shared
+        )
+
+    vocabulary = {w for p in passages for w in words(p.text)}
+
+    def pick(headings: Iterable[str], picked: list[str], limit: int) -> list[str]:
+        found = pick_follow_ups(
+            headings,
+            asked=[reading.question, *asked],
+            is_common_word=_is_common_word(passages),
+            is_known=vocabulary.__contains__,
+            limit=limit,
+        )
+        return [*picked, *(q for q in found if q not in picked)][:limit]
+
+    picked = pick([h for h in nearby if is_related(h)], [], MAX_FOLLOW_UPS)
+    if len(picked) < MIN_FOLLOW_UPS:
+        picked = pick(near_cited, picked, MIN_FOLLOW_UPS)
+    for fallback in _fallback_follow_ups(reading):
+        if len(picked) >= MIN_FOLLOW_UPS:
+            break
         if fallback not in picked and len(fallback) <= MAX_FOLLOW_UP_CHARS:
             picked.append(fallback)
     return tuple(picked)

@@ -7,6 +7,8 @@ section, and a passage sharing a word or two with the question does not pad it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from answers.evidence import Passage
 from answers.model import Draft, DraftSource, EngineInfo
 from answers.ranking import analyse_question, heading_focus, heading_terms, rank_passages
@@ -27,10 +29,7 @@ def passage(source: DraftSource, heading: str, text: str, **fields: object) -> P
 
 def ranked(question: str, given: list[Passage]) -> list[Passage]:
     found = rank_passages(question, given)
-    return [
-        Passage(f"E{n}", p.text, p.source, p.score, p.heading, p.parents)
-        for n, p in enumerate(found, 1)
-    ]
+    return [replace(p, evidence_id=f"E{n}") for n, p in enumerate(found, 1)]
 
 
 def write(question: str, given: list[Passage]) -> Draft:
@@ -242,3 +241,23 @@ def test_a_heading_names_the_question_whatever_qualifies_or_numbers_it() -> None
     assert focus("what does kettle.fill do", "kettle.fill(amount)") == 1.0
     assert focus("what is __init__ for", "kettle.__init_subclass__()") < 1.0
     assert focus("what is __init__ for", "Notes on using __init__") < 1.0
+
+
+def test_follow_ups_come_from_nearby_headings_that_share_the_question_s_weightier_words() -> None:
+    question = "how do I descale the kettle?"
+    descaling = passage(
+        KETTLES,
+        "Descaling",
+        "Descale the kettle with citric acid once a month in hard-water areas.",
+        neighbours=(
+            "Kettle colours",
+            "Descaler strength",
+            "Warranty for kettles",
+            "Descaling schedule",
+            "Why descaling matters",
+        ),
+    )
+    weights = {"descal": 4.0, "kettl": 1.0}
+    draft = write_weighted(question, [descaling, BOIL], weights)
+    assert len(draft.follow_ups) == 3  # the related ones only, though five would be allowed
+    assert all("descal" in f.casefold() for f in draft.follow_ups), draft.follow_ups
