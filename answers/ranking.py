@@ -67,6 +67,7 @@ __all__ = [
     "is_vague_heading",
     "names_the_document",
     "passage_terms",
+    "question_sides",
     "question_terms",
     "question_words",
     "rank_passages",
@@ -126,6 +127,7 @@ PHRASAL_VERBS = {
     ("pull", "out"): "extract",
     ("take", "out"): "extract",
 }
+_CLAUSE = re.compile(r"[?!,;:]|\.\s|\s[-–—]+\s")  # where a question's clauses meet
 PARTICLE_REACH = 3  # "pull a value out": words between a verb and its particle
 _SHOUTED = re.compile(r"\b[A-Z]{2,}\b")  # "is LIKE case sensitive": a keyword, not a stop word
 
@@ -285,6 +287,43 @@ def _implied(found: Sequence[Token]) -> list[Token]:
                 implied.append(Token(word, stem(word), is_code=False))
                 break
     return implied
+
+
+def question_sides(query: Query) -> tuple[list[QuestionTerm], list[QuestionTerm]] | None:
+    """The two things a question compares ("X vs Y", "the difference between X and Y", "X or
+    Y", "X instead of Y"): the run of the question's terms just before the word that joins
+    them and the run just after it, within one clause; None when it compares nothing."""
+    own = [t for t in query.terms if not t.is_context and not t.is_part]
+    by_key = {**{t.term: t for t in own}, **{t.word: t for t in own}}
+    for clause in _CLAUSE.split(query.question):
+        found = [t for t in tokens(clause) if not t.part_of]
+        typed = [t.word for t in found]
+        for n, word in enumerate(typed):
+            if word in ("vs", "versus", "or"):
+                joined = (found[:n], found[n + 1 :])
+            elif word == "instead" and typed[n + 1 : n + 2] == ["of"]:
+                joined = (found[:n], found[n + 2 :])
+            elif word == "and" and "between" in typed[:n]:
+                joined = (found[typed.index("between") + 1 : n], found[n + 1 :])
+            else:
+                continue
+            before = _run([by_key.get(t.word, by_key.get(t.term)) for t in reversed(joined[0])])
+            after = _run([by_key.get(t.word, by_key.get(t.term)) for t in joined[1]])
+            if before and after:
+                return before[::-1], after
+    return None
+
+
+def _run(terms_in_order: Sequence[QuestionTerm | None]) -> list[QuestionTerm]:
+    """The first run of terms (None stands for a word that is not one), past any leading
+    words that are not ("a list": list)."""
+    found: list[QuestionTerm] = []
+    for term in terms_in_order:
+        if term is not None:
+            found.append(term)
+        elif found:
+            break
+    return found
 
 
 def _question_terms(question: str, *, is_context: bool = False) -> list[QuestionTerm]:

@@ -37,7 +37,15 @@ from answers.model import (
     DraftSource,
     EngineInfo,
 )
-from answers.ranking import Query, content_terms, terms, words
+from answers.ranking import (
+    Query,
+    QuestionTerm,
+    announced_terms,
+    content_terms,
+    question_sides,
+    terms,
+    words,
+)
 from answers.writers.follow_ups import (
     MAX_FOLLOW_UP_CHARS,
     clean_heading,
@@ -55,6 +63,7 @@ MAX_CLAIMS_PER_SECTION = 3
 SUMMARY_DIVERSITY = 0.3  # MMR: how much a sentence's likeness to those already picked counts
 SAME_PASSAGE_LIKENESS = 0.3  # two sentences of one passage count as this alike, at least
 SUMMARY_OVERLAP_SHARE = 0.5  # past the first, a stretch holds this share of the question it held
+SIDE_CUTOFF = 0.3  # ...or this share, for a stretch saying a side of "X vs Y" not said yet
 SUMMARY_CUTOFF = 0.5  # past the minimum, stop when a candidate scores under this share of the best
 SECTION_SPREAD = 0.45  # a section's best sentence scores within this of the best group's
 SOURCE_FLOOR = 0.85  # sections come from sources whose best group scores this share of the best
@@ -317,7 +326,36 @@ def _pick_summary(reading: Reading) -> list[list[Sentence]]:
         a passage sharing a word or two with it."""
         return _window_overlap(window) >= SUMMARY_OVERLAP_SHARE * held
 
-    while len(picked) < limit and scored:
+    # "X vs Y": the summary says what each side is, from a passage whose heading names it (by
+    # most of its own words).
+    sides = question_sides(reading.query)
+    own_sides: list[list[QuestionTerm]] = []
+    if sides is not None:
+        one, other = sides
+        own_sides = [
+            [t for t in one if t not in other] or one,
+            [t for t in other if t not in one] or other,
+        ]
+
+    def says(window: Sequence[Sentence], side: list[QuestionTerm]) -> bool:
+        held = frozenset(announced_terms(reading.passages[window[0].passage]))
+        return 2 * sum(1 for t in side if t.is_in(held)) >= len(side)
+
+    def unsaid() -> list[list[QuestionTerm]]:
+        return [side for side in own_sides if not any(says(w, side) for w in picked)]
+
+    def value_of(item: tuple[float, int, list[Sentence]]) -> tuple[float, int]:
+        """Maximal marginal relevance: its score, less its likeness to what is picked."""
+        likeness = max((_window_likeness(item[2], p) for p in picked), default=0.0)
+        return (1 - SUMMARY_DIVERSITY) * item[0] - SUMMARY_DIVERSITY * likeness, -item[1]
+
+    def fits(item: tuple[float, int, list[Sentence]], cutoff: float, room: int) -> bool:
+        """Past the first, a stretch scores `cutoff` of the best one and fits the summary."""
+        length = sum(len(s.text) for s in item[2])
+        return not picked or (item[0] >= cutoff * top and length <= room)
+
+    # A side not said yet may take one more stretch than the evidence would allow.
+    while (len(picked) < limit or (unsaid() and len(picked) <= limit)) and scored:
         fresh = [
             item
             for item in scored
@@ -325,18 +363,17 @@ def _pick_summary(reading: Reading) -> list[list[Sentence]]:
         ]
         if not fresh:
             break
-        value, _, best = max(
-            fresh,
-            key=lambda item: (
-                (1 - SUMMARY_DIVERSITY) * item[0]
-                - SUMMARY_DIVERSITY
-                * max((_window_likeness(item[2], p) for p in picked), default=0.0),
-                -item[1],
-            ),
-        )
-        length = sum(len(s.text) for s in best)
-        if picked and (value < SUMMARY_CUTOFF * top or size + length > MAX_SUMMARY_CHARS):
+
+        room = MAX_SUMMARY_CHARS - size
+        choice = max(fresh, key=value_of)
+        siding = [item for item in fresh if picked and any(says(item[2], k) for k in unsaid())]
+        side = max(siding, key=value_of) if siding else None
+        if side is not None and fits(side, SIDE_CUTOFF, room):
+            choice = side
+        elif len(picked) >= limit or not fits(choice, SUMMARY_CUTOFF, room):
             break
+        best = choice[2]
+        length = sum(len(s.text) for s in best)
         picked.append(best)
         taken |= {s.text for s in best}
         size += length

@@ -8,7 +8,9 @@ from answers.evidence import Passage
 from answers.model import DraftSource
 from answers.ranking import (
     Bm25,
+    analyse_question,
     content_terms,
+    question_sides,
     question_terms,
     question_words,
     rank_passages,
@@ -143,3 +145,21 @@ def test_a_passage_in_the_words_documents_use_is_found_for_a_casual_question() -
     ]
     ranked = rank_passages("my kettle alarms are silent, how do I turn them on?", passages)
     assert ranked[0].heading == "Enabling alarms"
+
+
+def test_the_sides_of_a_comparison_are_the_words_next_to_what_joins_them() -> None:
+    def sides(question: str) -> tuple[list[str], list[str]] | None:
+        found = question_sides(analyse_question(question))
+        return None if found is None else ([t.word for t in found[0]], [t.word for t in found[1]])
+
+    assert sides("AUTOINCREMENT vs plain INTEGER PRIMARY KEY - what's the difference?") == (
+        ["autoincrement"],
+        ["plain", "integer", "primary", "key"],
+    )
+    assert sides("what's the difference between __repr__ and __str__?") == (
+        ["__repr__"],
+        ["__str__"],
+    )
+    assert sides("should I check types with isinstance or type()?") == (["isinstance"], ["types"])
+    assert sides("shallow copy vs deep copy in python?") == (["shallow", "copy"], ["deep", "copy"])
+    assert sides("How does the kettle boil water?") is None

@@ -261,3 +261,23 @@ def test_follow_ups_come_from_nearby_headings_that_share_the_question_s_weightie
     draft = write_weighted(question, [descaling, BOIL], weights)
     assert len(draft.follow_ups) == 3  # the related ones only, though five would be allowed
     assert all("descal" in f.casefold() for f in draft.follow_ups), draft.follow_ups
+
+
+def test_a_comparison_is_answered_from_both_sides_headings() -> None:
+    question = "quick mode vs gentle mode - what's the difference?"
+    given = [
+        passage(
+            NEWS,
+            "Kettle modes in shops",
+            "Shoppers compare quick mode and gentle mode before they buy. Quick mode and gentle "
+            "mode are both on every model, and shops show quick mode and gentle mode side by "
+            "side.",
+        ),
+        passage(KETTLES, "Quick mode", "Quick mode boils a litre in two minutes at full power."),
+        passage(COOKBOOK, "Gentle mode", "Gentle mode heats the water slowly, for green tea."),
+    ]
+    weights = {"quick": 3.0, "gentl": 3.0, "mode": 1.0}
+    draft = write_weighted(question, given, weights)
+    cited = {draft.sources[c.cites[0]].url for c in draft.summary}
+    assert {KETTLES.url, COOKBOOK.url} <= cited
+    assert_verbatim(draft, given)
