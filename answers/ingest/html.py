@@ -52,6 +52,9 @@ BLOCK_TAGS = frozenset(
     "table thead tbody tfoot body html hr address details summary center fieldset legend".split()
 )
 INLINE_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt", "var"})
+LIST_TAGS = frozenset({"dl", "ul", "ol"})
+MAX_BOLD_TITLE_WORDS = 10  # a bold paragraph this short heads the rest of its list item
+BOLD_NOT_TITLE = (".", ",", ";", "!", "?")  # ...unless it ends like a sentence
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # What a header link shows: "Permalink to this heading" marks from Sphinx, MkDocs, GitHub...
 LINK_MARKS = frozenset("¶ # § 🔗 ⚓ ⁋ ∞ link permalink".split())
@@ -219,6 +222,12 @@ def _visit(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) 
     if tag == "br":
         state.parts.append(" ")
         return
+    if tag == "p" and depth and _is_bold_title(element):
+        # "<li><p><b>Maximum Database Size</b></p><p>Every database...": the item's heading.
+        state.flush()
+        _gather(element, state, in_link=in_link, depth=depth)
+        state.flush("term", state.heading_level + depth)
+        return
     if tag in INLINE_CODE_TAGS:
         state.spans.append(collapse(element.text_content()))
     is_block = tag in BLOCK_TAGS
@@ -227,11 +236,29 @@ def _visit(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) 
     if element.text:
         _add_text(state, element.text, in_link=in_link or tag == "a")
     level = state.heading_level
-    _walk(element, state, in_link=in_link or tag == "a", depth=depth + (tag == "dl"))
+    before = len(state.blocks)
+    _walk(element, state, in_link=in_link or tag == "a", depth=depth + (tag in LIST_TAGS))
     if is_block:
         state.flush()
-    if tag == "dl":  # what follows the list is no longer under its terms
-        state.blocks.append(_Walked("end", "", level + depth + 1))
+    inner = level + depth + 1
+    if tag == "dl" or (
+        tag in LIST_TAGS
+        and any(b.kind == "term" and b.level == inner for b in state.blocks[before:])
+    ):  # what follows the list is no longer under its terms
+        state.blocks.append(_Walked("end", "", inner))
+
+
+def _is_bold_title(element: etree._Element) -> bool:
+    """A paragraph that is nothing but a short bold phrase ("<p><b>Maximum Database
+    Size</b></p>"): in a list item, the title of what follows it."""
+    children = [c for c in element if not _is_skipped(c)]
+    if (element.text or "").strip() or len(children) != 1:
+        return False
+    bold = children[0]
+    if _tag(bold) not in ("b", "strong") or (bold.tail or "").strip():
+        return False
+    text = collapse(bold.text_content())
+    return 0 < len(text.split()) <= MAX_BOLD_TITLE_WORDS and not text.endswith(BOLD_NOT_TITLE)
 
 
 def _gather(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) -> None:

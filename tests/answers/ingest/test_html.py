@@ -93,6 +93,27 @@ def test_small_pages_and_fragments_keep_every_block() -> None:
     ]
 
 
+def test_a_list_item_s_bold_title_heads_what_follows_it_in_the_item() -> None:
+    html = (
+        b"<html><body><h1>Kettle limits</h1><p>Every kettle has limits worth knowing.</p><ol>"
+        b"<li><p><b>Largest volume</b></p><p>A kettle holds at most 1.7 litres.</p></li>"
+        b"<li><p><b>Hottest water</b></p><p>Water boils at 100 degrees at sea level.</p></li>"
+        b"</ol><p>Limits differ between models.</p>"
+        b"<ul><li><p><b>Bold words that end like a sentence.</b></p></li><li>Plain</li></ul>"
+        b"</body></html>"
+    )
+    blocks = read_html(html).blocks
+    found = kinds(blocks)
+    volume = found.index(("term", "Largest volume"))
+    assert found[volume + 1] == ("prose", "A kettle holds at most 1.7 litres.")
+    assert ("term", "Hottest water") in found
+    # The list ends, and with it its titles: the paragraph after it is the page's again.
+    after = found.index(("prose", "Limits differ between models."))
+    assert found[after - 1] == ("end", "")
+    assert ("prose", "Bold words that end like a sentence.") in found
+    assert sum(1 for b in blocks if b.kind == "end") == 1  # a list without titles ends nothing
+
+
 def test_hidden_text_and_scripts_never_become_blocks() -> None:
     html = (
         "<html><body><p>Visible tea facts are here for every reader.</p>"
