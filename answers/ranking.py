@@ -64,6 +64,7 @@ __all__ = [
     "coverage_of",
     "heading_focus",
     "heading_terms",
+    "is_identifier",
     "is_vague_heading",
     "names_the_document",
     "passage_terms",
@@ -137,6 +138,7 @@ VAGUE_HEADINGS = frozenset(
     "misc untitled main home about general other examples example usage api reference index "
     "glossary appendix footnotes warning warnings tip tips".split()
 )
+_WORD_OF_THREE = re.compile(r"[^\W\d_]{3,}")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.):]?\s+)+")
 
 # Words people and documents use for the same thing in software (one group per line).
@@ -536,8 +538,16 @@ def passage_terms(passage: Passage) -> list[str]:
 
 
 def is_vague_heading(heading: str) -> bool:
-    """A heading such as "1. Introduction" or "Overview": it names no topic of its own."""
-    return _NUMBERING.sub("", heading).strip(" :.").casefold() in VAGUE_HEADINGS
+    """A heading such as "1. Introduction", "Overview" or an identifier of numbers
+    ("R-18996-06026-12732"): it names no topic of its own."""
+    text = _NUMBERING.sub("", heading).strip(" :.")
+    return text.casefold() in VAGUE_HEADINGS or is_identifier(text)
+
+
+def is_identifier(heading: str) -> bool:
+    """A heading that is a reference number, not words ("R-18996-06026", "2024-03-01"): no
+    word of three letters or more."""
+    return bool(heading.strip()) and not _WORD_OF_THREE.search(heading)
 
 
 def names_the_document(passage: Passage) -> bool:

@@ -62,7 +62,7 @@ STOP_WORDS = frozenset(
 QUESTION_FILLER = frozenset(
     """
     happen happens happened happening mean means meant work works explain describe tell know
-    show find give list difference differences exactly actually really possible ok okay way ways
+    show find give difference differences exactly actually really possible ok okay way ways
     thing things kind kinds example examples please thanks anyone someone something anything
     much many use used using according regarding concerning whats hows whys versus vs
     still inside actually basically simply even always anyway sure good bad better best worse

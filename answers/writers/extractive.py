@@ -747,7 +747,7 @@ def _fallback_follow_ups(reading: Reading) -> list[str]:
     """When the documents offer too few headings: the question's own terms, then questions
     about the documents themselves."""
     by_rarity = sorted(
-        (t for t in reading.query.judged if not t.is_context),
+        (t for t in reading.query.judged if not t.is_context and not t.is_implied),
         key=lambda t: (-reading.weights.get(t.term, 0.0), reading.terms.index(t)),
     )
     found = [f"What is {t.word}?" for t in by_rarity[:3] if len(t.word) > 2]

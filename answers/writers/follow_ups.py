@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from answers.ingest.names import code_name
-from answers.ranking import VAGUE_HEADINGS, content_terms
+from answers.ranking import VAGUE_HEADINGS, content_terms, is_identifier
 
 __all__ = [
     "MAX_FOLLOW_UP_CHARS",
@@ -107,8 +107,9 @@ def clean_heading(heading: str) -> str:
 
 
 def is_vague(heading: str) -> bool:
-    """A heading that does not say what its section holds ("Overview", "Notes")."""
-    return clean_heading(heading).casefold() in VAGUE_HEADINGS
+    """A heading that does not say what its section holds ("Overview", "Notes", "R-18996")."""
+    cleaned = clean_heading(heading)
+    return cleaned.casefold() in VAGUE_HEADINGS or is_identifier(cleaned)
 
 
 def is_navigation(heading: str) -> bool:

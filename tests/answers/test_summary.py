@@ -11,7 +11,13 @@ from dataclasses import replace
 
 from answers.evidence import Passage
 from answers.model import Draft, DraftSource, EngineInfo
-from answers.ranking import analyse_question, heading_focus, heading_terms, rank_passages
+from answers.ranking import (
+    analyse_question,
+    heading_focus,
+    heading_terms,
+    is_vague_heading,
+    rank_passages,
+)
 from answers.writers import write_extractive
 from answers.writers.reading import is_signature
 
@@ -281,3 +287,24 @@ def test_a_comparison_is_answered_from_both_sides_headings() -> None:
     cited = {draft.sources[c.cites[0]].url for c in draft.summary}
     assert {KETTLES.url, COOKBOOK.url} <= cited
     assert_verbatim(draft, given)
+
+
+def test_a_heading_that_is_a_reference_number_names_nothing() -> None:
+    assert is_vague_heading("R-18996-06026-12732-36881")
+    assert is_vague_heading("2005-08-21 (3.2.3)")
+    assert not is_vague_heading("3.3.2.4. __slots__")
+    requirements = DraftSource(title="Kettle requirements", url="https://kettles.example/req")
+    given = [
+        passage(
+            requirements,
+            "R-18996-06026-12732",
+            "The kettle switches itself off within ten seconds of the water boiling. "
+            "It switches itself off when it is lifted from its base, too.",
+        ),
+    ]
+    draft = write("when does the kettle switch itself off?", given)
+    headings = [s.heading for s in draft.sections]
+    assert "Kettle requirements" in headings
+    assert not any("18996" in h for h in headings) and not any(
+        "18996" in f for f in draft.follow_ups
+    )
