@@ -138,6 +138,7 @@ VAGUE_HEADINGS = frozenset(
     "misc untitled main home about general other examples example usage api reference index "
     "glossary appendix footnotes warning warnings tip tips".split()
 )
+IDENTIFIER_LETTERS = 0.4  # a heading with fewer letters than this share of its letters and digits
 _WORD_OF_THREE = re.compile(r"[^\W\d_]{3,}")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*[.):]?\s+)+")
 
@@ -545,9 +546,13 @@ def is_vague_heading(heading: str) -> bool:
 
 
 def is_identifier(heading: str) -> bool:
-    """A heading that is a reference number, not words ("R-18996-06026", "2024-03-01"): no
-    word of three letters or more."""
-    return bool(heading.strip()) and not _WORD_OF_THREE.search(heading)
+    """A heading that is a reference number, not words ("R-18996-06026", "2011-06-28 -
+    Version 3.7.7.1"): no word of three letters or more, or more digits than letters."""
+    letters = sum(ch.isalpha() for ch in heading)
+    digits = sum(ch.isdigit() for ch in heading)
+    if not heading.strip():
+        return False
+    return not _WORD_OF_THREE.search(heading) or letters < IDENTIFIER_LETTERS * (letters + digits)
 
 
 def names_the_document(passage: Passage) -> bool:

@@ -431,12 +431,13 @@ def _leave_for_sections(
 
 
 def _groups(reading: Reading) -> list[_Group]:
-    """Relevant passages grouped by (source, heading), best first."""
+    """Relevant passages grouped by (source, heading), best first; the passages of a source
+    under headings that name nothing ("Overview", "R-18996-06026") make one group."""
     by_key: dict[tuple[str, str], _Group] = {}
     for i in reading.relevant():
         passage = reading.passages[i]
         heading = clean_heading(passage.heading)
-        key = (passage.source.url, heading.casefold())
+        key = (passage.source.url, "" if is_vague(heading) else heading.casefold())
         by_key.setdefault(key, _Group(heading, passage.source.url, [])).passages.append(i)
     per_passage: dict[int, list[Sentence]] = {}
     for sentence in reading.sentences:
@@ -698,7 +699,8 @@ def _related_follow_ups(
 ) -> tuple[str, ...]:
     """Questions from the headings near the evidence that share the question's weightier words
     (FOLLOW_UP_SHARE of its weight, or its rarest word), then, for the minimum, the headings
-    next to the quoted passages in their documents, then the question's own words."""
+    next to the quoted passages in their documents and those of the other passages found,
+    then the question's own words."""
     passages = reading.passages
     cited = list(dict.fromkeys(cited))
     others = [i for i in reading.relevant() if i not in cited]
@@ -734,7 +736,7 @@ def _related_follow_ups(
 
     picked = pick([h for h in nearby if is_related(h)], [], MAX_FOLLOW_UPS)
     if len(picked) < MIN_FOLLOW_UPS:
-        picked = pick(near_cited, picked, MIN_FOLLOW_UPS)
+        picked = pick([*near_cited, *(passages[i].heading for i in others)], picked, MIN_FOLLOW_UPS)
     for fallback in _fallback_follow_ups(reading):
         if len(picked) >= MIN_FOLLOW_UPS:
             break

@@ -223,7 +223,7 @@ def as_question(
     text = _topic_part(clean_heading(heading))
     if not text or not any(ch.isalpha() for ch in text) or _MARKUP.search(text):
         return None
-    if len(text.split()) > MAX_HEADING_WORDS or is_navigation(text):
+    if len(text.split()) > MAX_HEADING_WORDS or is_navigation(text) or is_identifier(text):
         return None
     first, _, rest = text.partition(" ")
     word = first.casefold()

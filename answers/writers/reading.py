@@ -99,6 +99,7 @@ _DETERMINERS = frozenset("the a an this that each every".split())
 # A name, after a keyword or two at most ("class", "coroutine"), then its parameters.
 _SIGNATURE = re.compile(r"^(?:[\w.]+\s+){0,2}[\w.]+\s*\(.*\)\s*(?:->\s*\S+)?\s*$")
 _SENTENCE_END = (".", "!", "?", ".)", "!)", "?)")
+_STATEMENT = re.compile(r"[=(]")  # a line ending in ";" with an assignment or a call
 _CODE_CHARS = re.compile(r"[()\[\]{}=<>*/\\|_:;,.'\"`~^%$#@!+-]")
 _VERSION_NOTE = re.compile(
     r"^(?:new in version|changed in version|deprecated since version|added in version)\b",
@@ -193,9 +194,11 @@ def leans_on_context(text: str) -> bool:
 
 
 def is_signature(text: str) -> bool:
-    """A line that reads as code, not prose: a call signature (`name(a, b=None)`) or a line
-    where symbols outnumber what few words there are."""
+    """A line that reads as code, not prose: a call signature (`name(a, b=None)`), a statement
+    ending in ";", or a line where symbols outnumber what few words there are."""
     stripped = text.strip()
+    if stripped.endswith(";") and _STATEMENT.search(stripped):
+        return True  # "PRAGMA case_sensitive_like = boolean;": a statement of code
     if stripped.endswith(_SENTENCE_END):
         return False
     if _SIGNATURE.match(stripped):
