@@ -62,6 +62,7 @@ __all__ = [
     "content_terms",
     "corrected",
     "coverage_of",
+    "focus_of",
     "heading_focus",
     "heading_terms",
     "is_identifier",
@@ -99,6 +100,7 @@ COVERAGE_WEIGHT = 0.5
 HEADING_FOCUS = 0.25  # ...plus this much for the share of the question its heading holds
 LATER_PART_FOCUS = 0.5  # ...halved past the section's opening passage
 COVERED_BONUS = 0.25  # ...and this much when it holds the question's rarest terms together
+ATTRIBUTE_FOCUS = 0.5  # a heading naming an attribute called like the function asked for
 HEADING_PRECISION = 0.5  # how much a heading's other words dilute how well it names a question
 
 # "How long", "how many": the second word asks too.
@@ -615,6 +617,21 @@ def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterabl
     return share * (1 - HEADING_PRECISION + HEADING_PRECISION * precision)
 
 
+def focus_of(query: Query, weights: Mapping[str, float], heading: str, title: str) -> float:
+    """`heading_focus` of what the heading announces (`heading_terms`), less when the question
+    calls a name ("super()") that the heading documents as a plain attribute ("Class.super"):
+    that is another thing of the same name."""
+    focus = heading_focus(query, weights, heading_terms(heading, title))
+    named = code_name(heading) if heading.strip() else None
+    if focus and named is not None and "(" not in heading:
+        last = named[0].rsplit(".", 1)[-1].casefold()
+        if any(t.is_code and t.word == last for t in query.terms) and _CALLED.search(
+            query.question
+        ):
+            return focus * ATTRIBUTE_FOCUS
+    return focus
+
+
 def idf_of(document_frequency: int, documents: int) -> float:
     """BM25's inverse document frequency; a term no document has weighs as one only one has."""
     df = max(document_frequency, 1)
@@ -761,7 +778,7 @@ def rank_passages(
         if score <= 0:
             continue
         coverage = coverage_of(query, weights, frozenset(held[i]), rarest)
-        focus = heading_focus(query, weights, announced_terms(passages[i]))
+        focus = focus_of(query, weights, passages[i].heading, passages[i].source.title)
         scored.append((combined_score(score / top, coverage, focus, passages[i].part), i))
     scored.sort(key=lambda item: (-item[0], item[1]))
     if limit is not None:

@@ -41,7 +41,7 @@ from answers.ranking import (
     announced_terms,
     best_coverage,
     commonest_spelling,
-    heading_focus,
+    focus_of,
     passage_terms,
     rarest_terms,
     span_terms,
@@ -271,7 +271,7 @@ def read_passages(
     matched = tuple(t for t in asked if t.is_in(seen))
     missing = tuple(t for t in asked if not t.is_in(seen))
     coverage, _ = best_coverage(query, weights, [passages[i] for i in relevant])
-    focus = tuple(heading_focus(query, weights, announced_terms(p)) for p in passages)
+    focus = tuple(focus_of(query, weights, p.heading, p.source.title) for p in passages)
     rarest = rarest_terms(query, weights, present={t.term for t in query.terms if t.is_in(seen)})
     asked_terms = frozenset(t.term for t in query.terms)
     sentences: list[Sentence] = []

@@ -13,6 +13,7 @@ from answers.evidence import Passage
 from answers.model import Draft, DraftSource, EngineInfo
 from answers.ranking import (
     analyse_question,
+    focus_of,
     heading_focus,
     heading_terms,
     is_vague_heading,
@@ -317,3 +318,14 @@ def test_a_heading_that_is_a_reference_number_names_nothing() -> None:
     assert not any("18996" in h for h in headings) and not any(
         "18996" in f for f in draft.follow_ups
     )
+
+
+def test_a_called_name_is_not_an_attribute_of_the_same_name() -> None:
+    weights = {"boil": 3.0}
+    query = analyse_question("what does boil() do?")
+    called = focus_of(query, weights, "kettle.boil(temperature)", "Reference")
+    attribute = focus_of(query, weights, "Kettle.boil", "Reference")
+    assert called == 1.0 and attribute < called
+    # Asked without a call, the attribute names it as squarely.
+    plain = analyse_question("what is kettle.boil")
+    assert focus_of(plain, {"kettle.boil": 3.0}, "Kettle.boil", "Reference") == 1.0

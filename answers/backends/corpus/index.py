@@ -51,8 +51,7 @@ from answers.ranking import (
     combined_score,
     corrected,
     coverage_of,
-    heading_focus,
-    heading_terms,
+    focus_of,
     idf_of,
     passage_terms,
     rank_passages,
@@ -717,7 +716,7 @@ class CorpusIndex:
             )
             coverage = coverage_of(query, weights, found, rarest)
             # What the heading announces: a signature's name, else the heading, else the title.
-            focus = heading_focus(query, weights, heading_terms(str(row[2]), str(row[6])))
+            focus = focus_of(query, weights, str(row[2]), str(row[6]))
             score = combined_score(
                 float(str(row[12])) / top, coverage, focus, part=int(str(row[10]))
             )
