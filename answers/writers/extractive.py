@@ -250,11 +250,12 @@ def _next_in_window(
         return following
     if not last.ends_line or last.code_follows:
         return []
-    if last.is_lead_in:
+    if last.is_lead_in and not in_list:
         lines = range(last.line + 1, last.line + 1 + LIST_REACH)
         return [line_starts[n] for n in lines if n in line_starts]
-    # In a list a lead-in opened, the next item reads on.
-    if in_list and last.line + 1 in line_starts:
+    # In a list a lead-in opened, the next item reads on (one reach per stretch: a page of
+    # lead-ins cannot multiply the stretches).
+    if (in_list or last.is_lead_in) and last.line + 1 in line_starts:
         return [line_starts[last.line + 1]]
     return []
 

@@ -329,3 +329,13 @@ def test_a_called_name_is_not_an_attribute_of_the_same_name() -> None:
     # Asked without a call, the attribute names it as squarely.
     plain = analyse_question("what is kettle.boil")
     assert focus_of(plain, {"kettle.boil": 3.0}, "Kettle.boil", "Reference") == 1.0
+
+
+def test_a_page_of_lead_ins_stays_a_page_of_stretches() -> None:
+    # Every paragraph introduces the next: each stretch reaches into a list once, so the
+    # stretches stay about as many as the sentences (a branching reach would never finish).
+    text = "\n".join(f"Kettle setting {n} has the following options:" for n in range(300))
+    given = [passage(KETTLES, "Settings", text + "\nEvery setting can be changed with the dial.")]
+    draft = write("what options does a kettle setting have?", given)
+    assert draft.summary
+    assert_verbatim(draft, given)
