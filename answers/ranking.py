@@ -90,6 +90,7 @@ ALTERNATIVE_WEIGHT = 0.6  # "directory" searched for "folder" counts this much o
 NUMBER_WEIGHT = 0.3  # "2 seconds", "'2023-01-31'": an example value, rarely the documents' words  # "join" of "os.path.join" counts half: the whole name is the better match
 MAX_QUERY_TERMS = 32
 MIN_CORRECTED_CHARS = 6  # shorter terms are never taken for misspellings
+ABSENT_WEIGHT = 1.5  # a word no document has weighs up to this times the rarest one they have
 MIN_CORRECTION_USES = 20  # a misspelling is corrected to a term at least this many passages use
 # Coverage: a passage must hold this weighted share of the question's terms...
 COVERED_SHARE = 0.5
@@ -173,6 +174,10 @@ SYNONYM_GROUPS = (
     "max maximum largest",
     "min minimum smallest",
 )
+
+
+# Longer words of asking, which a misspelling may be ("diffrence"): dropped, not searched.
+_ASKING_WORDS = tuple(w for w in sorted(QUESTION_FILLER | STOP_WORDS) if len(w) >= 6)
 
 
 def _synonyms() -> dict[str, tuple[str, ...]]:
@@ -440,7 +445,7 @@ def corrected(
     """The query with each term no document has (`present` says which do) replaced by the
     closest term documents do have (`candidates(term)`: (term, how many passages hold it)
     sharing its first letter), when one is within `spelling_limit`: "pyhton" is searched as
-    "python"."""
+    "python". A misspelt word of asking ("diffrence") is dropped."""
     fixed: list[QuestionTerm] = []
     have = {t.term for t in query.terms}
     for term in query.terms:
@@ -449,6 +454,9 @@ def corrected(
         if not limit:
             fixed.append(term)
             continue
+        if any(edit_distance(term.word, word, limit) <= limit for word in _ASKING_WORDS):
+            continue  # "diffrence": a word of asking, misspelt
+
         best: tuple[int, int, str] | None = None
         for candidate, count in candidates(term.term):
             if candidate == term.term or not candidate.isalpha() or count < MIN_CORRECTION_USES:
@@ -653,13 +661,15 @@ def term_weights(
 ) -> dict[str, float]:
     """Each query term's weight: its rarity (`idf`) times its factor (parts, numbers and an
     earlier question's terms count less). A term no document has (`present` says which do)
-    weighs as much as the rarest one some document has: it may be a misspelling or a word
-    the documents put otherwise, so it must not outweigh the rest of the question."""
+    weighs at most ABSENT_WEIGHT times the rarest one some document has: it may be a word
+    the documents put otherwise, but more often it is what the question is about and the
+    documents never mention ("pivot table in Excel"), so one rare word beside it does not
+    cover the question; two do."""
     rarity = {t.term: idf(t.term) for t in query.terms}
     if present is not None:
         seen = [rarity[t.term] for t in query.terms if present(t.term)]
         if seen:
-            cap = max(seen)
+            cap = ABSENT_WEIGHT * max(seen)
             rarity = {t: w if present(t) else min(w, cap) for t, w in rarity.items()}
     return {t.term: rarity[t.term] * t.factor for t in query.terms}
 

@@ -10,11 +10,13 @@ from answers.ranking import (
     Bm25,
     analyse_question,
     content_terms,
+    corrected,
     question_sides,
     question_terms,
     question_words,
     rank_passages,
     stem,
+    term_weights,
     terms,
 )
 
@@ -163,3 +165,18 @@ def test_the_sides_of_a_comparison_are_the_words_next_to_what_joins_them() -> No
     assert sides("should I check types with isinstance or type()?") == (["isinstance"], ["types"])
     assert sides("shallow copy vs deep copy in python?") == (["shallow", "copy"], ["deep", "copy"])
     assert sides("How does the kettle boil water?") is None
+
+
+def test_a_word_no_document_has_weighs_more_than_the_rarest_they_have() -> None:
+    query = analyse_question("how do I make a pivot table in the kettle app")
+    present = {"tabl", "kettl", "app"}
+    weights = term_weights(
+        query, lambda t: {"tabl": 1.0, "kettl": 3.0, "app": 2.0}.get(t, 5.0), present.__contains__
+    )
+    assert weights["pivot"] == 1.5 * 3.0  # capped, but above the rarest present word
+
+
+def test_a_misspelt_word_of_asking_is_dropped_not_searched() -> None:
+    query = analyse_question("diffrence between boiling and steeping?")
+    fixed = corrected(query, lambda term: term != "diffrenc", lambda term: [])
+    assert [t.term for t in fixed.terms] == [stem("boiling"), stem("steeping")]
