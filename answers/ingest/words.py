@@ -53,6 +53,7 @@ STOP_WORDS = frozenset(
     then there these they this those through to too under until up upon us ve very via was wasn
     we were weren what when where whether which while who whom whose why will with within without
     won would wouldn yes yet you your yours yourself yourselves s t d m
+    since although though unless whereas
     doesnt dont cant wont isnt arent didnt shouldnt wouldnt couldnt wasnt werent hasnt havent
     im ive youre theyre thats theres whats hows wheres whos
     """.split()

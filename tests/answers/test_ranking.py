@@ -180,3 +180,13 @@ def test_a_misspelt_word_of_asking_is_dropped_not_searched() -> None:
     query = analyse_question("diffrence between boiling and steeping?")
     fixed = corrected(query, lambda term: term != "diffrenc", lambda term: [])
     assert [t.term for t in fixed.terms] == [stem("boiling"), stem("steeping")]
+
+
+def test_conjunctions_are_not_searched() -> None:
+    assert question_words("since kettles are slow, how do I boil water faster?") == [
+        "kettles",
+        "slow",
+        "boil",
+        "water",
+        "faster",
+    ]
