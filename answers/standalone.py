@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from answers.ingest.words import words
 from answers.model import Understood
-from answers.ranking import question_words, words
+from answers.ranking.question import question_words
 
 __all__ = ["KeyTermsStandalone", "StandaloneWriter", "key_terms_standalone"]
 

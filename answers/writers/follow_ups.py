@@ -22,7 +22,8 @@ import re
 from collections.abc import Callable, Iterable
 
 from answers.ingest.names import code_name
-from answers.ranking import VAGUE_HEADINGS, content_terms, is_identifier
+from answers.ranking.headings import VAGUE_HEADINGS, is_identifier
+from answers.ranking.question import content_terms
 
 __all__ = [
     "MAX_FOLLOW_UP_CHARS",

@@ -20,7 +20,7 @@ from answers.ranking import (
     rank_passages,
 )
 from answers.writers import write_extractive
-from answers.writers.reading import is_signature
+from answers.writers.quotable import is_signature
 
 ENGINE = EngineInfo(backend="test", writer="extractive", version="1")
 

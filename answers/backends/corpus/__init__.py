@@ -10,13 +10,9 @@ says where.
 
 from answers.backends.corpus.backend import ENGINE, CorpusBackend, index_corpus
 from answers.backends.corpus.documents import Document, read_document
-from answers.backends.corpus.index import (
-    CorpusIndex,
-    CorpusIndexReport,
-    IndexedFile,
-    IndexProgress,
-    default_index_path,
-)
+from answers.backends.corpus.folder import default_index_path
+from answers.backends.corpus.index import CorpusIndex
+from answers.backends.corpus.report import CorpusIndexReport, IndexedFile, IndexProgress
 
 __all__ = [
     "ENGINE",

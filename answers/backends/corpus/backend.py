@@ -32,17 +32,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from answers.backends.corpus.documents import Chunk, Document
-from answers.backends.corpus.index import (
-    MAX_FILE_BYTES,
-    CorpusIndex,
-    CorpusIndexReport,
-    IndexProgressCallback,
-    parse_document,
-)
+from answers.backends.corpus.index import MAX_FILE_BYTES, CorpusIndex, parse_document
+from answers.backends.corpus.report import CorpusIndexReport, IndexProgressCallback
 from answers.evidence import Passage
 from answers.model import Draft, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
-from answers.ranking import Query
+from answers.ranking.question import Query
 from answers.workers import WorkerPool
 from answers.writers.extractive import write_extractive
 

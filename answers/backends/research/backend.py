@@ -35,7 +35,7 @@ from answers.backends.research.verify import verify_report
 from answers.evidence import Passage
 from answers.model import Draft, DraftSource, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
-from answers.ranking import analyse_question
+from answers.ranking.question import analyse_question
 from answers.store import Store
 from answers.writers.extractive import write_extractive
 

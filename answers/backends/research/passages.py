@@ -18,7 +18,8 @@ from answers.backends.research.pages import Page
 from answers.evidence import Passage
 from answers.ingest.chunks import MAX_PARAGRAPH_WORDS, chunk_document
 from answers.model import DraftSource
-from answers.ranking import Query, analyse_question, rank_passages
+from answers.ranking.question import Query, analyse_question
+from answers.ranking.scoring import rank_passages
 
 __all__ = ["MAX_EVIDENCE", "MAX_WORDS", "PER_SOURCE", "page_passages", "select_evidence"]
 

@@ -38,7 +38,7 @@ from answers.model import (
     EngineInfo,
 )
 from answers.question import normalise_question
-from answers.ranking import question_terms
+from answers.ranking.question import question_terms
 
 __all__ = ["MAX_DROPPED_SHARE", "Verification", "template_follow_ups", "verify_report"]
 

@@ -15,7 +15,8 @@ import pytest
 from answers import AnswerEngine, MemoryStore
 from answers.backends.corpus import CorpusBackend
 from answers.backends.corpus.documents import read_document
-from answers.backends.corpus.index import CorpusIndex, read_inside
+from answers.backends.corpus.folder import read_inside
+from answers.backends.corpus.index import CorpusIndex
 from tests.answers.backends.corpus_samples import write_sample_corpus
 
 CHECKED_ON = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)

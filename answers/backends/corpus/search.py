@@ -1,0 +1,149 @@
+"""Searching the corpus index: BM25 over its FTS5 table, re-ranked by what each passage covers.
+
+BM25 (titles and headings weigh more) hands its best CANDIDATES to
+re-ranking by the share of the question each passage holds and what its
+heading announces (`answers.ranking`); a question term no passage has is
+first corrected to the closest spelling the index holds. An SQLite built
+without FTS5 ranks every passage in Python instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from dataclasses import dataclass, replace
+
+from answers.backends.corpus.database import (
+    PASSAGE_COLUMNS,
+    close_spellings,
+    frequencies,
+    passage_count,
+    passages_of,
+)
+from answers.evidence import Passage
+from answers.ingest.words import index_token
+from answers.ranking.bm25 import Bm25, idf_of, passage_terms, term_weights
+from answers.ranking.coverage import coverage_of, rarest_terms
+from answers.ranking.headings import focus_of
+from answers.ranking.question import Query
+from answers.ranking.scoring import combined_score, rank_passages
+from answers.ranking.spelling import corrected
+
+__all__ = ["CorpusMatches", "search_index"]
+
+log = logging.getLogger(__name__)
+
+# bm25() weights per FTS column: a word in the title or a heading says more than one in a paragraph.
+FTS_WEIGHTS = (2.0, 3.0, 1.0, 1.0, 0.5)  # title, heading, parents, text, code (code and tables)
+MAX_QUERY_TERMS = 32
+CANDIDATES = 80  # passages BM25 hands to re-ranking
+
+
+@dataclass(frozen=True)
+class CorpusMatches:
+    """What a search found: the question's terms, the passages best first, and each term's
+    weight (how rare it is in the whole corpus)."""
+
+    query: Query
+    passages: list[Passage]
+    weights: dict[str, float]
+
+
+def search_index(
+    conn: sqlite3.Connection, query: Query, *, limit: int, has_fts: bool
+) -> CorpusMatches:
+    """The passages best matching `query`, best first (see the module docstring)."""
+    documents = passage_count(conn)
+    if not query:
+        return CorpusMatches(query, [], {})
+    if not has_fts:
+        return _search_in_python(conn, query, limit)
+    frequency = frequencies(conn, [index_token(t.term) for t in query.terms])
+    if any(not frequency.get(index_token(t.term)) for t in query.terms):
+        query = corrected(
+            query,
+            lambda term: frequency.get(index_token(term), 0) > 0,
+            lambda term: close_spellings(conn, term),
+        )
+    spelt = {index_token(term): term for term in query.search_terms}
+    frequency = frequencies(conn, list(spelt))
+    # A term with other words is as rare as its commonest spelling.
+    others = {t.term: t.alternatives for t in query.terms}
+
+    def passages_with(term: str) -> int:
+        spellings = (term, *others.get(term, ()))
+        return max(frequency.get(index_token(s), 0) for s in spellings)
+
+    weights = term_weights(
+        query,
+        lambda term: idf_of(passages_with(term), documents),
+        present=lambda term: passages_with(term) > 0,
+    )
+    match = " OR ".join(f'"{token}"' for token in list(spelt)[:MAX_QUERY_TERMS])
+    fts_weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    try:
+        rows = conn.execute(
+            f"SELECT {PASSAGE_COLUMNS}, -bm25(passages_fts, {fts_weights}) AS relevance, "
+            "passages_fts.title, passages_fts.heading, passages_fts.parents, "
+            "passages_fts.text, passages_fts.code "
+            "FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+            "JOIN files f ON f.path = p.path WHERE passages_fts MATCH ? "
+            "ORDER BY relevance DESC, p.path, p.ordinal LIMIT ?",
+            (match, max(limit, CANDIDATES)),
+        ).fetchall()
+    except sqlite3.OperationalError as exc:
+        log.warning("corpus search failed for %r: %s", query.question[:80], exc)
+        return CorpusMatches(query, [], weights)
+    ranked = _rerank(query, weights, spelt, frequency, rows)[:limit]
+    found = passages_of(conn, [row for _, row in ranked])
+    scored = [
+        replace(p, score=round(score, 6)) for p, (score, _) in zip(found, ranked, strict=True)
+    ]
+    return CorpusMatches(query, scored, weights)
+
+
+def _rerank(
+    query: Query,
+    weights: dict[str, float],
+    spelt: dict[str, str],
+    frequency: dict[str, int],
+    rows: list[tuple[object, ...]],
+) -> list[tuple[float, tuple[object, ...]]]:
+    """Candidates scored by BM25 (scaled to the best) and the share of the question each
+    holds, with its heading; ties keep the index's order."""
+    top = max((float(str(row[12])) for row in rows), default=0.0) or 1.0
+    present = frozenset(
+        t.term
+        for t in query.terms
+        if any(frequency.get(index_token(s), 0) for s in (t.term, *t.alternatives))
+    )
+    rarest = rarest_terms(query, weights, present)
+    scored: list[tuple[float, int, tuple[object, ...]]] = []
+    for n, row in enumerate(rows):
+        title, heading, parents, text, code = (str(v) for v in row[13:18])
+        found = frozenset(
+            spelt[token]
+            for column in (title, heading, parents, text, code)
+            for token in column.split()
+            if token in spelt
+        )
+        coverage = coverage_of(query, weights, found, rarest)
+        # What the heading announces: a signature's name, else the heading, else the title.
+        focus = focus_of(query, weights, str(row[2]), str(row[6]))
+        score = combined_score(float(str(row[12])) / top, coverage, focus, part=int(str(row[10])))
+        scored.append((score, n, row[:12]))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [(score, row) for score, _, row in scored]
+
+
+def _search_in_python(conn: sqlite3.Connection, query: Query, limit: int) -> CorpusMatches:
+    everything = passages_of(
+        conn,
+        conn.execute(
+            f"SELECT {PASSAGE_COLUMNS} FROM passages p "
+            "JOIN files f ON f.path = p.path ORDER BY p.path, p.ordinal"
+        ).fetchall(),
+    )
+    bm25 = Bm25([passage_terms(p) for p in everything])
+    weights = term_weights(query, bm25.idf)
+    return CorpusMatches(query, rank_passages(query, everything, limit=limit), weights)
