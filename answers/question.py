@@ -55,6 +55,18 @@ def normalise_question(question: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+# Mentions people type around a question (who is asked, never what): Slack's and Discord's raw
+# forms (<@U123|ana>, <!channel>, <#C1|general>, <@&42>) and the broadcast words.
+_MENTIONS = re.compile(r"<[@#!][^<>]*>|(?<![\w@])@(?:everyone|here|channel)\b", re.IGNORECASE)
+
+
+def without_mentions(question: str) -> str:
+    """The question without platform mentions and broadcasts (`<@U123>`, `<!channel>`,
+    `@everyone`, `@here`), which say who is asked and are never searched for; any other
+    `@name` stays (`@property` is a topic)."""
+    return _SPACE.sub(" ", _MENTIONS.sub(" ", question)).strip()
+
+
 def question_hash(normalised: str, *, namespace: str) -> str:
     """The hash behind `q:` and `lock:` keys: the backend's namespace and the question."""
     return hashlib.sha256(f"{namespace}\n{normalised}".encode()).hexdigest()[:32]

@@ -38,6 +38,7 @@ INLINE_CODE_TAGS = frozenset({"code", "kbd", "samp", "tt", "var"})
 LIST_TAGS = frozenset({"dl", "ul", "ol"})
 MAX_BOLD_TITLE_WORDS = 10  # a bold paragraph this short heads the rest of its list item
 BOLD_NOT_TITLE = (".", ",", ";", "!", "?")  # ...unless it ends like a sentence
+MAX_BOLD_QUESTION_WORDS = 40  # a bold paragraph asking a question this long heads its answer (FAQ)
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # What a header link shows: "Permalink to this heading" marks from Sphinx, MkDocs, GitHub...
 LINK_MARKS = frozenset("¶ # § 🔗 ⚓ ⁋ ∞ link permalink".split())
@@ -197,11 +198,12 @@ def _visit(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) 
     if tag == "br":
         state.parts.append(" ")
         return
-    if tag == "p" and depth and _is_bold_title(element):
-        # "<li><p><b>Maximum Database Size</b></p><p>Every database...": the item's heading.
+    if tag == "p" and ((depth and _is_bold_title(element)) or _is_bold_question(element)):
+        # "<li><p><b>Maximum Database Size</b></p><p>Every database...": the item's heading;
+        # "<p><b>(5) Can two processes write at once?</b></p><blockquote>...": a FAQ's entry.
         state.flush()
         _gather(element, state, in_link=in_link, depth=depth)
-        state.flush("term", state.heading_level + depth)
+        state.flush("term", state.heading_level + max(depth, 1))
         return
     if tag in INLINE_CODE_TAGS:
         state.spans.append(collapse(element.text_content()))
@@ -226,14 +228,26 @@ def _visit(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) 
 def _is_bold_title(element: etree._Element) -> bool:
     """A paragraph that is nothing but a short bold phrase ("<p><b>Maximum Database
     Size</b></p>"): in a list item, the title of what follows it."""
+    text = _bold_text(element)
+    return 0 < len(text.split()) <= MAX_BOLD_TITLE_WORDS and not text.endswith(BOLD_NOT_TITLE)
+
+
+def _is_bold_question(element: etree._Element) -> bool:
+    """A paragraph that is nothing but a bold question ("<p><b>Can I ...?</b></p>"): on a page
+    of questions and answers, the heading of the answer that follows it."""
+    text = _bold_text(element)
+    return text.endswith("?") and 2 < len(text.split()) <= MAX_BOLD_QUESTION_WORDS
+
+
+def _bold_text(element: etree._Element) -> str:
+    """The text of a paragraph that holds one bold element and nothing else, else ""."""
     children = [c for c in element if not _is_skipped(c)]
     if (element.text or "").strip() or len(children) != 1:
-        return False
+        return ""
     bold = children[0]
     if _tag(bold) not in ("b", "strong") or (bold.tail or "").strip():
-        return False
-    text = collapse(bold.text_content())
-    return 0 < len(text.split()) <= MAX_BOLD_TITLE_WORDS and not text.endswith(BOLD_NOT_TITLE)
+        return ""
+    return collapse(bold.text_content())
 
 
 def _gather(element: etree._Element, state: _Walk, *, in_link: bool, depth: int) -> None:

@@ -21,6 +21,7 @@ from answers.ingest.words import (
     stem,
     tokens,
 )
+from answers.question import without_mentions
 
 __all__ = [
     "CALLED",
@@ -283,11 +284,11 @@ def _question_terms(question: str, *, is_context: bool = False) -> list[Question
 def analyse_question(question: str, *, context: Iterable[str] = ()) -> Query:
     """The question's search terms, with `context` (earlier questions) joining at lower
     weight (see the module docstring)."""
-    asked = _question_terms(question)
+    asked = _question_terms(without_mentions(question))
     seen = {t.term for t in asked}
     extra: list[QuestionTerm] = []
     for earlier in context:
-        for term in _question_terms(earlier, is_context=True):
+        for term in _question_terms(without_mentions(earlier), is_context=True):
             if term.term not in seen:
                 seen.add(term.term)
                 extra.append(term)

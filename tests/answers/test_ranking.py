@@ -190,3 +190,18 @@ def test_conjunctions_are_not_searched() -> None:
         "water",
         "faster",
     ]
+
+
+def test_mentions_and_broadcasts_are_never_searched_for() -> None:
+    plain = [t.term for t in analyse_question("how does factbot cache answers?").terms]
+    for marked in (
+        "<!channel> @everyone how does factbot cache answers?",
+        "<@U0123ABC|ana> <#C1|general> how does factbot <!here> cache answers? @here",
+        "@Channel how does factbot cache answers <@&123456789012345678>?",
+    ):
+        assert [t.term for t in analyse_question(marked).terms] == plain
+    # An earlier question's mentions do not join a follow-up's search either.
+    follow_up = analyse_question("how long do they stay?", context=["<!channel> cache answers"])
+    assert "channel" not in {t.term for t in follow_up.terms}
+    # An address or a word that merely contains one is left alone.
+    assert "everyone.com" in {t.term for t in analyse_question("mail a@everyone.com").terms}

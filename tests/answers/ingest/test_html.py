@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+from answers.ingest.chunks import chunk_document
 from answers.ingest.documents import read_document
 from answers.ingest.html import read_html
 from answers.ingest.model import Block
@@ -112,6 +113,30 @@ def test_a_list_item_s_bold_title_heads_what_follows_it_in_the_item() -> None:
     assert found[after - 1] == ("end", "")
     assert ("prose", "Bold words that end like a sentence.") in found
     assert sum(1 for b in blocks if b.kind == "end") == 1  # a list without titles ends nothing
+
+
+def test_a_bold_question_heads_its_answer_on_a_page_of_questions() -> None:
+    # FAQ pages write each question as a bold paragraph, its answer in the blocks after it.
+    html = (
+        b"<html><body><h2>Frequently Asked Questions</h2>"
+        b"<p><b>(1) How hot does the kettle get?</b></p>"
+        b"<blockquote><p>It stops at 100 degrees at sea level.</p></blockquote>"
+        b"<p><b>(2) Can two kettles share one socket at the same time?</b></p>"
+        b"<blockquote><p>Only one kettle can draw power at a time.</p>"
+        b"<p>The second waits for the first to click off.</p></blockquote>"
+        b"<p><b>Bold, but no question.</b></p><p>An ordinary paragraph.</p>"
+        b"</body></html>"
+    )
+    document = read_html(html)
+    found = kinds(document.blocks)
+    second = found.index(("term", "(2) Can two kettles share one socket at the same time?"))
+    assert found[second + 1] == ("prose", "Only one kettle can draw power at a time.")
+    assert ("prose", "Bold, but no question.") in found  # outside a list, only a question heads
+    chunks = chunk_document(document)
+    answer = next(c for c in chunks if "draw power" in c.text)
+    assert answer.heading == "(2) Can two kettles share one socket at the same time?"
+    assert answer.parents == ("Frequently Asked Questions",)
+    assert "click off" in answer.text and "100 degrees" not in answer.text
 
 
 def test_hidden_text_and_scripts_never_become_blocks() -> None:
