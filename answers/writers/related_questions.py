@@ -69,13 +69,7 @@ def follow_ups(
         is_known=vocabulary.__contains__,
         limit=MAX_FOLLOW_UPS,
     )
-    for fallback in _fallback_follow_ups(reading):
-        if len(picked) >= MIN_FOLLOW_UPS:
-            break
-        # A question of one 1000-letter word makes no follow-up anyone could read on a button.
-        if fallback not in picked and len(fallback) <= MAX_FOLLOW_UP_CHARS:
-            picked.append(fallback)
-    return tuple(picked)
+    return _with_fallbacks(picked, reading)
 
 
 def related_follow_ups(
@@ -121,9 +115,15 @@ def related_follow_ups(
     picked = pick([h for h in nearby if is_related(h)], [], MAX_FOLLOW_UPS)
     if len(picked) < MIN_FOLLOW_UPS:
         picked = pick([*near_cited, *(passages[i].heading for i in others)], picked, MIN_FOLLOW_UPS)
+    return _with_fallbacks(picked, reading)
+
+
+def _with_fallbacks(picked: list[str], reading: Reading) -> tuple[str, ...]:
+    """`picked`, topped up to MIN_FOLLOW_UPS from `_fallback_follow_ups`."""
     for fallback in _fallback_follow_ups(reading):
         if len(picked) >= MIN_FOLLOW_UPS:
             break
+        # A question of one 1000-letter word makes no follow-up anyone could read on a button.
         if fallback not in picked and len(fallback) <= MAX_FOLLOW_UP_CHARS:
             picked.append(fallback)
     return tuple(picked)
