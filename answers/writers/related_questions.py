@@ -61,14 +61,7 @@ def follow_ups(
         *(p.heading for i, p in enumerate(passages) if i not in relevant_set),
         *(p.source.title for p in passages),
     ]
-    vocabulary = {w for p in passages for w in words(p.text)}
-    picked = pick_follow_ups(
-        headings,
-        asked=[reading.question, *asked],
-        is_common_word=_is_common_word(passages),
-        is_known=vocabulary.__contains__,
-        limit=MAX_FOLLOW_UPS,
-    )
+    picked = _from_headings(reading, headings, asked, _vocabulary(reading), MAX_FOLLOW_UPS)
     return _with_fallbacks(picked, reading)
 
 
@@ -100,22 +93,38 @@ def related_follow_ups(
             reading.weights.get(t.term, 0.0) >= top for t in shared
         )
 
-    vocabulary = {w for p in passages for w in words(p.text)}
+    vocabulary = _vocabulary(reading)
 
     def pick(headings: Iterable[str], picked: list[str], limit: int) -> list[str]:
-        found = pick_follow_ups(
-            headings,
-            asked=[reading.question, *asked],
-            is_common_word=_is_common_word(passages),
-            is_known=vocabulary.__contains__,
-            limit=limit,
-        )
+        found = _from_headings(reading, headings, asked, vocabulary, limit)
         return [*picked, *(q for q in found if q not in picked)][:limit]
 
     picked = pick([h for h in nearby if is_related(h)], [], MAX_FOLLOW_UPS)
     if len(picked) < MIN_FOLLOW_UPS:
         picked = pick([*near_cited, *(passages[i].heading for i in others)], picked, MIN_FOLLOW_UPS)
     return _with_fallbacks(picked, reading)
+
+
+def _vocabulary(reading: Reading) -> frozenset[str]:
+    """The words of the passages found: a follow-up asks only about words they use."""
+    return frozenset(w for p in reading.passages for w in words(p.text))
+
+
+def _from_headings(
+    reading: Reading,
+    headings: Iterable[str],
+    asked: Sequence[str],
+    vocabulary: frozenset[str],
+    limit: int,
+) -> list[str]:
+    """Follow-ups made from `headings`, none already asked, at most `limit`."""
+    return pick_follow_ups(
+        headings,
+        asked=[reading.question, *asked],
+        is_common_word=_is_common_word(reading.passages),
+        is_known=vocabulary.__contains__,
+        limit=limit,
+    )
 
 
 def _with_fallbacks(picked: list[str], reading: Reading) -> tuple[str, ...]:
