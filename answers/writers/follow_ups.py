@@ -88,8 +88,9 @@ NAVIGATION_HEADINGS = VAGUE_HEADINGS | {
     "next topic",
     "this page",
 }
-_NUMBERING = re.compile(  # "2.1 ", "3) ", "Step 3: ", "Item 4: "; not a year ("2024 in review")
-    r"^\s*(?:(?:step|part|chapter|section|item)\s+\d+[.:)]?|\d{1,3}(?:\.\d{1,3})*[.):]?)\s+",
+_NUMBERING = re.compile(  # "2.1 ", "3) ", "(5) ", "Q5. ", "Step 3: "; not a year ("2024 in review")
+    r"^\s*(?:(?:step|part|chapter|section|item)\s+\d+[.:)]?|\d{1,3}(?:\.\d{1,3})*[.):]?"
+    r"|\(\d{1,3}\)|q\s?\d{1,3}[.:)])\s+",
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")

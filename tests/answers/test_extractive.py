@@ -308,6 +308,8 @@ def test_as_question_turns_headings_into_questions() -> None:
         "class collections.Counter([iterable-or-mapping])": "What is collections.Counter?",
         "os.path.join(path, *paths)": "What does os.path.join() do?",
         "Is it free?": "Is it free?",
+        "(5) Can two kettles share a socket?": "Can two kettles share a socket?",  # a FAQ's number
+        "Q12. Is the lid dishwasher safe?": "Is the lid dishwasher safe?",
     }
     for heading, expected in cases.items():
         assert as_question(heading, is_common_word=common, is_known=known) == expected
