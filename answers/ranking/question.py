@@ -220,8 +220,10 @@ def _implied(found: Sequence[Token]) -> list[Token]:
             if word:
                 implied.append(Token(word, stem(word), is_code=False))
                 break
-    if any(t.is_code and not any(ch.isalnum() for ch in t.word) for t in found):
-        # "what does // do": documents name a symbol as an operator ("the // operator").
+    symbols = [t for t in found if t.is_code and not any(ch.isalnum() for ch in t.word)]
+    if symbols and len(symbols) == sum(t.is_code for t in found):
+        # "what does // do": documents name a symbol as an operator ("the // operator"); not
+        # a symbol in a snippet of code ("if __name__ == '__main__'").
         implied.append(Token(OPERATOR, stem(OPERATOR), is_code=False))
     return implied
 
@@ -305,8 +307,9 @@ def question_terms(question: str) -> list[QuestionTerm]:
 
 
 def question_words(question: str) -> list[str]:
-    """The words the person typed for the question's search terms, in order."""
-    return [t.word for t in analyse_question(question).terms]
+    """The words the person typed for the question's search terms, in order (not the words
+    it implies: "size" for "how big")."""
+    return [t.word for t in analyse_question(question).terms if not t.is_implied]
 
 
 def content_terms(text: str) -> list[str]:

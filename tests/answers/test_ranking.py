@@ -144,6 +144,8 @@ def test_a_question_about_a_symbol_finds_the_operator_documents_name() -> None:
     implied = [t.term for t in question_terms("what does // do") if t.is_implied]
     assert implied == [stem("operator")]
     assert not any(t.is_implied for t in question_terms("what does **kwargs mean"))
+    assert not any(t.is_implied for t in question_terms("why if __name__ == '__main__':"))
+    assert question_words("what does // do") == ["//"]  # typed, not implied
     passages = [
         passage("Return a // b, the quotient of a and b rounded down.", heading="ops.div(a, b)"),
         passage("The // operator divides and rounds down.", heading="Division operators"),
