@@ -30,6 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from answers.evidence import Passage
+from answers.ingest.names import code_name
+from answers.ingest.words import STOP_WORDS, stem, terms, words
 from answers.ranking.bm25 import Bm25, commonest_spelling, passage_terms, term_weights
 from answers.ranking.coverage import Coverage, best_coverage, rarest_terms
 from answers.ranking.headings import announced_terms, focus_of
@@ -54,6 +56,10 @@ DEFINITION_BONUS = 0.2  # "X is...", "X returns..." about an asked term (or unde
 SQUARE_FOCUS = 0.95  # a heading this focused names just what was asked ("decorator", "zip()")
 WHOLE_QUESTION_BONUS = 0.1  # holds every term of a question of several
 RAREST_BONUS = 0.15  # holds the question's rarest term
+# "Token value for ':='.", "Return a // b.": a sentence adding at most this many words to its
+# API entry's name (symbols aside) restates the name and explains nothing...
+RESTATING_WORDS = 1
+RESTATING_PENALTY = 0.4  # ...so any sentence that explains leads before it
 
 
 @dataclass(frozen=True)
@@ -149,6 +155,9 @@ def read_passages(
     judged_weight = sum(weights.get(t.term, 0.0) for t in asked) or 1.0
     for i in relevant:
         announced = frozenset(announced_terms(passages[i]))
+        # An API entry's heading names it; a heading of words is what its sentences explain.
+        entry = code_name(passages[i].heading) is not None
+        headed = frozenset(terms(passages[i].heading)) if entry else frozenset()
         for sentence in quotable_sentences(i, passages[i], query, weights, fragments=True):
             opening = sentence.line == 0 and not passages[i].part
             # An entry's first sentence speaks of what its heading names ("decorator: A function
@@ -171,6 +180,8 @@ def read_passages(
                 score += RAREST_BONUS
             if defines(sentence.text, asked_terms):
                 score += DEFINITION_BONUS
+            if entry and _restates(sentence.text, headed):
+                score -= RESTATING_PENALTY
             # Kept apart: sections are chosen for what their sentences say, not for where
             # they stand.
             standing = OWN_WEIGHT * (own - sentence.own)
@@ -207,3 +218,14 @@ def read_passages(
         context=tuple(context),
         fragments=tuple(fragments),
     )
+
+
+def _restates(text: str, known: frozenset[str]) -> bool:
+    """Whether a sentence adds no more than RESTATING_WORDS words to what is `known` (its
+    entry's name): "Token value for ':='." under `token.COLONEQUAL`."""
+    new = {
+        w
+        for w in words(text)
+        if len(w) > 1 and not w.isdigit() and w not in STOP_WORDS and stem(w) not in known
+    }
+    return len(new) <= RESTATING_WORDS
