@@ -7,13 +7,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from answers.evidence import Passage
 from answers.ingest.names import code_name
-from answers.ingest.words import STOP_WORDS, terms
+from answers.ingest.words import STOP_WORDS, stem, terms
 from answers.ranking.coverage import rarest_terms
 from answers.ranking.question import CALLED, Query
 
 __all__ = [
     "VAGUE_HEADINGS",
     "announced_terms",
+    "api_named_terms",
     "focus_of",
     "heading_focus",
     "heading_terms",
@@ -141,6 +142,19 @@ def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterabl
     named = sum(1 for t in wholes if _names(t, spoken) or _glued_terms(query, weights, [t]))
     precision = named / len(wholes)
     return share * (1 - HEADING_PRECISION + HEADING_PRECISION * precision)
+
+
+def api_named_terms(query: Query, weights: Mapping[str, float], heading: str) -> frozenset[str]:
+    """The question's own words an API heading is named after: its name's last part is one
+    ("str.join(iterable)" for "join a list of strings") or ends with a rare one (`_glues`)."""
+    named = code_name(heading) if heading.strip() else None
+    if named is None or "." not in named[0]:
+        return frozenset()
+    name = named[0].casefold()
+    last = name.rsplit(".", 1)[1]
+    own = {t.term for t in query.judged if not t.is_context and not t.is_code}
+    exact = {t.term for t in query.judged if t.term in own and stem(last) == t.term}
+    return frozenset(exact | (_glued_terms(query, weights, [name]) & own))
 
 
 def focus_of(query: Query, weights: Mapping[str, float], heading: str, title: str) -> float:
