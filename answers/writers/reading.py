@@ -16,8 +16,9 @@ with its offsets and a score for how well it answers:
   of it together;
 - demoted: sentences of an API entry for another name than the one the
   question writes as code ("range()" asked, "random.uniform(a, b)" found),
-  which use that name only as a word in passing; signature lines and bare code, sentences leaning on the one
-  before ("It does so too."), and later sentences of a paragraph.
+  which use that name only as a word in passing; signature lines and bare
+  code, sentences leaning on the one before ("It does so too."), and later
+  sentences of a paragraph.
 
 A sentence ending in a colon is quoted only when a code block follows it in
 its passage (the code travels with it, `Sentence.code`), or inside a stretch

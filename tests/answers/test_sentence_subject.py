@@ -2,7 +2,7 @@
 
 A question that writes a name as code ("range()") asks about that name: an API entry for another
 name that uses the same word in passing ("in the range [a, b]") does not answer it, however
-well it matches the question's other words.
+well it matches the question's other words. "How big can it get" asks for its limit.
 """
 
 from __future__ import annotations
@@ -61,3 +61,26 @@ def test_the_entry_still_answers_when_asked_about_by_its_own_name() -> None:
     draft = write("is the end number included in dice.uniform()?", [UNIFORM, RANGE])
     assert draft.sources[draft.summary[0].cites[0]].url == LIBRARY.url
     assert not any("never part" in c.text for c in draft.summary)
+
+
+def test_how_big_can_it_get_asks_for_a_limit() -> None:
+    asked = {t.term: t.is_implied for t in analyse_question("how big can a kettle get?").terms}
+    assert asked.get("maximum") is True and asked.get("size") is True
+    assert "maximum" not in {t.term for t in analyse_question("how big is a kettle?").terms}
+
+
+def test_the_limit_answers_how_big_it_can_get() -> None:
+    given = [
+        passage(
+            LIBRARY,
+            "Kettle size in the header",
+            "The size of the kettle in litres is stored in the header of its manual.",
+        ),
+        passage(
+            TUTORIAL,
+            "Kettle limits",
+            "Kettles are sold in many shapes.\nThe maximum size of a kettle is 3 litres.",
+        ),
+    ]
+    draft = write("how big can a kettle get?", given)
+    assert any("maximum size of a kettle is 3 litres" in c.text for c in draft.summary)
