@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from answers.ingest.names import code_name
+from answers.ingest.words import STOP_WORDS
 from answers.ranking.headings import VAGUE_HEADINGS, is_identifier
 from answers.ranking.question import content_terms
 
@@ -42,6 +43,11 @@ AUXILIARIES = frozenset(
     "have had isn aren doesn don didn can't won't".split()
 )
 DETERMINERS = frozenset("a an the this that these those its their our your my his her".split())
+# Where a noun phrase's head ends: "Details of ...", "Limits on ...", "Locks held by ...".
+PHRASE_BREAKS = frozenset("of in on for by with to from at into within without via per".split())
+INSTRUCTION_OBJECTS = frozenset("a an the your each every".split())
+_ASIDE = re.compile(r"\s*\([^()]*\)$")  # "... (Message Content intent)": a trailing aside
+MIN_WORDS_BEFORE_ASIDE = 3  # ...dropped when this many words are left: "Sets (frozen)" keeps it
 CONDITION_WORDS = frozenset("if when while once after before during unless without".split())
 # Headings that open with one of these are instructions: "Add factbot to Discord".
 IMPERATIVES = frozenset(
@@ -88,8 +94,9 @@ NAVIGATION_HEADINGS = VAGUE_HEADINGS | {
     "next topic",
     "this page",
 }
-_NUMBERING = re.compile(  # "2.1 ", "3) ", "Step 3: ", "Item 4: "; not a year ("2024 in review")
-    r"^\s*(?:(?:step|part|chapter|section|item)\s+\d+[.:)]?|\d{1,3}(?:\.\d{1,3})*[.):]?)\s+",
+_NUMBERING = re.compile(  # "2.1 ", "3) ", "(5) ", "Q5. ", "Step 3: "; not a year ("2024 in review")
+    r"^\s*(?:(?:step|part|chapter|section|item)\s+\d+[.:)]?|\d{1,3}(?:\.\d{1,3})*[.):]?"
+    r"|\(\d{1,3}\)|q\s?\d{1,3}[.:)])\s+",
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
@@ -144,18 +151,21 @@ def _sentence_case(text: str, is_common_word: Callable[[str], bool]) -> str:
     capitalised = [w for w in words if len(w) > 3 and w[:1].isalpha()]
     if len(capitalised) >= 2 and all(w[0].isupper() for w in capitalised):
         return " ".join(
-            w.lower() if w[1:].islower() and is_common_word(w.casefold()) else w for w in words
+            w.lower() if (w[1:].islower() or w == "A") and is_common_word(w.casefold()) else w
+            for w in words
         )
     return _lower_first(text) if words and is_common_word(words[0].casefold()) else text
 
 
 def _topic_part(text: str) -> str:
-    """A heading such as "Boolean Operations — and, or, not" as its first part."""
+    """A heading such as "Boolean Operations — and, or, not" as its first part, and one that
+    ends in an aside ("Fact-check a message (needs an intent)") without it."""
     for separator in _SEPARATORS:
         head, found, _ = text.partition(separator)
         if found and len(head.split()) >= 1 and any(ch.isalpha() for ch in head):
             return head.strip()
-    return text
+    head = _ASIDE.sub("", text)
+    return head if len(head.split()) >= MIN_WORDS_BEFORE_ASIDE else text
 
 
 def base_form(gerund: str, is_known: Callable[[str], bool]) -> str | None:
@@ -184,6 +194,38 @@ def _inverted(text: str, is_known: Callable[[str], bool]) -> str | None:
             rest = " ".join(words[k + 1 :])
             return f"{words[0]} does {subject} {base} {rest}".rstrip() + "?"
     return None
+
+
+def _as_asked(question: str, is_common_word: Callable[[str], bool]) -> str:
+    """A heading already in question order, as a person types it: Title Case lowered ("Why
+    Isn't SQLite Coded In C?" -> "Why isn't SQLite coded in C?"), its first letter capital."""
+    lowered = _sentence_case(question, is_common_word)
+    return lowered[:1].upper() + lowered[1:]
+
+
+def _head_noun(text: str) -> str:
+    """The word a noun phrase is about, for "is" or "are": the last before its first
+    preposition or participle ("Details of the commit" -> Details, "Locks canceled by a
+    thread" -> Locks), else its last word."""
+    words = text.split()
+    for n, word in enumerate(words[1:], start=1):
+        folded = word.casefold()
+        if folded in PHRASE_BREAKS or (folded.endswith("ed") and n + 1 < len(words)):
+            return words[n - 1]
+    return words[-1]
+
+
+def _is_instruction(word: str, second: str, is_common_word: Callable[[str], bool]) -> bool:
+    """A heading whose first word is followed by "a", "the", "your"...: a verb giving an
+    instruction ("Fact-check a message", "Descale the kettle"); a noun is seldom followed so,
+    and a name ("Python the language") is no verb."""
+    return (
+        second in INSTRUCTION_OBJECTS
+        and is_common_word(word)
+        and word.replace("-", "").isalpha()
+        and word not in STOP_WORDS
+        and not word.endswith(("s", "ing", "ed", "ly"))
+    )
 
 
 def _statement(text: str) -> str | None:
@@ -230,14 +272,14 @@ def as_question(
     word = first.casefold()
     second = rest.split(" ", 1)[0].casefold()
     if text.endswith("?"):
-        question = text
+        question = _as_asked(text, is_common_word)
     elif word in AUXILIARIES or (word in WH_WORDS and second in AUXILIARIES):
-        question = text + "?"  # already in question order: "How does X work"
+        question = _as_asked(text, is_common_word) + "?"  # in question order: "How does X work"
     elif word in CONDITION_WORDS:
         question = f"What happens {_lower_first(text)}?"
     elif word in WH_WORDS:  # "How factbot caches answers"
         question = _inverted(text, is_known) or f"Can you explain {_lower_first(text)}?"
-    elif word in IMPERATIVES and rest:
+    elif rest and (word in IMPERATIVES or _is_instruction(word, second, is_common_word)):
         question = f"How do I {_lower_first(text)}?"
     elif word.endswith("ing") and rest and (verb := base_form(word, is_known)) is not None:
         question = f"How do I {verb} {_sentence_case(rest, is_common_word)}?"
@@ -245,8 +287,8 @@ def as_question(
         question = said
     else:
         lowered = _sentence_case(text, is_common_word)
-        last = text.split()[-1]
-        verb = "are" if _PLURAL_END.search(last) and not last.isupper() else "is"
+        head = _head_noun(text)
+        verb = "are" if _PLURAL_END.search(head) and not head.isupper() else "is"
         question = f"What {verb} {lowered}?"
     return question if len(question) <= MAX_FOLLOW_UP_CHARS else None
 

@@ -308,6 +308,16 @@ def test_as_question_turns_headings_into_questions() -> None:
         "class collections.Counter([iterable-or-mapping])": "What is collections.Counter?",
         "os.path.join(path, *paths)": "What does os.path.join() do?",
         "Is it free?": "Is it free?",
+        "(5) Can two kettles share a socket?": "Can two kettles share a socket?",  # a FAQ's number
+        "Q12. Is the lid dishwasher safe?": "Is the lid dishwasher safe?",
+        "Descale the kettle (hard water only)": "How do I descale the kettle?",  # an instruction
+        "Fact-check a message": "How do I fact-check a message?",
+        "Additional Details Of The Commit Process": "What are additional details of the commit process?",
+        "Posix locks cancelled by a thread": "What are posix locks cancelled by a thread?",
+        "Limits in SQLite": "What are limits in SQLite?",
+        "Why Isn't Slack Written In A Safe Language?": "Why isn't Slack written in a safe language?",
+        "How Does Caching Work": "How does caching work?",
+        "Maximum length of a string": "What is maximum length of a string?",
     }
     for heading, expected in cases.items():
         assert as_question(heading, is_common_word=common, is_known=known) == expected
