@@ -60,8 +60,9 @@ def coverage_of(
         return NO_COVERAGE
     matched = frozenset(t.term for t in judged if t.is_in(found))
     share = sum(weights.get(t, 0.0) for t in matched) / total
-    # One word of a question of several is a coincidence, however rare the word.
-    own = {t.term for t in judged if not t.is_context}
+    # One word of a question of several is a coincidence, however rare the word (a word it
+    # implies, "operator" for `//`, was not typed: it does not make it several).
+    own = {t.term for t in judged if not t.is_context and not t.is_implied}
     return Coverage(share, bool(rarest & matched), matched, needed=min(2, len(own)))
 
 

@@ -1,7 +1,7 @@
 """A question's search terms: its words less the words of asking, with their other words.
 
 See `answers.ranking` for what is kept: names the question sets apart, keywords
-in capitals, words a phrasing implies ("how big": size), and an earlier
+in capitals, words a phrasing implies ("how big": size; `//`: operator), and an earlier
 question's terms at lower weight.
 """
 
@@ -73,6 +73,7 @@ PHRASAL_VERBS = {
     ("pull", "out"): "extract",
     ("take", "out"): "extract",
 }
+OPERATOR = "operator"  # what documents call a symbol such as `//` or `:=`
 PARTICLE_REACH = 3  # "pull a value out": words between a verb and its particle
 _SHOUTED = re.compile(r"\b[A-Z]{2,}\b")  # "is LIKE case sensitive": a keyword, not a stop word
 
@@ -227,6 +228,11 @@ def _implied(found: Sequence[Token]) -> list[Token]:
             if word:
                 implied.append(Token(word, stem(word), is_code=False))
                 break
+    symbols = [t for t in found if t.is_code and not any(ch.isalnum() for ch in t.word)]
+    if symbols and len(symbols) == sum(t.is_code for t in found):
+        # "what does // do": documents name a symbol as an operator ("the // operator"); not
+        # a symbol in a snippet of code ("if __name__ == '__main__'").
+        implied.append(Token(OPERATOR, stem(OPERATOR), is_code=False))
     return implied
 
 
@@ -309,8 +315,9 @@ def question_terms(question: str) -> list[QuestionTerm]:
 
 
 def question_words(question: str) -> list[str]:
-    """The words the person typed for the question's search terms, in order."""
-    return [t.word for t in analyse_question(question).terms]
+    """The words the person typed for the question's search terms, in order (not the words
+    it implies: "size" for "how big")."""
+    return [t.word for t in analyse_question(question).terms if not t.is_implied]
 
 
 def content_terms(text: str) -> list[str]:

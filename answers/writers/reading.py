@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 
 from answers.evidence import Passage
 from answers.ingest.names import code_name
-from answers.ingest.words import terms
+from answers.ingest.words import STOP_WORDS, stem, terms, words
 from answers.ranking.bm25 import Bm25, commonest_spelling, passage_terms, term_weights
 from answers.ranking.coverage import Coverage, best_coverage, rarest_terms
 from answers.ranking.headings import announced_terms, focus_of
@@ -64,6 +64,10 @@ RAREST_BONUS = 0.15  # holds the question's rarest term
 # ("range()" asked, "random.uniform(a, b)" found): its relevance counts this much.
 OTHER_ENTRY_RELEVANCE = 0.5
 _IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.\w+)*")
+# "Token value for ':='.", "Return a // b.": a sentence adding at most this many words to its
+# API entry's name (symbols aside) restates the name and explains nothing...
+RESTATING_WORDS = 1
+RESTATING_PENALTY = 0.4  # ...so any sentence that explains leads before it
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,9 @@ def read_passages(
         announced = frozenset(announced_terms(passages[i]))
         elsewhere = _documents_another_name(passages[i], names)
         weight = RELEVANCE_WEIGHT * (OTHER_ENTRY_RELEVANCE if elsewhere else 1.0)
+        # An API entry's heading names it; a heading of words is what its sentences explain.
+        entry = code_name(passages[i].heading) is not None
+        headed = frozenset(terms(passages[i].heading)) if entry else frozenset()
         for sentence in quotable_sentences(i, passages[i], query, weights, fragments=True):
             if elsewhere:  # the asked name, in another entry's sentence, is a word in passing
                 sentence = _without_names(sentence, asked, names, weights, judged_weight)
@@ -223,6 +230,8 @@ def read_passages(
                 score += RAREST_BONUS
             if defines(sentence.text, asked_terms):
                 score += DEFINITION_BONUS
+            if entry and _restates(sentence.text, headed):
+                score -= RESTATING_PENALTY
             # Kept apart: sections are chosen for what their sentences say, not for where
             # they stand.
             standing = OWN_WEIGHT * (own - sentence.own)
@@ -259,3 +268,14 @@ def read_passages(
         context=tuple(context),
         fragments=tuple(fragments),
     )
+
+
+def _restates(text: str, known: frozenset[str]) -> bool:
+    """Whether a sentence adds no more than RESTATING_WORDS words to what is `known` (its
+    entry's name): "Token value for ':='." under `token.COLONEQUAL`."""
+    new = {
+        w
+        for w in words(text)
+        if len(w) > 1 and not w.isdigit() and w not in STOP_WORDS and stem(w) not in known
+    }
+    return len(new) <= RESTATING_WORDS

@@ -140,6 +140,19 @@ def test_a_question_means_the_words_documents_use_for_it() -> None:
     assert not any(t.is_implied for t in question_terms("how does the kettle switch work?"))
 
 
+def test_a_question_about_a_symbol_finds_the_operator_documents_name() -> None:
+    implied = [t.term for t in question_terms("what does // do") if t.is_implied]
+    assert implied == [stem("operator")]
+    assert not any(t.is_implied for t in question_terms("what does **kwargs mean"))
+    assert not any(t.is_implied for t in question_terms("why if __name__ == '__main__':"))
+    assert question_words("what does // do") == ["//"]  # typed, not implied
+    passages = [
+        passage("Return a // b, the quotient of a and b rounded down.", heading="ops.div(a, b)"),
+        passage("The // operator divides and rounds down.", heading="Division operators"),
+    ]
+    assert rank_passages("what does // do", passages)[0].heading == "Division operators"
+
+
 def test_a_passage_in_the_words_documents_use_is_found_for_a_casual_question() -> None:
     passages = [
         passage("Alarms can be enabled with the alarm setting.", heading="Enabling alarms"),

@@ -339,3 +339,18 @@ def test_a_page_of_lead_ins_stays_a_page_of_stretches() -> None:
     draft = write("what options does a kettle setting have?", given)
     assert draft.summary
     assert_verbatim(draft, given)
+
+
+def test_an_entry_restating_its_name_does_not_lead_before_one_that_explains() -> None:
+    question = "what does << do"
+    given = [
+        passage(KETTLES, "kettle.LEFT_SHIFT", "Kettle value for <<."),
+        passage(
+            COOKBOOK,
+            "Pouring",
+            "Writing kettle << cup tips the kettle until the cup below it is full.",
+        ),
+    ]
+    draft = write(question, given)
+    assert quoted(draft)[0].startswith("Writing kettle << cup")
+    assert_verbatim(draft, given)
