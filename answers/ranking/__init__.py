@@ -26,7 +26,7 @@ covers the question when it holds the question's rarest terms together, not
 when the words are scattered over unrelated passages.
 
 Its modules: `question` (a question's terms), `comparison` ("X vs Y"),
-`spelling` (corrections), `headings` (what a heading announces), `bm25`
+`spelling` (corrections), `compounds` (two words written as one), `headings` (what a heading announces), `bm25`
 (rarity and weights), `coverage` and `scoring` (ranking); this package
 re-exports their public names.
 """

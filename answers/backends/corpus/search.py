@@ -3,7 +3,9 @@
 BM25 (titles and headings weigh more) hands its best CANDIDATES to
 re-ranking by the share of the question each passage holds and what its
 heading announces (`answers.ranking`); a question term no passage has is
-first corrected to the closest spelling the index holds. An SQLite built
+first corrected to the closest spelling the index holds, and two question
+words the documents write as one ("back up": backup) are searched as that
+word too (`answers.ranking.compounds`). An SQLite built
 without FTS5 ranks every passage in Python instead.
 """
 
@@ -21,8 +23,9 @@ from answers.backends.corpus.database import (
     passages_of,
 )
 from answers.evidence import Passage
-from answers.ingest.words import index_token
+from answers.ingest.words import index_token, stem
 from answers.ranking.bm25 import Bm25, idf_of, passage_terms, term_weights
+from answers.ranking.compounds import Compound, compounds, with_compounds
 from answers.ranking.coverage import coverage_of, rarest_terms
 from answers.ranking.headings import focus_of
 from answers.ranking.question import Query
@@ -37,6 +40,7 @@ log = logging.getLogger(__name__)
 FTS_WEIGHTS = (2.0, 3.0, 1.0, 1.0, 0.5)  # title, heading, parents, text, code (code and tables)
 MAX_QUERY_TERMS = 32
 CANDIDATES = 80  # passages BM25 hands to re-ranking
+MIN_JOIN_USES = 2  # "back up" is searched as backup when at least this many passages write it so
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ def search_index(
             lambda term: frequency.get(index_token(term), 0) > 0,
             lambda term: close_spellings(conn, term),
         )
+    joined = compounds(query.question)
+    if joined:
+        uses = frequencies(conn, [index_token(c.term) for c in joined])
+        query = with_compounds(query, lambda c: _written_as_one(conn, c, uses))
     spelt = {index_token(term): term for term in query.search_terms}
     frequency = frequencies(conn, list(spelt))
     # A term with other words is as rare as its commonest spelling.
@@ -100,6 +108,19 @@ def search_index(
         replace(p, score=round(score, 6)) for p, (score, _) in zip(found, ranked, strict=True)
     ]
     return CorpusMatches(query, scored, weights)
+
+
+def _written_as_one(conn: sqlite3.Connection, compound: Compound, uses: dict[str, int]) -> bool:
+    """Whether the documents write the two words as one ("backup") more often than apart
+    ("built-in" stays two words) in at least `MIN_JOIN_USES` passages."""
+    joined = uses.get(index_token(compound.term), 0)
+    if joined < MIN_JOIN_USES:
+        return False
+    phrase = " ".join(index_token(stem(part)) for part in compound.parts)
+    (apart,) = conn.execute(
+        "SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", (f'"{phrase}"',)
+    ).fetchone()
+    return joined > int(apart)
 
 
 def _rerank(
