@@ -17,8 +17,9 @@ words of asking are searched. Extra terms (an earlier question's, for a
 follow-up in a thread) join with `analyse_question(q, context=[earlier])`.
 A word written in capitals in a question in lower case is a keyword ("is LIKE
 case sensitive"), and a few phrasings imply the word documents use, at lower
-weight: a measure for "how big" (size), a verb for "turn ... on" (enable),
-"operator" for a symbol ("what does // do").
+weight: a measure for "how big" (size), a limit for "how big can it get"
+(maximum), a verb for "turn ... on" (enable), "operator" for a symbol ("what
+does // do").
 
 Coverage is judged per passage: a passage (with its heading and title)
 covers the question when it holds the question's rarest terms together, not

@@ -60,6 +60,10 @@ HOW_MEASURES = {
     "heavy": "weight",
     "often": "frequency",
 }
+# "How big can it get", "how many can it hold": the question asks for a limit.
+HOW_LIMITS = {"big": "maximum", "large": "maximum", "long": "maximum", "many": "maximum"}
+MODALS = frozenset("can could".split())
+LIMIT_REACH = 3  # "how big can an sqlite database get": words from the measure to its modal
 # Verbs whose particle changes their meaning ("turn them on"), and the word documents use.
 PHRASAL_VERBS = {
     ("turn", "on"): "enable",
@@ -215,6 +219,10 @@ def _implied(found: Sequence[Token]) -> list[Token]:
         if token.word == "how" and after and after[0] in HOW_MEASURES:
             word = HOW_MEASURES[after[0]]
             implied.append(Token(word, stem(word), is_code=False))
+        if token.word == "how" and after and after[0] in HOW_LIMITS:
+            if MODALS.intersection(after[1 : 1 + LIMIT_REACH]):
+                word = HOW_LIMITS[after[0]]
+                implied.append(Token(word, stem(word), is_code=False))
         for particle in after:
             word = PHRASAL_VERBS.get((token.word, particle), "")
             if word:

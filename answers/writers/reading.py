@@ -14,8 +14,11 @@ with its offsets and a score for how well it answers:
 - definitional sentences ("X is…", "X returns…") about an asked term;
 - sentences holding the question's rarest term, much of the question, or all
   of it together;
-- demoted: signature lines and bare code, sentences leaning on the one
-  before ("It does so too."), and later sentences of a paragraph.
+- demoted: sentences of an API entry for another name than the one the
+  question writes as code ("range()" asked, "random.uniform(a, b)" found),
+  which use that name only as a word in passing; signature lines and bare
+  code, sentences leaning on the one before ("It does so too."), and later
+  sentences of a paragraph.
 
 A sentence ending in a colon is quoted only when a code block follows it in
 its passage (the code travels with it, `Sentence.code`), or inside a stretch
@@ -26,6 +29,7 @@ short to quote alone ("Single-thread."), are `Reading.fragments`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -56,6 +60,10 @@ DEFINITION_BONUS = 0.2  # "X is...", "X returns..." about an asked term (or unde
 SQUARE_FOCUS = 0.95  # a heading this focused names just what was asked ("decorator", "zip()")
 WHOLE_QUESTION_BONUS = 0.1  # holds every term of a question of several
 RAREST_BONUS = 0.15  # holds the question's rarest term
+# A passage documenting another API entry than the name the question writes as code
+# ("range()" asked, "random.uniform(a, b)" found): its relevance counts this much.
+OTHER_ENTRY_RELEVANCE = 0.5
+_IDENTIFIER = re.compile(r"[^\W\d]\w*(?:\.\w+)*")
 # "Token value for ':='.", "Return a // b.": a sentence adding at most this many words to its
 # API entry's name (symbols aside) restates the name and explains nothing...
 RESTATING_WORDS = 1
@@ -101,6 +109,43 @@ class Reading:
         """Indexes of the passages that bear on the question, most relevant first."""
         order = [i for i, r in enumerate(self.relevance) if r > 0]
         return sorted(order, key=lambda i: (-self.relevance[i], i))
+
+
+def _asked_names(query: Query) -> frozenset[str]:
+    """The names the question writes as code ("range()", "collections.namedtuple"), and the
+    last part of each dotted one: what it asks about, by name."""
+    found: set[str] = set()
+    for t in query.judged:
+        if t.is_code and _IDENTIFIER.fullmatch(t.term):
+            found.update((t.term, t.term.rsplit(".", 1)[-1]))
+    return frozenset(found)
+
+
+def _documents_another_name(passage: Passage, names: frozenset[str]) -> bool:
+    """Whether the passage is an API entry for a name the question does not ask about: the
+    question's name in its sentences is a word in passing ("in the range [start, end]")."""
+    named = code_name(passage.heading) if names and passage.heading.strip() else None
+    return named is not None and not names.intersection(terms(named[0]))
+
+
+def _without_names(
+    sentence: Sentence,
+    asked: Sequence[QuestionTerm],
+    names: frozenset[str],
+    weights: Mapping[str, float],
+    judged_weight: float,
+) -> Sentence:
+    """The sentence holding none of the question's names (see `_documents_another_name`)."""
+    passing = frozenset(t.term for t in asked if t.term in names and t.is_in(sentence.terms))
+    if not passing:
+        return sentence
+    share = sum(weights.get(t, 0.0) for t in passing) / judged_weight
+    return replace(
+        sentence,
+        terms=sentence.terms - passing,
+        own=max(sentence.own - share, 0.0),
+        overlap=max(sentence.overlap - share, 0.0),
+    )
 
 
 def read_passages(
@@ -153,12 +198,17 @@ def read_passages(
     sentences: list[Sentence] = []
     fragments: list[Sentence] = []
     judged_weight = sum(weights.get(t.term, 0.0) for t in asked) or 1.0
+    names = _asked_names(query)
     for i in relevant:
         announced = frozenset(announced_terms(passages[i]))
+        elsewhere = _documents_another_name(passages[i], names)
+        weight = RELEVANCE_WEIGHT * (OTHER_ENTRY_RELEVANCE if elsewhere else 1.0)
         # An API entry's heading names it; a heading of words is what its sentences explain.
         entry = code_name(passages[i].heading) is not None
         headed = frozenset(terms(passages[i].heading)) if entry else frozenset()
         for sentence in quotable_sentences(i, passages[i], query, weights, fragments=True):
+            if elsewhere:  # the asked name, in another entry's sentence, is a word in passing
+                sentence = _without_names(sentence, asked, names, weights, judged_weight)
             opening = sentence.line == 0 and not passages[i].part
             # An entry's first sentence speaks of what its heading names ("decorator: A function
             # returning another function..."), as far as the heading names the question.
@@ -170,7 +220,7 @@ def read_passages(
             score = (
                 OVERLAP_WEIGHT * sentence.overlap
                 + OWN_WEIGHT * sentence.own
-                + RELEVANCE_WEIGHT * relevance[i]
+                + weight * relevance[i]
                 + sentence.score
             )
             if len(asked) > 1 and all(t.is_in(sentence.terms) for t in asked):

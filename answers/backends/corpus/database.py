@@ -33,6 +33,7 @@ __all__ = [
     "frequencies",
     "passage_count",
     "passages_of",
+    "prose_with",
     "read_manifest",
     "run_script",
     "store_document",
@@ -41,6 +42,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "2"
+PROSE_LIMIT = 200  # passages read for what the documents call a symbol: plenty to see its names
 NEIGHBOUR_REACH = 6  # headings this many passages either side of a passage are its neighbours
 
 SCHEMA = """
@@ -203,6 +205,16 @@ def close_spellings(conn: sqlite3.Connection, term: str) -> list[tuple[str, int]
         (term[0], chr(ord(term[0]) + 1), len(term) - 2, len(term) + 2),
     ).fetchall()
     return [(str(t), int(d)) for t, d in rows]
+
+
+def prose_with(conn: sqlite3.Connection, term: str) -> list[str]:
+    """The text of the passages whose prose (not code) holds `term`, at most `PROSE_LIMIT`."""
+    rows = conn.execute(
+        "SELECT p.text FROM passages_fts JOIN passages p ON p.id = passages_fts.rowid "
+        "WHERE passages_fts MATCH ? LIMIT ?",
+        (f'text : "{index_token(term)}"', PROSE_LIMIT),
+    ).fetchall()
+    return [str(text) for (text,) in rows]
 
 
 def passage_count(conn: sqlite3.Connection) -> int:

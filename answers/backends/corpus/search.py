@@ -21,6 +21,7 @@ from answers.backends.corpus.database import (
     frequencies,
     passage_count,
     passages_of,
+    prose_with,
 )
 from answers.evidence import Passage
 from answers.ingest.words import index_token, stem
@@ -31,6 +32,7 @@ from answers.ranking.headings import api_named_terms, focus_of
 from answers.ranking.question import Query
 from answers.ranking.scoring import combined_score, rank_passages
 from answers.ranking.spelling import corrected
+from answers.ranking.symbols import is_symbol, symbol_names, with_symbol_names
 
 __all__ = ["CorpusMatches", "search_index"]
 
@@ -73,6 +75,10 @@ def search_index(
     if joined:
         uses = frequencies(conn, [index_token(c.term) for c in joined])
         query = with_compounds(query, lambda c: _written_as_one(conn, c, uses))
+    if any(is_symbol(t) for t in query.terms):
+        query = with_symbol_names(
+            query, lambda symbol: symbol_names(symbol, prose_with(conn, symbol))
+        )
     spelt = {index_token(term): term for term in query.search_terms}
     frequency = frequencies(conn, list(spelt))
     # A term with other words is as rare as its commonest spelling.
