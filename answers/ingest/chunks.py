@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from answers.ingest.keywords import named_keywords
 from answers.ingest.model import Block, IngestedDocument
 from answers.ingest.names import qualified
 from answers.ingest.sentences import sentence_spans
@@ -124,7 +125,7 @@ class _Chunker:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         self.part = 0
-        self.heading_spans = block.spans
+        self.heading_spans = (*block.spans, *named_keywords(block.text))
         text = block.text
         if block.kind == "term" and self.stack:
             # "maps" under "class collections.ChainMap(*maps)" says which maps it is.
@@ -146,7 +147,8 @@ class _Chunker:
                 self.flush()
             self.lines.append(piece)
             self.words += size
-        self.spans.extend(spans)
+        # Keywords the prose names without marking them ("the with statement") count as code.
+        self.spans.extend((*spans, *named_keywords(text)))
         self.last_was_prose = True
 
     def add_code(self, text: str) -> None:

@@ -5,11 +5,12 @@ folded (NFKC, case, accents), English words stemmed by Snowball (so cache,
 caches and caching meet), and code kept whole as well as in parts:
 
     terms("Use os.path.join() or **kwargs in __init__ when a == b")
-    -> ['use', 'os.path.join', 'os', 'path', 'join', 'or', '**kwargs', 'kwarg',
+    -> ['use', 'os.path.join', 'os', 'path', 'join', 'or', '**kwargs', '(**)', 'kwarg',
         'in', '__init__', 'init', 'when', 'a', '==', 'b']
 
 A dotted or underscored name (`os.path.join`, `default_factory`,
-`__init__`; `object.__init__` is `__init__` too), a starred parameter (`**kwargs`), an operator of two or more
+`__init__`; `object.__init__` is `__init__` too), a starred parameter (`**kwargs`, which
+also shares the term `(**)` with every `**name`), an operator of two or more
 characters (`==`, `!=`, `->`, `**`) and a decimal number (`0.1`, `3.11`) are
 tokens of their own; call parentheses
 (`zip()`) are not part of a name. Stop words are indexed like any word (a
@@ -35,6 +36,7 @@ __all__ = [
     "fold",
     "index_token",
     "span_terms",
+    "starred_term",
     "stem",
     "terms",
     "tokens",
@@ -170,12 +172,22 @@ def _name_tokens(value: str) -> Iterator[Token]:
     if not parts:
         return
     yield Token(name, name, is_code=True)
+    stars = len(name) - len(name.lstrip("*"))
+    if stars:
+        # "**kwargs" and "**name" are both the catch-all of keyword arguments: one shared term.
+        yield Token(name[:stars], starred_term(stars), is_code=False, part_of=name)
     last = name.rsplit(".", 1)[-1]
     if last != name and (len(_PLAIN.findall(last)) > 1 or "__" in last):
         # "object.__init__" is also `__init__`: the name its owner qualifies.
         yield Token(last, last, is_code=True, part_of=name)
     for part in parts:
         yield Token(part, stem(part), is_code=False, part_of=name)
+
+
+def starred_term(stars: int) -> str:
+    """The term every name with `stars` leading stars shares (`**kwargs`, `**name`): "(**)",
+    which no text spells, so it never meets the `**` operator."""
+    return f"({'*' * stars})"
 
 
 _KEYWORD = re.compile(r"[a-z_][a-z0-9_]*")

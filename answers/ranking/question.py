@@ -22,6 +22,7 @@ from answers.ingest.words import (
     tokens,
 )
 from answers.question import without_mentions
+from answers.ranking.keywords import keywords_named
 
 __all__ = [
     "CALLED",
@@ -236,15 +237,20 @@ def _implied(found: Sequence[Token]) -> list[Token]:
     return implied
 
 
+def is_starred(term: str) -> bool:
+    """Whether `term` is what every starred name shares (`starred_term`)."""
+    return term.startswith("(*")
+
+
 def _question_terms(question: str, *, is_context: bool = False) -> list[QuestionTerm]:
     """The question's terms in the order asked, each once (see the module docstring)."""
-    named = _set_apart(question)
     shouted = _shouted(question)
     called = {m.group(1).casefold() for m in CALLED.finditer(question)}
     found = [
         Token(t.word, t.term, is_code=True) if t.word in called and not t.part_of else t
         for t in tokens(question)
     ]
+    named = _set_apart(question) | keywords_named(found)
 
     def keep(token_word: str, is_code: bool) -> bool:
         if is_code or token_word in named or token_word in shouted:
@@ -272,9 +278,11 @@ def _question_terms(question: str, *, is_context: bool = False) -> list[Question
                 term=term,
                 word=token.word,
                 is_code=token.is_code or as_code,
-                is_part=bool(token.part_of),
+                is_part=bool(token.part_of) and not is_starred(term),
                 is_context=is_context,
                 alternatives=() if token.is_code or as_code else SYNONYMS.get(term, ()),
+                # `**kwargs` asks about any `**name` too, as a word it implies.
+                is_implied=is_starred(term),
             ),
         )
     # A part that the question also names on its own is a whole term after all.

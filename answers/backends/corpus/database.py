@@ -170,8 +170,9 @@ def store_document(
                     title_terms,
                     _spelt(passage.heading),
                     _spelt(" ".join(passage.parents)),
-                    _spelt(passage.text),
-                    f"{_spelt(searched_code)} {spans}".strip(),
+                    # Inline code (`with`) is part of the prose: it weighs as the text does.
+                    f"{_spelt(passage.text)} {spans}".strip(),
+                    _spelt(searched_code),
                 ),
             )
 
