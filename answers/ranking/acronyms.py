@@ -9,15 +9,16 @@ searches the acronym, as another word for each of the long form's terms.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from answers.ingest.acronyms import asked_keys
-from answers.ingest.words import stem, tokens
+from answers.ingest.acronyms import Acronym, acronym_key, asked_keys
+from answers.ingest.words import stem, terms, tokens
 from answers.question import without_mentions
 from answers.ranking.question import Query, QuestionTerm
 
-__all__ = ["MAX_LONG_FORMS", "Expansion", "acronym_lookups", "with_acronyms"]
+__all__ = ["MAX_LONG_FORMS", "Expansion", "acronym_lookups", "expansions_of", "with_acronyms"]
 
 MAX_LONG_FORMS = 2  # the long forms most documents give an acronym; the rest are rare asides
 MAX_ACRONYM_CHARS = 9  # "fts5", "ecdh": a longer word is no acronym
@@ -30,6 +31,14 @@ class Expansion:
     short: str
     terms: tuple[str, ...]
     documents: int = 1
+
+
+def expansions_of(documents: Iterable[Iterable[Acronym]]) -> list[Expansion]:
+    """The expansions the documents define (each document's acronyms), counted per document."""
+    counts: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    for defined in documents:
+        counts.update({(acronym_key(a.short), tuple(terms(a.long))) for a in defined})
+    return [Expansion(short, found, n) for (short, found), n in counts.items() if len(found) > 1]
 
 
 def _may_be_acronym(term: QuestionTerm) -> bool:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from answers.backends.corpus import CorpusIndex
+from answers.backends.research.pages import Page
+from answers.backends.research.passages import select_evidence, with_page_acronyms
 from answers.ingest.acronyms import defined_acronyms
+from answers.ingest.model import Block
+from answers.model import DraftSource
 from answers.ranking.acronyms import Expansion, with_acronyms
 from answers.ranking.question import analyse_question
 
@@ -80,3 +84,22 @@ def test_the_index_learns_an_acronym_from_one_page_and_finds_it_on_another(
     made_up = index.search("what is the QGL", limit=3)
     assert all(not t.alternatives for t in made_up.query.terms)
 
+
+def test_fetched_pages_teach_their_acronyms_to_the_evidence_ranking() -> None:
+    def page(url: str, title: str, text: str) -> tuple[Page, DraftSource]:
+        found = Page(url, url, title, "Docs", None, (Block("prose", text),))
+        return found, DraftSource(title=title, url=url)
+
+    pages = [
+        page(
+            "https://a.example/glossary", "Glossary", "CPython has a Global Interpreter Lock (GIL)."
+        ),
+        page(
+            "https://a.example/threads", "Threads", "The global interpreter lock runs one thread."
+        ),
+        page("https://a.example/locks", "Locks", "A lock guards a resource shared by threads."),
+    ]
+    query = with_page_acronyms(analyse_question("what is the GIL"), pages)
+    assert {t.term: t.alternatives for t in query.terms}["gil"] == ("global interpret lock",)
+    found = {p.source.url for p in select_evidence(query, pages)}
+    assert found == {"https://a.example/glossary", "https://a.example/threads"}
