@@ -50,16 +50,23 @@ def rarest_terms(
 
 
 def coverage_of(
-    query: Query, weights: Mapping[str, float], found: Collection[str], rarest: frozenset[str]
+    query: Query,
+    weights: Mapping[str, float],
+    found: Collection[str],
+    rarest: frozenset[str],
+    *,
+    named: Collection[str] = (),
 ) -> Coverage:
     """The coverage of a passage whose terms (text, headings and title) are `found`, given the
-    question's `rarest_terms`."""
+    question's `rarest_terms`; the terms its API heading is `named` after count twice (the
+    entry of str.join is about joining however it words the rest)."""
     judged = query.judged
-    total = sum(weights.get(t.term, 0.0) for t in judged)
+    topic = sum(weights.get(t, 0.0) for t in named)
+    total = sum(weights.get(t.term, 0.0) for t in judged) + topic
     if not judged or total <= 0:
         return NO_COVERAGE
     matched = frozenset(t.term for t in judged if t.is_in(found))
-    share = sum(weights.get(t, 0.0) for t in matched) / total
+    share = (sum(weights.get(t, 0.0) for t in matched) + topic) / total
     # One word of a question of several is a coincidence, however rare the word (a word it
     # implies, "operator" for `//`, was not typed: it does not make it several).
     own = {t.term for t in judged if not t.is_context and not t.is_implied}

@@ -7,12 +7,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from answers.evidence import Passage
 from answers.ingest.names import code_name
-from answers.ingest.words import STOP_WORDS, terms
+from answers.ingest.words import STOP_WORDS, stem, terms
+from answers.ranking.coverage import rarest_terms
 from answers.ranking.question import CALLED, Query
 
 __all__ = [
     "VAGUE_HEADINGS",
     "announced_terms",
+    "api_named_terms",
     "focus_of",
     "heading_focus",
     "heading_terms",
@@ -22,6 +24,7 @@ __all__ = [
 ]
 
 ATTRIBUTE_FOCUS = 0.5  # a heading naming an attribute called like the function asked for
+MIN_GLUED_WORD = 4  # "nsmallest" names smallest; a shorter word is too often a mere syllable
 HEADING_PRECISION = 0.5  # how much a heading's other words dilute how well it names a question
 
 # Headings that name no topic of their own: what they head is about the document's title.
@@ -83,8 +86,36 @@ def _whole_terms(held: Sequence[str]) -> list[str]:
 
 def _names(term: str, spoken: Collection[str]) -> bool:
     """Whether a heading's term names what was asked: it is, or it is a name qualified by
-    its owner whose last part is ("object.__init__" names `__init__`)."""
-    return term in spoken or ("." in term and term.rsplit(".", 1)[1] in spoken)
+    its owner whose last part is ("object.__init__" names `__init__`) or glues it to another
+    word ("heapq.nsmallest" names smallest, "shutil.rmtree" names tree)."""
+    if term in spoken:
+        return True
+    if "." not in term:
+        return False
+    last = term.rsplit(".", 1)[1]
+    return last in spoken
+
+
+def _glues(name: str, word: str) -> bool:
+    """Whether an identifier ends with `word` glued to what qualifies it, as names are written
+    without spaces ("nsmallest", "rmtree", "basicconfig"); the last word is what a compound is
+    ("timeout" is no time, "dictwriter" no dict)."""
+    return len(word) >= MIN_GLUED_WORD and len(name) > len(word) and name.endswith(word)
+
+
+def _glued_terms(query: Query, weights: Mapping[str, float], wholes: Iterable[str]) -> set[str]:
+    """The question's rarest own words that the last part of a heading's names ends with
+    (`_glues`): a common word ("file") ends too many names to say what one is about."""
+    lasts = [h.rsplit(".", 1)[1] for h in wholes if "." in h]
+    lasts = [last for last in lasts if last.isalpha()]
+    if not lasts:
+        return set()
+    rarest = rarest_terms(query, weights)
+    return {
+        t.term
+        for t in query.judged
+        if t.term in rarest and not t.is_code and any(_glues(last, t.term) for last in lasts)
+    }
 
 
 def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterable[str]) -> float:
@@ -105,11 +136,25 @@ def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterabl
         t.term
         for t in query.judged
         if t.is_in(heard) or any(_names(h, {t.term}) for h in wholes if "." in h)
-    }
+    } | _glued_terms(query, weights, wholes)
     share = sum(weights.get(t, 0.0) for t in found) / total
     spoken = asked | {w for t in query.judged for a in t.alternatives for w in a.split()}
-    precision = sum(1 for t in wholes if _names(t, spoken)) / len(wholes)
+    named = sum(1 for t in wholes if _names(t, spoken) or _glued_terms(query, weights, [t]))
+    precision = named / len(wholes)
     return share * (1 - HEADING_PRECISION + HEADING_PRECISION * precision)
+
+
+def api_named_terms(query: Query, weights: Mapping[str, float], heading: str) -> frozenset[str]:
+    """The question's own words an API heading is named after: its name's last part is one
+    ("str.join(iterable)" for "join a list of strings") or ends with a rare one (`_glues`)."""
+    named = code_name(heading) if heading.strip() else None
+    if named is None or "." not in named[0]:
+        return frozenset()
+    name = named[0].casefold()
+    last = name.rsplit(".", 1)[1]
+    own = {t.term for t in query.judged if not t.is_context and not t.is_code}
+    exact = {t.term for t in query.judged if t.term in own and stem(last) == t.term}
+    return frozenset(exact | (_glued_terms(query, weights, [name]) & own))
 
 
 def focus_of(query: Query, weights: Mapping[str, float], heading: str, title: str) -> float:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from answers.evidence import Passage
 from answers.ranking.bm25 import Bm25, commonest_spelling, passage_terms, term_weights
 from answers.ranking.coverage import Coverage, coverage_of, rarest_terms
-from answers.ranking.headings import focus_of
+from answers.ranking.headings import api_named_terms, focus_of
 from answers.ranking.question import Query, analyse_question
 
 __all__ = ["combined_score", "rank_passages"]
@@ -69,7 +69,8 @@ def rank_passages(
     for i, score in enumerate(raw):
         if score <= 0:
             continue
-        coverage = coverage_of(query, weights, frozenset(held[i]), rarest)
+        named = api_named_terms(query, weights, passages[i].heading)
+        coverage = coverage_of(query, weights, frozenset(held[i]), rarest, named=named)
         focus = focus_of(query, weights, passages[i].heading, passages[i].source.title)
         scored.append((combined_score(score / top, coverage, focus, passages[i].part), i))
     scored.sort(key=lambda item: (-item[0], item[1]))

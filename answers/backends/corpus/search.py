@@ -32,7 +32,7 @@ from answers.ranking.acronyms import Expansion, acronym_lookups, with_acronyms
 from answers.ranking.bm25 import Bm25, idf_of, passage_terms, term_weights
 from answers.ranking.compounds import Compound, compounds, with_compounds
 from answers.ranking.coverage import coverage_of, rarest_terms
-from answers.ranking.headings import focus_of
+from answers.ranking.headings import api_named_terms, focus_of
 from answers.ranking.question import Query
 from answers.ranking.scoring import combined_score, rank_passages
 from answers.ranking.spelling import corrected
@@ -165,7 +165,8 @@ def _rerank(
             for token in column.split()
             if token in heard
         )
-        coverage = coverage_of(query, weights, found, rarest)
+        named = api_named_terms(query, weights, str(row[2]))
+        coverage = coverage_of(query, weights, found, rarest, named=named)
         # What the heading announces: a signature's name, else the heading, else the title.
         focus = focus_of(query, weights, str(row[2]), str(row[6]))
         score = combined_score(float(str(row[12])) / top, coverage, focus, part=int(str(row[10])))
