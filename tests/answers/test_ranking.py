@@ -143,7 +143,8 @@ def test_a_question_means_the_words_documents_use_for_it() -> None:
 def test_a_question_about_a_symbol_finds_the_operator_documents_name() -> None:
     implied = [t.term for t in question_terms("what does // do") if t.is_implied]
     assert implied == [stem("operator")]
-    assert not any(t.is_implied for t in question_terms("what does **kwargs mean"))
+    starred = [t.term for t in question_terms("what does **kwargs mean") if t.is_implied]
+    assert starred == ["(**)"]  # any **name, not an operator
     assert not any(t.is_implied for t in question_terms("why if __name__ == '__main__':"))
     assert question_words("what does // do") == ["//"]  # typed, not implied
     passages = [
