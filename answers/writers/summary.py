@@ -173,7 +173,11 @@ def pick_summary(reading: Reading) -> list[list[Sentence]]:
     """The best stretches of the evidence that say different things (maximal marginal
     relevance), each a sentence or a few of one paragraph; about half the evidence at most,
     so a short answer stays short."""
-    candidates = _windows(reading) or [[s] for s in reading.sentences[:1]]
+    candidates = _windows(reading)
+    # An example shows how, not why: a question asking for a reason is answered in words.
+    if REASON_WORDS & set(words(reading.question)):
+        candidates = [w for w in candidates if _window_code(w) is None]
+    candidates = candidates or [[s] for s in reading.sentences[:1]]
     scored = sorted(
         ((_window_score(w), n, w) for n, w in enumerate(candidates)),
         key=lambda item: (-item[0], item[1]),
@@ -189,8 +193,6 @@ def pick_summary(reading: Reading) -> list[list[Sentence]]:
     top = scored[0][0] if scored else 0.0
     held = 0.0  # how much of the question the best stretch so far holds
     examples = 0  # stretches picked with their code example
-    # An example shows how, not why: a question asking for a reason is answered in words.
-    shows_examples = not REASON_WORDS & set(words(reading.question))
 
     def holds_enough(window: list[Sentence]) -> bool:
         """Past the answer, a stretch says nearly as much of the question: never padding from
@@ -229,7 +231,7 @@ def pick_summary(reading: Reading) -> list[list[Sentence]]:
         in a later place, where it would push out a claim that answers."""
         if _window_code(window) is None:
             return True
-        return shows_examples and examples < MAX_SUMMARY_CODE and (
+        return examples < MAX_SUMMARY_CODE and (
             not picked or window[0].passage == picked[0][0].passage
         )
 
