@@ -41,7 +41,7 @@ MAX_SUMMARY_CODE = 1  # a summary shows one code example at most: it is not a li
 SUMMARY_CODE_CHARS = 300  # ...and only a short one, whose lines read at a glance
 SUMMARY_CODE_LINES = 6
 EXAMPLE_GAIN = 0.1  # a stretch ending with an example of what it says answers a how-to best
-EXAMPLE_OWN_SHARE = 0.5  # ...when its lead-in itself holds this share of the question
+EXAMPLE_OWN_SHARE = 0.5  # an example's lead-in itself holds this share of the question
 REASON_WORDS = frozenset({"why"})
 
 
@@ -51,9 +51,10 @@ def summary_code(sentence: Sentence) -> str | None:
     code = sentence.code
     if not sentence.is_lead_in or code is None:
         return None
+    answers = sentence.own >= EXAMPLE_OWN_SHARE  # it says how, in the question's own words
     shown = code.strip("\n")
     short = len(shown) <= SUMMARY_CODE_CHARS and shown.count("\n") < SUMMARY_CODE_LINES
-    return code if short and _says_enough(sentence) else None
+    return code if short and _says_enough(sentence) and answers else None
 
 
 def _window_code(window: Sequence[Sentence]) -> str | None:
@@ -151,7 +152,7 @@ def _window_score(window: Sequence[Sentence]) -> float:
     alone = max(s.own for s in window)
     together = min(1.0, sum(s.own for s in window))
     score = best + WINDOW_GAIN * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
-    if _window_code(window) and window[-1].own >= EXAMPLE_OWN_SHARE:
+    if _window_code(window):
         score += EXAMPLE_GAIN  # it says how, and shows it
     return score
 
