@@ -41,10 +41,27 @@ class Bm25:
 
     def idf(self, term: str) -> float:
         """How rare a term is across the documents (0 when no document has it)."""
+        if " " in term and term not in self._frequency:
+            self._learn_phrase(term)
         return self._idf.get(term, 0.0)
 
     def document_frequency(self, term: str) -> int:
+        if " " in term and term not in self._frequency:
+            self._learn_phrase(term)
         return self._frequency.get(term, 0)
+
+    def _learn_phrase(self, phrase: str) -> None:
+        """A phrase ("write ahead log", an acronym's long form) counts where all its words are,
+        as often as its scarcest word."""
+        found = [min(counts.get(w, 0) for w in phrase.split()) for counts in self._counts]
+        df = sum(1 for tf in found if tf)
+        self._frequency[phrase] = df
+        if df:
+            n = len(self._counts)
+            self._idf[phrase] = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            for counts, tf in zip(self._counts, found, strict=True):
+                if tf:
+                    counts[phrase] = tf
 
     def score(
         self, query: Iterable[str], index: int, weights: Mapping[str, float] | None = None
@@ -53,6 +70,8 @@ class Bm25:
         norm = self.k1 * (1 - self.b + self.b * self._lengths[index] / (self._average or 1.0))
         total = 0.0
         for term in dict.fromkeys(query):
+            if " " in term and term not in self._frequency:
+                self._learn_phrase(term)
             tf = counts.get(term, 0)
             if tf:
                 factor = weights.get(term, 1.0) if weights is not None else 1.0

@@ -138,7 +138,7 @@ def heading_focus(query: Query, weights: Mapping[str, float], announced: Iterabl
         if t.is_in(heard) or any(_names(h, {t.term}) for h in wholes if "." in h)
     } | _glued_terms(query, weights, wholes)
     share = sum(weights.get(t, 0.0) for t in found) / total
-    spoken = asked | {a for t in query.judged for a in t.alternatives}
+    spoken = asked | {w for t in query.judged for a in t.alternatives for w in a.split()}
     named = sum(1 for t in wholes if _names(t, spoken) or _glued_terms(query, weights, [t]))
     precision = named / len(wholes)
     return share * (1 - HEADING_PRECISION + HEADING_PRECISION * precision)

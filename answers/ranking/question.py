@@ -137,12 +137,17 @@ class QuestionTerm:
     is_code: bool = False  # a name or operator (`os.path.join`, `==`)
     is_part: bool = False  # a plain part of a code term ("join" of "os.path.join")
     is_context: bool = False  # from an earlier question, not this one
-    alternatives: tuple[str, ...] = ()  # other words for the same thing ("folder": directory)
+    # Other words for the same thing ("folder": directory); one of several words is a phrase
+    # held when all its words are ("wal": "write ahead log").
+    alternatives: tuple[str, ...] = ()
     is_implied: bool = False  # not typed but meant: "size" for "how big", "enable" for "turn on"
 
     def is_in(self, found: Collection[str]) -> bool:
         """Whether `found` holds the term or one of its other words."""
-        return self.term in found or any(a in found for a in self.alternatives)
+        return self.term in found or any(
+            a in found or (" " in a and all(w in found for w in a.split()))
+            for a in self.alternatives
+        )
 
     @property
     def factor(self) -> float:

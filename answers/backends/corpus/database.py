@@ -18,6 +18,7 @@ from datetime import date
 from answers.backends.corpus.documents import PARSER_VERSION, Chunk, Document
 from answers.backends.corpus.folder import ScannedFile
 from answers.evidence import CodeBlock, Passage
+from answers.ingest.acronyms import acronym_key, defined_acronyms
 from answers.ingest.words import index_token, span_terms, terms
 from answers.model import DraftSource
 
@@ -27,12 +28,14 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "Known",
+    "acronyms_for",
     "close_spellings",
     "create_schema",
     "forget",
     "frequencies",
     "passage_count",
     "passages_of",
+    "phrase_count",
     "prose_with",
     "read_manifest",
     "run_script",
@@ -41,7 +44,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 PROSE_LIMIT = 200  # passages read for what the documents call a symbol: plenty to see its names
 NEIGHBOUR_REACH = 6  # headings this many passages either side of a passage are its neighbours
 
@@ -56,6 +59,11 @@ CREATE TABLE IF NOT EXISTS passages(
     heading TEXT NOT NULL, parents TEXT NOT NULL, text TEXT NOT NULL, code TEXT NOT NULL,
     part INTEGER NOT NULL, spans TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS passages_by_path ON passages(path, ordinal);
+CREATE TABLE IF NOT EXISTS acronyms(
+    path TEXT NOT NULL, short TEXT NOT NULL, long TEXT NOT NULL, first TEXT NOT NULL,
+    terms TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS acronyms_by_short ON acronyms(short);
+CREATE INDEX IF NOT EXISTS acronyms_by_first ON acronyms(first);
 """
 # The columns hold search terms (`answers.ingest.words.terms`, spelt by `index_token`), not
 # text: the tokenizer only splits them at spaces, so names and operators stay whole.
@@ -85,7 +93,7 @@ def create_schema(conn: sqlite3.Connection) -> bool:
     run_script(conn, SCHEMA)
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     if row is not None and row[0] != version:  # made by another version: start again
-        for table in ("files", "passages", "passages_fts"):
+        for table in ("files", "passages", "passages_fts", "acronyms"):
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         run_script(conn, SCHEMA)
     try:
@@ -142,6 +150,7 @@ def store_document(
             len(found),
         ),
     )
+    _store_acronyms(conn, document, found)
     title_terms = _spelt(document.title)
     for passage in found:
         code = json.dumps([[c.after, c.text] for c in passage.code], ensure_ascii=False)
@@ -176,6 +185,41 @@ def store_document(
             )
 
 
+def _store_acronyms(conn: sqlite3.Connection, document: Document, found: list[Chunk]) -> None:
+    """The acronyms the document defines, each with the terms of its long form."""
+    headings = dict.fromkeys(h for p in found for h in (p.heading, *p.parents) if h)
+    for acronym in defined_acronyms(document.title, headings, document.text):
+        long_terms = terms(acronym.long)
+        if len(long_terms) > 1:
+            conn.execute(
+                "INSERT INTO acronyms(path, short, long, first, terms) VALUES (?, ?, ?, ?, ?)",
+                (
+                    document.path,
+                    acronym_key(acronym.short),
+                    acronym.long,
+                    long_terms[0],
+                    " ".join(long_terms),
+                ),
+            )
+
+
+def acronyms_for(
+    conn: sqlite3.Connection, shorts: list[str], firsts: list[str]
+) -> list[tuple[str, str, int]]:
+    """The (acronym, terms of a long form, documents defining it) pairs whose acronym is one
+    of `shorts` or whose long form starts with one of `firsts`."""
+    if not shorts and not firsts:
+        return []
+    short_marks = ", ".join("?" for _ in shorts)
+    first_marks = ", ".join("?" for _ in firsts)
+    rows = conn.execute(
+        "SELECT short, terms, COUNT(DISTINCT path) FROM acronyms "
+        f"WHERE short IN ({short_marks}) OR first IN ({first_marks}) GROUP BY short, terms",
+        [*shorts, *firsts],
+    ).fetchall()
+    return [(str(short), str(found), int(count)) for short, found, count in rows]
+
+
 def forget(conn: sqlite3.Connection, path: str, *, has_fts: bool) -> None:
     if has_fts:
         conn.execute(
@@ -183,6 +227,7 @@ def forget(conn: sqlite3.Connection, path: str, *, has_fts: bool) -> None:
             (path,),
         )
     conn.execute("DELETE FROM passages WHERE path = ?", (path,))
+    conn.execute("DELETE FROM acronyms WHERE path = ?", (path,))
     conn.execute("DELETE FROM files WHERE path = ?", (path,))
 
 
@@ -215,6 +260,14 @@ def prose_with(conn: sqlite3.Connection, term: str) -> list[str]:
         (f'text : "{index_token(term)}"', PROSE_LIMIT),
     ).fetchall()
     return [str(text) for (text,) in rows]
+
+
+def phrase_count(conn: sqlite3.Connection, spelt: str) -> int:
+    """How many passages hold the words (spelt, space-separated) one after the other."""
+    (count,) = conn.execute(
+        "SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", (f'"{spelt}"',)
+    ).fetchone()
+    return int(count)
 
 
 def passage_count(conn: sqlite3.Connection) -> int:

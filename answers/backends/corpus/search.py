@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from answers.backends.corpus.database import (
     PASSAGE_COLUMNS,
+    acronyms_for,
     close_spellings,
     frequencies,
     passage_count,
     passages_of,
+    phrase_count,
     prose_with,
 )
 from answers.evidence import Passage
 from answers.ingest.words import index_token, stem
+from answers.ranking.acronyms import Expansion, acronym_lookups, with_acronyms
 from answers.ranking.bm25 import Bm25, idf_of, passage_terms, term_weights
 from answers.ranking.compounds import Compound, compounds, with_compounds
 from answers.ranking.coverage import coverage_of, rarest_terms
@@ -79,14 +83,19 @@ def search_index(
         query = with_symbol_names(
             query, lambda symbol: symbol_names(symbol, prose_with(conn, symbol))
         )
-    spelt = {index_token(term): term for term in query.search_terms}
-    frequency = frequencies(conn, list(spelt))
+    shorts, firsts = acronym_lookups(query)
+    expansions = acronyms_for(conn, shorts, firsts)
+    if expansions:
+        query = with_acronyms(query, [Expansion(a, tuple(t.split()), n) for a, t, n in expansions])
+    spelt = {_spelling(term): term for term in query.search_terms}
+    frequency = frequencies(conn, [s for s in spelt if " " not in s])
+    frequency.update({s: phrase_count(conn, s) for s in spelt if " " in s})
     # A term with other words is as rare as its commonest spelling.
     others = {t.term: t.alternatives for t in query.terms}
 
     def passages_with(term: str) -> int:
         spellings = (term, *others.get(term, ()))
-        return max(frequency.get(index_token(s), 0) for s in spellings)
+        return max(frequency.get(_spelling(s), 0) for s in spellings)
 
     weights = term_weights(
         query,
@@ -108,7 +117,7 @@ def search_index(
     except sqlite3.OperationalError as exc:
         log.warning("corpus search failed for %r: %s", query.question[:80], exc)
         return CorpusMatches(query, [], weights)
-    ranked = _rerank(query, weights, spelt, frequency, rows)[:limit]
+    ranked = _rerank(query, weights, spelt, passages_with, rows)[:limit]
     found = passages_of(conn, [row for _, row in ranked])
     scored = [
         replace(p, score=round(score, 6)) for p, (score, _) in zip(found, ranked, strict=True)
@@ -122,37 +131,39 @@ def _written_as_one(conn: sqlite3.Connection, compound: Compound, uses: dict[str
     joined = uses.get(index_token(compound.term), 0)
     if joined < MIN_JOIN_USES:
         return False
-    phrase = " ".join(index_token(stem(part)) for part in compound.parts)
-    (apart,) = conn.execute(
-        "SELECT COUNT(*) FROM passages_fts WHERE passages_fts MATCH ?", (f'"{phrase}"',)
-    ).fetchone()
-    return joined > int(apart)
+    return joined > phrase_count(conn, " ".join(index_token(stem(p)) for p in compound.parts))
+
+
+def _spelling(term: str) -> str:
+    """A term as the index spells it; the words of a phrase ("write ahead log") each so."""
+    return " ".join(index_token(word) for word in term.split(" "))
 
 
 def _rerank(
     query: Query,
     weights: dict[str, float],
     spelt: dict[str, str],
-    frequency: dict[str, int],
+    passages_with: Callable[[str], int],
     rows: list[tuple[object, ...]],
 ) -> list[tuple[float, tuple[object, ...]]]:
     """Candidates scored by BM25 (scaled to the best) and the share of the question each
     holds, with its heading; ties keep the index's order."""
     top = max((float(str(row[12])) for row in rows), default=0.0) or 1.0
-    present = frozenset(
-        t.term
-        for t in query.terms
-        if any(frequency.get(index_token(s), 0) for s in (t.term, *t.alternatives))
-    )
+    present = frozenset(t.term for t in query.terms if passages_with(t.term))
+    # A column token is a question term, or a word of a phrase searched ("write ahead log").
+    heard = {token: term for token, term in spelt.items() if " " not in token}
+    for spelling, term in spelt.items():
+        if " " in spelling:
+            heard.update(zip(spelling.split(" "), term.split(" "), strict=True))
     rarest = rarest_terms(query, weights, present)
     scored: list[tuple[float, int, tuple[object, ...]]] = []
     for n, row in enumerate(rows):
         title, heading, parents, text, code = (str(v) for v in row[13:18])
         found = frozenset(
-            spelt[token]
+            heard[token]
             for column in (title, heading, parents, text, code)
             for token in column.split()
-            if token in spelt
+            if token in heard
         )
         named = api_named_terms(query, weights, str(row[2]))
         coverage = coverage_of(query, weights, found, rarest, named=named)

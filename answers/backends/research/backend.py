@@ -22,7 +22,12 @@ from typing import Literal
 from answers.backends.research.fetch import FetchOutcome, PageFetcher
 from answers.backends.research.llm import LLMBadOutput, LLMError, LLMUnavailable, LLMWriter
 from answers.backends.research.pages import DEFAULT_PAGE_TTL, Page, PageCache
-from answers.backends.research.passages import MAX_EVIDENCE, PER_SOURCE, select_evidence
+from answers.backends.research.passages import (
+    MAX_EVIDENCE,
+    PER_SOURCE,
+    select_evidence,
+    with_page_acronyms,
+)
 from answers.backends.research.queries import MAX_QUERIES, plan_queries
 from answers.backends.research.search import (
     MAX_PAGES,
@@ -127,6 +132,7 @@ class ResearchBackend:
             Progress(Stage.SEARCHING, len(queries), len(queries), f"{len(picked)} pages found"),
         )
         reading = await self._read(picked, progress)
+        query = with_page_acronyms(query, reading.pages)
         evidence = select_evidence(
             query, reading.pages, limit=self.max_evidence, per_source=self.per_source
         )

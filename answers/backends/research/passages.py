@@ -16,12 +16,21 @@ from dataclasses import replace
 
 from answers.backends.research.pages import Page
 from answers.evidence import Passage
+from answers.ingest.acronyms import Acronym, defined_acronyms
 from answers.ingest.chunks import MAX_PARAGRAPH_WORDS, chunk_document
 from answers.model import DraftSource
+from answers.ranking.acronyms import expansions_of, with_acronyms
 from answers.ranking.question import Query, analyse_question
 from answers.ranking.scoring import rank_passages
 
-__all__ = ["MAX_EVIDENCE", "MAX_WORDS", "PER_SOURCE", "page_passages", "select_evidence"]
+__all__ = [
+    "MAX_EVIDENCE",
+    "MAX_WORDS",
+    "PER_SOURCE",
+    "page_passages",
+    "select_evidence",
+    "with_page_acronyms",
+]
 
 MAX_WORDS = MAX_PARAGRAPH_WORDS
 MAX_EVIDENCE = 16
@@ -60,6 +69,18 @@ def page_passages(page: Page, source: DraftSource) -> list[Passage]:
             )
         )
     return [p for p in passages if p.text.strip()]
+
+
+def _acronyms(page: Page) -> list[Acronym]:
+    headings = [b.text for b in page.blocks if b.kind == "heading"]
+    text = "\n".join(b.text for b in page.blocks if b.kind == "prose")
+    return defined_acronyms(page.title, headings, text)
+
+
+def with_page_acronyms(query: Query, sourced_pages: Sequence[tuple[Page, DraftSource]]) -> Query:
+    """`query` searching an acronym's long form (and a long form's acronym) as the pages read
+    define them (`answers.ranking.acronyms`)."""
+    return with_acronyms(query, expansions_of(_acronyms(page) for page, _ in sourced_pages))
 
 
 def select_evidence(
