@@ -41,7 +41,7 @@ from answers.writers.sections import (
     section_runs,
     unique_heading,
 )
-from answers.writers.summary import leave_for_sections, pick_summary
+from answers.writers.summary import leave_for_sections, pick_summary, summary_code
 
 __all__ = ["write_extractive"]
 
@@ -93,21 +93,21 @@ def write_extractive(
     sources: dict[str, int] = {}
     draft_sources: list[DraftSource] = []
 
-    def claim(run: list[Sentence], *, with_code: bool) -> DraftClaim:
+    def claim(run: list[Sentence], code: str | None) -> DraftClaim:
         passage = passages[run[0].passage]
         index = sources.get(passage.source.url)
         if index is None:
             index = sources[passage.source.url] = len(draft_sources)
             draft_sources.append(passage.source)
-        code = run[-1].code if with_code else None
         return DraftClaim(text=passage.text[run[0].start : run[-1].end], cites=(index,), code=code)
 
-    # A stretch that reads on into the next paragraph is quoted paragraph by paragraph.
+    # A stretch that reads on into the next paragraph is quoted paragraph by paragraph; only a
+    # short example travels with a summary claim.
     summary_claims = tuple(
-        claim(part, with_code=False) for run in summary_runs for part in _by_line(run)
+        claim(part, summary_code(part[-1])) for run in summary_runs for part in _by_line(run)
     )
     draft_sections = tuple(
-        DraftSection(heading=heading, claims=tuple(claim(run, with_code=True) for run in runs))
+        DraftSection(heading=heading, claims=tuple(claim(run, run[-1].code) for run in runs))
         for heading, runs in section_claims
     )
     return Draft(

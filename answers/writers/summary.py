@@ -4,13 +4,16 @@ The summary leads with the stretch that answers; past it, a stretch must hold
 at least half as much of the question (a passage sharing a word with it does
 not pad the summary), and for "X vs Y" it says what each side is. Stretches
 are picked by maximal marginal relevance, a sentence or a few of one
-paragraph, or a lead-in with the list item that answers.
+paragraph, or a lead-in with the list item that answers, or a sentence with the short code
+example it introduces ("use the ** operator to calculate powers:" and `5 ** 2`): for a
+how-to, a short example is often the best answer there is, so one such claim may lead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from answers.ingest.words import words
 from answers.ranking.comparison import question_sides
 from answers.ranking.headings import announced_terms
 from answers.ranking.question import QuestionTerm
@@ -18,7 +21,7 @@ from answers.writers.quotable import MIN_CLAIM_WORDS, Sentence
 from answers.writers.reading import Reading
 from answers.writers.sections import Group, strong_groups
 
-__all__ = ["leave_for_sections", "pick_summary"]
+__all__ = ["leave_for_sections", "pick_summary", "summary_code"]
 
 MIN_SUMMARY_CLAIMS = 1
 MAX_SUMMARY_CLAIMS = 4
@@ -34,6 +37,28 @@ MAX_SUMMARY_CHARS = 1000  # past the first claim, the summary stops growing here
 WINDOW_GAIN = 0.3  # a stretch's score gains this for the question's words its others add
 WINDOW_LENGTH_COST = 0.03
 SUMMARY_SHARE_OF_EVIDENCE = 0.5  # the summary quotes at most about half the distinct sentences
+MAX_SUMMARY_CODE = 1  # a summary shows one code example at most: it is not a listing
+SUMMARY_CODE_CHARS = 300  # ...and only a short one, whose lines read at a glance
+SUMMARY_CODE_LINES = 6
+EXAMPLE_GAIN = 0.1  # a stretch ending with an example of what it says answers a how-to best
+EXAMPLE_OWN_SHARE = 0.5  # an example's lead-in itself holds this share of the question
+REASON_WORDS = frozenset({"why"})
+
+
+def summary_code(sentence: Sentence) -> str | None:
+    """The short code example a lead-in ("...to calculate powers:") introduces, which the
+    summary may quote with it; None for any other sentence or a longer block."""
+    code = sentence.code
+    if not sentence.is_lead_in or code is None:
+        return None
+    answers = sentence.own >= EXAMPLE_OWN_SHARE  # it says how, in the question's own words
+    shown = code.strip("\n")
+    short = len(shown) <= SUMMARY_CODE_CHARS and shown.count("\n") < SUMMARY_CODE_LINES
+    return code if short and _says_enough(sentence) and answers else None
+
+
+def _window_code(window: Sequence[Sentence]) -> str | None:
+    return summary_code(window[-1])
 
 
 def _likeness(a: Sentence, b: Sentence) -> float:
@@ -47,10 +72,11 @@ def _windows(reading: Reading) -> list[list[Sentence]]:
     quote: consecutive within one paragraph, or on from a paragraph that ends by introducing a
     list ("...provides the following mechanisms:") into one of the next LIST_REACH paragraphs
     (the item that answers); never starting with a sentence that leans on the one before, never
-    holding a lead-in to code, never ending with a sentence that cannot be quoted alone."""
+    holding a lead-in to code unless it ends with one and its short example, never ending with a
+    sentence that cannot be quoted alone."""
     by_passage: dict[int, list[Sentence]] = {}
     for sentence in (*reading.sentences, *reading.fragments):
-        if not (sentence.is_lead_in and sentence.code_follows):
+        if not (sentence.is_lead_in and sentence.code_follows) or summary_code(sentence):
             by_passage.setdefault(sentence.passage, []).append(sentence)
     found: list[list[Sentence]] = []
     for passage in by_passage.values():
@@ -65,7 +91,10 @@ def _windows(reading: Reading) -> list[list[Sentence]]:
             growing = [[first]]
             while growing:
                 window = growing.pop()
-                if not window[-1].is_fragment:
+                # An example quoted in the summary stands alone: no "and so, as above:" before it.
+                if not window[-1].is_fragment and not (
+                    window[0].is_dependent and _window_code(window)
+                ):
                     found.append(window)
                 size = sum(len(s.text) + 1 for s in window)
                 in_list = any(s.is_lead_in for s in window[:-1])
@@ -122,7 +151,15 @@ def _window_score(window: Sequence[Sentence]) -> float:
     best = max(s.score - (FRAGMENT_DISCOUNT if s.is_fragment else 0.0) for s in window)
     alone = max(s.own for s in window)
     together = min(1.0, sum(s.own for s in window))
-    return best + WINDOW_GAIN * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
+    score = best + WINDOW_GAIN * (together - alone) - WINDOW_LENGTH_COST * (len(window) - 1)
+    if _window_code(window):
+        score += EXAMPLE_GAIN  # it says how, and shows it
+    return score
+
+
+def _length(window: Sequence[Sentence]) -> int:
+    """What a stretch takes of the summary: its text, and the code example it ends with."""
+    return sum(len(s.text) for s in window) + len(_window_code(window) or "")
 
 
 def _window_overlap(window: Sequence[Sentence]) -> float:
@@ -137,7 +174,11 @@ def pick_summary(reading: Reading) -> list[list[Sentence]]:
     """The best stretches of the evidence that say different things (maximal marginal
     relevance), each a sentence or a few of one paragraph; about half the evidence at most,
     so a short answer stays short."""
-    candidates = _windows(reading) or [[s] for s in reading.sentences[:1]]
+    candidates = _windows(reading)
+    # An example shows how, not why: a question asking for a reason is answered in words.
+    if REASON_WORDS & set(words(reading.question)):
+        candidates = [w for w in candidates if _window_code(w) is None]
+    candidates = candidates or [[s] for s in reading.sentences[:1]]
     scored = sorted(
         ((_window_score(w), n, w) for n, w in enumerate(candidates)),
         key=lambda item: (-item[0], item[1]),
@@ -152,6 +193,7 @@ def pick_summary(reading: Reading) -> list[list[Sentence]]:
     size = 0
     top = scored[0][0] if scored else 0.0
     held = 0.0  # how much of the question the best stretch so far holds
+    examples = 0  # stretches picked with their code example
 
     def holds_enough(window: list[Sentence]) -> bool:
         """Past the answer, a stretch says nearly as much of the question: never padding from
@@ -183,15 +225,25 @@ def pick_summary(reading: Reading) -> list[list[Sentence]]:
 
     def fits(item: tuple[float, int, list[Sentence]], cutoff: float, room: int) -> bool:
         """Past the first, a stretch scores `cutoff` of the best one and fits the summary."""
-        length = sum(len(s.text) for s in item[2])
-        return not picked or (item[0] >= cutoff * top and length <= room)
+        return not picked or (item[0] >= cutoff * top and _length(item[2]) <= room)
+
+    def may_show(window: list[Sentence]) -> bool:
+        """An example leads, or shows what the leading passage says: never one from elsewhere
+        in a later place, where it would push out a claim that answers."""
+        if _window_code(window) is None:
+            return True
+        return examples < MAX_SUMMARY_CODE and (
+            not picked or window[0].passage == picked[0][0].passage
+        )
 
     # A side not said yet may take one more stretch than the evidence would allow.
     while (len(picked) < limit or (unsaid() and len(picked) <= limit)) and scored:
         fresh = [
             item
             for item in scored
-            if not any(s.text in taken for s in item[2]) and holds_enough(item[2])
+            if not any(s.text in taken for s in item[2])
+            and holds_enough(item[2])
+            and may_show(item[2])
         ]
         if not fresh:
             break
@@ -205,10 +257,10 @@ def pick_summary(reading: Reading) -> list[list[Sentence]]:
         elif len(picked) >= limit or not fits(choice, SUMMARY_CUTOFF, room):
             break
         best = choice[2]
-        length = sum(len(s.text) for s in best)
         picked.append(best)
         taken |= {s.text for s in best}
-        size += length
+        size += _length(best)
+        examples += _window_code(best) is not None
         held = max(held, _window_overlap(best))
     # Stretches of one passage in their own order, passages in the order first picked; two
     # that meet in one paragraph read as one claim.

@@ -15,6 +15,7 @@ from adapters.discord.render import (
     MAX_CUSTOM_ID_CHARS,
     MAX_LABEL_CHARS,
     MAX_TEXT_CHARS,
+    SUMMARY_CHARS,
     render_answer,
 )
 from adapters.discord.section_reader import render_section, render_sources
@@ -206,3 +207,29 @@ def test_a_blank_follow_up_gets_no_button_discord_would_refuse() -> None:
     every = walk(view.to_components())
     labels = [c["label"] for c in every if c.get("custom_id", "").startswith("fb:v1:ask:")]
     assert labels == ["Two?"]
+
+
+# What the extractive writer's summary may now hold: a how-to sentence with its short example
+# (at most 6 lines, 300 characters), between claims of prose that fill the summary's budget.
+EXAMPLE = "\n".join(f">>> 2 ** {n}  # 2 to the power of {n}\n{2**n}" for n in (5, 7, 10))
+
+
+def test_a_summary_claim_shows_its_example_as_a_code_block_within_discords_limits() -> None:
+    prose = "The power operator binds more tightly than unary operators on its left. " * 4
+    answer = small_answer(
+        summary=(
+            DraftClaim("With it, you can use the ** operator to calculate powers:", (0,), EXAMPLE),
+            *(DraftClaim(prose.strip(), (0,)) for _ in range(4)),
+        )
+    )
+    view = render_answer(answer)
+    assert discord_problems(view) == []
+    summary = texts(view.to_components())[1]
+    assert len(summary) <= SUMMARY_CHARS
+    lines = summary.splitlines()
+    start = lines.index("```")
+    assert lines[start - 1].startswith("With it, you can use the \\*\\* operator")
+    assert "\n".join(lines[start + 1 : start + 7]) == EXAMPLE
+    assert lines[start + 7] == "```"
+    assert lines[start + 8].startswith("The power operator binds")  # prose on its own line
+    assert "…" in lines[-1]  # the prose past the budget is cut (its citation kept)

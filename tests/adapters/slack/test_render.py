@@ -275,3 +275,33 @@ def test_a_blank_follow_up_gets_no_button_slack_would_refuse() -> None:
     assert problems(message) == []
     actions = next(b for b in message["blocks"] if b["type"] == "actions")
     assert [FollowUpRef.decode(e["value"]).index for e in actions["elements"]] == [1]
+
+
+# What the extractive writer's summary may now hold: a how-to sentence with its short example
+# (at most 6 lines, 300 characters), between claims of prose that fill the summary's budget.
+EXAMPLE = "\n".join(f">>> 2 ** {n}  # 2 to the power of {n}\n{2**n}" for n in (5, 7, 10))
+
+
+def summary_with_example() -> Answer:
+    prose = "The power operator binds more tightly than unary operators on its left. " * 4
+    return small_answer(
+        summary=(
+            DraftClaim("With it, you can use the ** operator to calculate powers:", (0,), EXAMPLE),
+            DraftClaim(prose.strip(), (0,)),
+            DraftClaim(prose.strip(), (0,)),
+        )
+    )
+
+
+def test_a_summary_claim_shows_its_example_as_a_code_block_within_slacks_limits() -> None:
+    answer = summary_with_example()
+    for sections in ("container", "buttons"):
+        message = render_report(answer, sections=sections)  # type: ignore[arg-type]
+        assert problems(message) == []
+        summary = message["blocks"][2]["text"]["text"]
+        lines = summary.splitlines()
+        start = lines.index("```")
+        assert lines[start - 1].startswith("With it, you can use the ** operator")
+        assert "\n".join(lines[start + 1 : start + 7]) == EXAMPLE.replace(">", "&gt;")
+        assert lines[start + 7] == "```"
+        assert lines[start + 8].startswith("The power operator binds")  # prose on its own line
