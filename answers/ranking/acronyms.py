@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from answers.ingest.acronyms import Acronym, acronym_key, asked_keys
 from answers.ingest.words import stem, terms, tokens
@@ -91,12 +91,4 @@ def with_acronyms(query: Query, expansions: Iterable[Expansion]) -> Query:
         if _holds_run(asked, found.terms) and acronym not in asked:
             for term in found.terms:
                 extra.setdefault(term, []).append(acronym)
-    if not extra:
-        return query
-    terms = tuple(
-        replace(t, alternatives=tuple(dict.fromkeys((*t.alternatives, *extra[t.term]))))
-        if t.term in extra and not t.is_code and not t.is_context
-        else t
-        for t in query.terms
-    )
-    return replace(query, terms=terms)
+    return query.with_alternatives(extra)

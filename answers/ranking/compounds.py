@@ -11,7 +11,7 @@ never searches for a word no document has.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from answers.ingest.words import QUESTION_FILLER, STOP_WORDS, stem, tokens
 from answers.question import without_mentions
@@ -76,12 +76,4 @@ def with_compounds(query: Query, written: Callable[[Compound], bool]) -> Query:
         if written(c):
             for part in c.parts:
                 joins.setdefault(stem(part), []).append(c.term)
-    if not joins:
-        return query
-    terms = tuple(
-        replace(t, alternatives=tuple(dict.fromkeys((*t.alternatives, *joins[t.term]))))
-        if t.term in joins and not t.is_code and not t.is_context
-        else t
-        for t in query.terms
-    )
-    return Query(question=query.question, terms=terms)
+    return query.with_alternatives(joins)

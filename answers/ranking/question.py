@@ -8,7 +8,7 @@ question's terms at lower weight.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from answers.ingest.words import (
@@ -187,6 +187,19 @@ class Query:
     def judged(self) -> tuple[QuestionTerm, ...]:
         """The terms coverage is judged on: whole terms, not the parts of a name."""
         return tuple(t for t in self.terms if not t.is_part)
+
+    def with_alternatives(self, extra: Mapping[str, Sequence[str]]) -> Query:
+        """The query with more words for some of its plain terms (`extra`: term -> words),
+        as acronyms and joined words add them; code and an earlier question's terms keep theirs."""
+        if not extra:
+            return self
+        terms = tuple(
+            replace(t, alternatives=tuple(dict.fromkeys((*t.alternatives, *extra[t.term]))))
+            if t.term in extra and not t.is_code and not t.is_context
+            else t
+            for t in self.terms
+        )
+        return replace(self, terms=terms)
 
     def __bool__(self) -> bool:
         return bool(self.terms)
