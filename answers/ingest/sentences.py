@@ -3,7 +3,7 @@
 A line break always ends a sentence (paragraphs, list items and headings stay
 apart). Inside a line a sentence ends at `.`, `!`, `?` or `…` followed by
 white space, unless the word before the full stop is a known abbreviation or
-an initial (a lower-case start does not stop a split: "factbot" and "iOS"
+an initial, or an ellipsis ("if... elif...") goes on in lower case (a lower-case start does not stop a split: "factbot" and "iOS"
 begin sentences too); CJK full stops end a sentence without needing a space. No model, no downloads, deterministic.
 """
 
@@ -41,8 +41,9 @@ def _is_boundary(text: str, match: re.Match[str], line_start: int) -> bool:
     if match.end() >= len(text) or text[match.end()] == "\n":
         return True
     starts_lower = text[match.end() : match.end() + LOOK_AROUND_CHARS].lstrip()[:1].islower()
-    if starts_lower and (mark[-1] in "\"'”’»)]" or mark[0] in "?!…"):
-        return False  # a quoted question or an aside inside the sentence: '"Why?" and then'
+    if starts_lower and (mark[-1] in "\"'”’»)]" or mark[0] in "?!…" or mark.startswith("..")):
+        # A quoted question or an aside inside the sentence: '"Why?" and then', "if... elif".
+        return False
     if mark.startswith(".") and len(mark.rstrip("\"'”’»)]")) == 1:
         # A short window: an abbreviation is short, and searching back to the line's start
         # for every full stop made one long paragraph cost quadratic time.

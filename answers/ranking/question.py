@@ -82,6 +82,7 @@ _SHOUTED = re.compile(r"\b[A-Z]{2,}\b")  # "is LIKE case sensitive": a keyword, 
 SYNONYM_GROUPS = (
     "folder directory",
     "delete remove erase",
+    "change modify alter",
     "pick choose choice",
     "item element",
     "pause sleep suspend",

@@ -14,6 +14,8 @@ with its offsets and a score for how well it answers:
 - definitional sentences ("X is…", "X returns…") about an asked term;
 - sentences holding the question's rarest term, much of the question, or all
   of it together;
+- for a question built on a premise ("why does range(1, 10) include 10?"), a
+  sentence saying "not" or "never" of what it asks (`premise`);
 - demoted: sentences of an API entry for another name than the one the
   question writes as code ("range()" asked, "random.uniform(a, b)" found),
   which use that name only as a word in passing; signature lines and bare
@@ -40,6 +42,7 @@ from answers.ranking.bm25 import Bm25, commonest_spelling, passage_terms, term_w
 from answers.ranking.coverage import Coverage, best_coverage, rarest_terms
 from answers.ranking.headings import announced_terms, focus_of
 from answers.ranking.question import Query, QuestionTerm, analyse_question
+from answers.writers.premise import has_premise, negates
 from answers.writers.quotable import Sentence, defines, quotable_sentences
 
 __all__ = ["Reading", "read_passages"]
@@ -60,6 +63,7 @@ DEFINITION_BONUS = 0.2  # "X is...", "X returns..." about an asked term (or unde
 SQUARE_FOCUS = 0.95  # a heading this focused names just what was asked ("decorator", "zip()")
 WHOLE_QUESTION_BONUS = 0.1  # holds every term of a question of several
 RAREST_BONUS = 0.15  # holds the question's rarest term
+CONTRADICTION_BONUS = 0.15  # says "not"/"never" of what a question built on a premise asks
 # A passage documenting another API entry than the name the question writes as code
 # ("range()" asked, "random.uniform(a, b)" found): its relevance counts this much.
 OTHER_ENTRY_RELEVANCE = 0.5
@@ -199,6 +203,7 @@ def read_passages(
     fragments: list[Sentence] = []
     judged_weight = sum(weights.get(t.term, 0.0) for t in asked) or 1.0
     names = _asked_names(query)
+    premise = has_premise(question)
     for i in relevant:
         announced = frozenset(announced_terms(passages[i]))
         elsewhere = _documents_another_name(passages[i], names)
@@ -230,6 +235,8 @@ def read_passages(
                 score += RAREST_BONUS
             if defines(sentence.text, asked_terms):
                 score += DEFINITION_BONUS
+            if premise and sentence.own > 0 and negates(sentence.text):
+                score += CONTRADICTION_BONUS  # "why does X include 10?": "...is never part of"
             if entry and _restates(sentence.text, headed):
                 score -= RESTATING_PENALTY
             # Kept apart: sections are chosen for what their sentences say, not for where

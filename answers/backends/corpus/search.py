@@ -5,7 +5,8 @@ re-ranking by the share of the question each passage holds and what its
 heading announces (`answers.ranking`); a question term no passage has is
 first corrected to the closest spelling the index holds, and two question
 words the documents write as one ("back up": backup) are searched as that
-word too (`answers.ranking.compounds`). An SQLite built
+word too (`answers.ranking.compounds`), as is the opposite of a word the question
+says a thing is ("mutable": immutable, `answers.ranking.antonyms`). An SQLite built
 without FTS5 ranks every passage in Python instead.
 """
 
@@ -29,6 +30,7 @@ from answers.backends.corpus.database import (
 from answers.evidence import Passage
 from answers.ingest.words import index_token, stem
 from answers.ranking.acronyms import Expansion, acronym_lookups, with_acronyms
+from answers.ranking.antonyms import opposites, with_opposites
 from answers.ranking.bm25 import Bm25, idf_of, passage_terms, term_weights
 from answers.ranking.compounds import Compound, compounds, with_compounds
 from answers.ranking.coverage import coverage_of, rarest_terms
@@ -79,6 +81,10 @@ def search_index(
     if joined:
         uses = frequencies(conn, [index_token(c.term) for c in joined])
         query = with_compounds(query, lambda c: _written_as_one(conn, c, uses))
+    opposed = [o for found in opposites(query.question).values() for o in found]
+    if opposed:
+        held = frequencies(conn, [index_token(o) for o in opposed])
+        query = with_opposites(query, lambda term: held.get(index_token(term), 0) > 0)
     if any(is_symbol(t) for t in query.terms):
         query = with_symbol_names(
             query, lambda symbol: symbol_names(symbol, prose_with(conn, symbol))
