@@ -4,9 +4,11 @@ A chunk holds the prose under one heading (one paragraph per line, about
 `CHUNK_WORDS` words: short paragraphs are joined, long ones cut at sentence
 ends), the headings above that one, the code blocks of that stretch, each
 tied to the paragraph just before it (the sentence that introduces it), and
-its table rows. A chunk never starts with a code block whose introduction
-went to the chunk before: the cut falls before a paragraph, never between a
-paragraph and its code.
+its table rows. On a module's page, a row defining a member ("deque |
+list-like container with ...", `answers.ingest.table_rows`) is a line of the
+text. A chunk never starts with a code block whose introduction went to the
+chunk before: the cut falls before a paragraph, never between a paragraph
+and its code.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from answers.ingest.keywords import named_keywords
 from answers.ingest.model import Block, IngestedDocument
 from answers.ingest.names import qualified
 from answers.ingest.sentences import sentence_spans
+from answers.ingest.table_rows import defined_name, documented_module
 
 __all__ = ["CHUNK_WORDS", "MAX_PARAGRAPH_WORDS", "Chunk", "CodeBlock", "chunk_document"]
 
@@ -86,7 +89,8 @@ def split_paragraph(text: str) -> list[str]:
 
 
 class _Chunker:
-    def __init__(self) -> None:
+    def __init__(self, module: str | None = None) -> None:
+        self.module = module  # the module the page documents: its table rows may define members
         self.chunks: list[Chunk] = []
         self.stack: list[tuple[int, str]] = []  # (level, heading) from the outermost
         self.lines: list[str] = []
@@ -157,13 +161,17 @@ class _Chunker:
         self.last_was_prose = False
 
     def table(self, text: str) -> None:
+        if self.module is not None and defined_name(text) is not None:
+            # "deque | list-like container with ...": a member's definition, quoted as prose.
+            self.prose(text)
+            return
         self.tables.append(text)
         self.last_was_prose = False
 
 
 def chunk_document(document: IngestedDocument) -> list[Chunk]:
     """The document's chunks in order (see the module docstring)."""
-    chunker = _Chunker()
+    chunker = _Chunker(documented_module(document.title))
     for block in document.blocks:
         if block.is_heading:
             chunker.heading(block)

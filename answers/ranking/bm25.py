@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from answers.evidence import Passage
+from answers.ingest.table_rows import row_names
 from answers.ingest.words import span_terms, terms
 from answers.ranking.question import Query
 
@@ -95,6 +96,7 @@ def passage_terms(passage: Passage) -> list[str]:
         *above,
         *terms(passage.source.title),
         *span_terms(passage.spans),
+        *(t for name in row_names(passage.text, passage.source.title) for t in terms(name)),
     ]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from answers.evidence import CodeBlock, Passage
 from answers.ingest.sentences import sentence_spans
+from answers.ingest.table_rows import row_names
 from answers.ingest.words import span_terms, terms, words
 from answers.ranking.question import Query
 
@@ -180,7 +181,8 @@ def quotable_sentences(
             if not fragments or len(quote) > MAX_CLAIM_CHARS:
                 continue
             is_fragment = True
-        found = frozenset(terms(quote))
+        # "namedtuple() | factory function ..." on collections' page says collections.namedtuple.
+        found = frozenset(terms(" ".join((quote, *row_names(quote, passage.source.title)))))
         if as_code:
             found |= {as_code[w] for w in words(quote) if w in as_code}
         with_headings = found | headed

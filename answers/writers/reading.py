@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 
 from answers.evidence import Passage
 from answers.ingest.names import code_name
+from answers.ingest.table_rows import CELL_SEPARATOR, defined_name, documented_module
 from answers.ingest.words import STOP_WORDS, stem, terms, words
 from answers.ranking.bm25 import Bm25, commonest_spelling, passage_terms, term_weights
 from answers.ranking.coverage import Coverage, best_coverage, rarest_terms
@@ -244,6 +245,12 @@ def read_passages(
             standing = OWN_WEIGHT * (own - sentence.own)
             if opening and sentence.position < OPENING_SENTENCES:
                 standing += FOCUS_BONUS * focus[i]
+            # "namedtuple() | factory function for ...": the row's name heads its definition.
+            row_focus = _row_focus(sentence.text, passages[i].source.title, query, weights, names)
+            if row_focus:
+                standing += FOCUS_BONUS * row_focus
+                if row_focus >= SQUARE_FOCUS and not defines(sentence.text, asked_terms):
+                    standing += DEFINITION_BONUS
             if speaks is not None and focus[i] >= SQUARE_FOCUS:
                 if not holds_rarest and any(t.term in rarest and t.is_in(speaks) for t in asked):
                     standing += RAREST_BONUS
@@ -275,6 +282,25 @@ def read_passages(
         context=tuple(context),
         fragments=tuple(fragments),
     )
+
+
+def _row_focus(
+    text: str, title: str, query: Query, weights: Mapping[str, float], names: frozenset[str]
+) -> float:
+    """How squarely the name a definition row defines ("namedtuple() | factory function ...")
+    names the question: fully when the question writes it as code, qualified by its page's
+    module (collections.namedtuple) or not, else only when it names just what was asked
+    ("deque" for "what is a deque")."""
+    name = defined_name(text) if CELL_SEPARATOR in text else None
+    module = documented_module(title)
+    if name is None or module is None:
+        return 0.0
+    member = name.removesuffix("()").removesuffix("[]")
+    elsewhere = any(n.endswith(f".{member}") for n in names if n != f"{module}.{member}")
+    if f"{module}.{member}" in names or (member in names and not elsewhere):
+        return 1.0  # asked by name, and not as another module's member
+    focus = focus_of(query, weights, name, "")
+    return focus if focus >= SQUARE_FOCUS else 0.0
 
 
 def _restates(text: str, known: frozenset[str]) -> bool:

@@ -19,6 +19,7 @@ from answers.backends.corpus.documents import PARSER_VERSION, Chunk, Document
 from answers.backends.corpus.folder import ScannedFile
 from answers.evidence import CodeBlock, Passage
 from answers.ingest.acronyms import acronym_key, defined_acronyms
+from answers.ingest.table_rows import row_names
 from answers.ingest.words import index_token, span_terms, terms
 from answers.model import DraftSource
 
@@ -171,6 +172,7 @@ def store_document(
         if has_fts:
             searched_code = "\n".join([*(c.text for c in passage.code), passage.tables])
             spans = " ".join(index_token(t) for t in span_terms(passage.spans))
+            rows = _spelt(" ".join(row_names(passage.text, document.title)))
             conn.execute(
                 "INSERT INTO passages_fts(rowid, title, heading, parents, text, code) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
@@ -179,8 +181,9 @@ def store_document(
                     title_terms,
                     _spelt(passage.heading),
                     _spelt(" ".join(passage.parents)),
-                    # Inline code (`with`) is part of the prose: it weighs as the text does.
-                    f"{_spelt(passage.text)} {spans}".strip(),
+                    # Inline code (`with`) is part of the prose: it weighs as the text does;
+                    # so does a definition row's qualified name (collections.namedtuple).
+                    f"{_spelt(passage.text)} {spans} {rows}".strip(),
                     _spelt(searched_code),
                 ),
             )
