@@ -31,7 +31,7 @@ __all__ = [
     "read_document",
 ]
 
-PARSER_VERSION = "13"  # bump when reading or chunking changes, so every index is rebuilt
+PARSER_VERSION = "14"  # bump when reading or chunking changes, so every index is rebuilt
 
 
 @dataclass(frozen=True)
