@@ -64,7 +64,7 @@ DEFINITION_BONUS = 0.2  # "X is...", "X returns..." about an asked term (or unde
 SQUARE_FOCUS = 0.95  # a heading this focused names just what was asked ("decorator", "zip()")
 WHOLE_QUESTION_BONUS = 0.1  # holds every term of a question of several
 RAREST_BONUS = 0.15  # holds the question's rarest term
-CONTRADICTION_BONUS = 0.15  # says "not"/"never" of what a question built on a premise asks
+CONTRADICTION_BONUS = 0.25  # says "not"/"never" of what a question built on a premise asks
 # A passage documenting another API entry than the name the question writes as code
 # ("range()" asked, "random.uniform(a, b)" found): its relevance counts this much.
 OTHER_ENTRY_RELEVANCE = 0.5
