@@ -6,8 +6,11 @@ backend answers "How is green tea brewed?" from.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+from answers import AnswerEngine, MemoryStore
+from answers.backends.corpus import CorpusBackend
 from answers.backends.corpus.documents import read_document
 from answers.model import Answer
 
@@ -135,3 +138,14 @@ def assert_quotes_are_verbatim(answer: Answer, folder: Path) -> int:
             assert claim.text in texts[url], f"{claim.text!r} is not in {url}"
             checked += 1
     return checked
+
+
+async def ask_corpus(folder: Path, question: str, *, checked_on: datetime) -> Answer:
+    """The corpus backend's answer from `folder` (index beside it, in-memory cache), checked at
+    `checked_on` so reports compare byte for byte."""
+    backend = CorpusBackend(folder, index_path=folder.parent / "index.sqlite3")
+    engine = AnswerEngine(backend, MemoryStore(), clock=lambda: checked_on)
+    try:
+        return await engine.ask(question)
+    finally:
+        await engine.aclose()

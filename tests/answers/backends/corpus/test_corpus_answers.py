@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from answers import Answer, AnswerEngine, MemoryStore
-from answers.backends.corpus import CorpusBackend
-from tests.answers.backends.corpus_samples import assert_quotes_are_verbatim, documents_by_url
+from answers import Answer
+from tests.answers.backends.corpus_samples import (
+    ask_corpus,
+    assert_quotes_are_verbatim,
+    documents_by_url,
+)
 
 CHECKED_ON = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 
@@ -94,12 +97,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 async def ask(folder: Path, question: str) -> Answer:
-    backend = CorpusBackend(folder, index_path=folder.parent / "index.sqlite3")
-    engine = AnswerEngine(backend, MemoryStore(), clock=lambda: CHECKED_ON)
-    try:
-        return await engine.ask(question)
-    finally:
-        await engine.aclose()
+    return await ask_corpus(folder, question, checked_on=CHECKED_ON)
 
 
 def summary_text(answer: Answer) -> str:

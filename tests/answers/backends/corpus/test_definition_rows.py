@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from answers import Answer, AnswerEngine, MemoryStore
-from answers.backends.corpus import CorpusBackend
-from tests.answers.backends.corpus_samples import assert_quotes_are_verbatim
+from answers import Answer
+from tests.answers.backends.corpus_samples import ask_corpus, assert_quotes_are_verbatim
 
 CHECKED_ON = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 ROW = "Kettle() | factory function for creating vessels with whistling lids"
@@ -53,12 +52,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 async def ask(folder: Path, question: str) -> Answer:
-    backend = CorpusBackend(folder, index_path=folder.parent / "index.sqlite3")
-    engine = AnswerEngine(backend, MemoryStore(), clock=lambda: CHECKED_ON)
-    try:
-        return await engine.ask(question)
-    finally:
-        await engine.aclose()
+    return await ask_corpus(folder, question, checked_on=CHECKED_ON)
 
 
 async def test_a_definition_row_answers_its_qualified_name_verbatim(folder: Path) -> None:
