@@ -45,6 +45,7 @@ AUXILIARIES = frozenset(
 DETERMINERS = frozenset("a an the this that these those its their our your my his her".split())
 # Where a noun phrase's head ends: "Details of ...", "Limits on ...", "Locks held by ...".
 PHRASE_BREAKS = frozenset("of in on for by with to from at into within without via per".split())
+RELATIVE_WORDS = frozenset("that which who whose whom where".split())
 INSTRUCTION_OBJECTS = frozenset("a an the your each every".split())
 _ASIDE = re.compile(r"\s*\([^()]*\)$")  # "... (Message Content intent)": a trailing aside
 MIN_WORDS_BEFORE_ASIDE = 3  # ...dropped when this many words are left: "Sets (frozen)" keeps it
@@ -79,6 +80,16 @@ NAVIGATION_HEADINGS = VAGUE_HEADINGS | {
     "navigation",
     "where to read next",
     "what to read next",
+    "synopsis",  # a manual page's standard sections say what kind of text follows, not a topic
+    "options",
+    "name",
+    "bugs",
+    "reporting bugs",
+    "author",
+    "authors",
+    "copyright",
+    "exit status",
+    "files",
     "next steps",
     "what's next",
     "getting help",
@@ -142,6 +153,17 @@ def _lower_first(text: str) -> str:
     if len(first) > 1 and first[0].isupper() and first[1:].islower():
         return text[0].lower() + text[1:]
     return text
+
+
+def _unshouted(text: str) -> str:
+    """A heading written in capitals ("RECOVERING FROM UPSTREAM REBASE", the manual page style)
+    in lower case; a lone acronym ("GIL", "JSON") stays as written."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4 or not all(ch.isupper() for ch in letters):
+        return text
+    if not any(len(word) >= 4 for word in text.split()) or len(text.split()) < 2:
+        return text
+    return text.lower()
 
 
 def _sentence_case(text: str, is_common_word: Callable[[str], bool]) -> str:
@@ -210,7 +232,9 @@ def _head_noun(text: str) -> str:
     words = text.split()
     for n, word in enumerate(words[1:], start=1):
         folded = word.casefold()
-        if folded in PHRASE_BREAKS or (folded.endswith("ed") and n + 1 < len(words)):
+        if folded in PHRASE_BREAKS or folded in RELATIVE_WORDS:
+            return words[n - 1]
+        if folded.endswith("ed") and n + 1 < len(words):
             return words[n - 1]
     return words[-1]
 
@@ -234,6 +258,8 @@ def _statement(text: str) -> str | None:
     words = text.split()
     for k, word in enumerate(words[1:5], start=1):
         verb = word.casefold()
+        if verb in RELATIVE_WORDS:
+            return None  # "Entries that were dropped": a noun and its clause, not a statement
         if verb in ("is", "are", "was", "were"):
             subject = _lower_first(" ".join(words[:k]))
             return f"Why {verb} {subject} {' '.join(words[k + 1 :])}?".replace(" ?", "?")
@@ -263,7 +289,7 @@ def as_question(
             return None  # a bare attribute ("maps") names nothing on its own
         question = f"What does {name}() do?" if is_call else f"What is {name}?"
         return question if len(question) <= MAX_FOLLOW_UP_CHARS else None
-    text = _topic_part(clean_heading(heading))
+    text = _unshouted(_topic_part(clean_heading(heading)))
     if not text or not any(ch.isalpha() for ch in text) or _MARKUP.search(text):
         return None
     if len(text.split()) > MAX_HEADING_WORDS or is_navigation(text) or is_identifier(text):

@@ -317,11 +317,13 @@ def test_as_question_turns_headings_into_questions() -> None:
         "Limits in SQLite": "What are limits in SQLite?",
         "Why Isn't Slack Written In A Safe Language?": "Why isn't Slack written in a safe language?",
         "How Does Caching Work": "How does caching work?",
+        "MERGE TRACKING": "What is merge tracking?",  # a manual page's capitals
+        "Kettles that were recalled": "What are kettles that were recalled?",
         "Maximum length of a string": "What is maximum length of a string?",
     }
     for heading, expected in cases.items():
         assert as_question(heading, is_common_word=common, is_known=known) == expected
-    for poor in ("", "Overview", "See also", "Examples", "x " * 40, "123", "`a` <b>"):
+    for poor in ("", "Overview", "See also", "Examples", "x " * 40, "123", "`a` <b>", "SYNOPSIS"):
         assert as_question(poor, is_common_word=common) is None
 
 
