@@ -35,7 +35,7 @@ from answers.ranking.bm25 import Bm25, idf_of, passage_terms, term_weights
 from answers.ranking.compounds import Compound, compounds, with_compounds
 from answers.ranking.coverage import coverage_of, rarest_terms
 from answers.ranking.headings import api_named_terms, focus_of
-from answers.ranking.question import Query
+from answers.ranking.question import MAX_QUERY_TERMS, Query
 from answers.ranking.scoring import combined_score, rank_passages
 from answers.ranking.spelling import corrected
 from answers.ranking.symbols import is_symbol, symbol_names, with_symbol_names
@@ -46,7 +46,6 @@ log = logging.getLogger(__name__)
 
 # bm25() weights per FTS column: a word in the title or a heading says more than one in a paragraph.
 FTS_WEIGHTS = (2.0, 3.0, 1.0, 1.0, 0.5)  # title, heading, parents, text, code (code and tables)
-MAX_QUERY_TERMS = 32
 CANDIDATES = 80  # passages BM25 hands to re-ranking
 MIN_JOIN_USES = 2  # "back up" is searched as backup when at least this many passages write it so
 
