@@ -40,7 +40,7 @@ from answers.backends.research.verify import verify_report
 from answers.evidence import Passage
 from answers.model import Draft, DraftSource, EngineInfo
 from answers.progress import Progress, ProgressCallback, Stage, report
-from answers.ranking.question import analyse_question
+from answers.ranking.question import Query, analyse_question
 from answers.store import Store
 from answers.writers.extractive import write_extractive
 
@@ -132,10 +132,8 @@ class ResearchBackend:
             Progress(Stage.SEARCHING, len(queries), len(queries), f"{len(picked)} pages found"),
         )
         reading = await self._read(picked, progress)
-        query = with_page_acronyms(query, reading.pages)
-        evidence = select_evidence(
-            query, reading.pages, limit=self.max_evidence, per_source=self.per_source
-        )
+        # Chunking and ranking every page read is CPU work: off the event loop.
+        query, evidence = await asyncio.to_thread(self._evidence, query, reading.pages)
         skipped = _skipped_note(len(picked), reading)
         await report(
             progress,
@@ -150,7 +148,8 @@ class ResearchBackend:
             draft = await self._write_with_llm(question, evidence, reading, notes)
         if draft is not None:
             return draft
-        fallback = write_extractive(
+        fallback = await asyncio.to_thread(
+            write_extractive,
             question,
             evidence,
             engine=self.engine_for("extractive"),
@@ -171,6 +170,16 @@ class ResearchBackend:
         await asyncio.gather(*closers, return_exceptions=True)
 
     # --- steps -------------------------------------------------------------------
+
+    def _evidence(
+        self, query: Query, pages: Sequence[tuple[Page, DraftSource]]
+    ) -> tuple[Query, list[Passage]]:
+        """The query widened by the acronyms the pages define, and the best passages for it."""
+        query = with_page_acronyms(query, pages)
+        evidence = select_evidence(
+            query, pages, limit=self.max_evidence, per_source=self.per_source
+        )
+        return query, evidence
 
     async def _plan(self, question: str) -> tuple[list[str], bool]:
         """The queries, and whether the LLM was found down or hanging (so writing skips it)."""
